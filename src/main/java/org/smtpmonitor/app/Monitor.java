@@ -1,0 +1,86 @@
+package org.smtpmonitor.app;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.mailbox.MailboxStore;
+import org.smtpmonitor.mailbox.User;
+import org.smtpmonitor.mailbox.UsersFile;
+import org.smtpmonitor.mailbox.UsersFileException;
+import org.smtpmonitor.server.SmtpServer;
+
+/**
+ * A running smtp-monitor: the users of one users file, their mailboxes and the server
+ * that delivers into them. Both the headless mode and the window start one.
+ */
+public final class Monitor implements AutoCloseable {
+
+    private final Path usersFile;
+    private final Settings settings;
+    private final MailboxStore store;
+    private final SmtpServer server;
+
+    private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server) {
+        this.usersFile = usersFile;
+        this.settings = settings;
+        this.store = store;
+        this.server = server;
+    }
+
+    /**
+     * Reads the users file, creates missing mailboxes and starts the server. Nothing is
+     * left running when it fails.
+     */
+    public static Monitor start(Path usersFile, Settings settings, EventBus events) throws StartupException {
+        List<User> users;
+        try {
+            users = UsersFile.load(usersFile, settings.defaultDomain());
+        } catch (UsersFileException e) {
+            throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, e.getMessage(), e);
+        }
+        MailboxStore store = new MailboxStore(settings.mailboxDirectory().toAbsolutePath().normalize(),
+                settings.format(), users, settings.defaultDomain());
+        try {
+            store.createMailboxes();
+        } catch (IOException e) {
+            throw new StartupException(StartupException.Kind.MAILBOX_DIRECTORY, usersFile, e.getMessage(), e);
+        }
+        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain()), store, events);
+        try {
+            server.start();
+        } catch (BindException e) {
+            throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
+                    + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": "
+                    + (String.valueOf(e.getMessage()).contains("in use") ? "the port is already in use" : e.getMessage()), e);
+        } catch (IOException e) {
+            throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
+                    + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        return new Monitor(usersFile, settings, store, server);
+    }
+
+    public Path usersFile() {
+        return usersFile;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public MailboxStore store() {
+        return store;
+    }
+
+    public SmtpServer server() {
+        return server;
+    }
+
+    /** Stops the server cleanly (see {@link SmtpServer#stop()}). */
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

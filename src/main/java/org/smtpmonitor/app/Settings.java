@@ -1,0 +1,41 @@
+package org.smtpmonitor.app;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.smtp.SmtpConfig;
+
+/**
+ * Everything a user can set on the command line, but the users file: shared by the
+ * headless mode and the window.
+ */
+public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                       String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                       boolean requireHeloDomain) {
+
+    public static Settings defaults() {
+        return new Settings(InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_PORT, Path.of(""),
+                MailboxFormat.RAW, "localhost", SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE,
+                ServerConfig.DEFAULT_MAX_CONNECTIONS, ServerConfig.DEFAULT_IDLE_TIMEOUT, false);
+    }
+
+    public Settings withPort(int newPort) {
+        return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain);
+    }
+
+    public Settings withMailboxDirectory(Path directory) {
+        return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain);
+    }
+
+    /** The server configuration for users whose first domain is {@code serverDomain}. */
+    public ServerConfig serverConfig(String serverDomain) {
+        SmtpConfig smtp = new SmtpConfig(serverDomain, maxMessageSize, SmtpConfig.DEFAULT_MAX_RECIPIENTS,
+                requireHeloDomain);
+        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp);
+    }
+}

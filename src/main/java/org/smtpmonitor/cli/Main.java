@@ -1,0 +1,204 @@
+package org.smtpmonitor.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.app.StartupException;
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.QueuedListener;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.mailbox.UsersFile;
+import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.smtp.SmtpConfig;
+import org.smtpmonitor.ui.MonitorApp;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The command line: {@code smtp-monitor [USERS_FILE] [options]} opens the window (or, with
+ * {@code --headless}, logs to the console), and the subcommands do the rest.
+ * This class is also the launcher of the fat jar, which must not be an {@code Application}.
+ */
+@Command(name = "smtp-monitor", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {"A desktop SMTP server with a live monitor.",
+                "Reads USERS_FILE (one address or bare name a line), creates an empty mailbox file",
+                "<address>.txt for each user that has none, and delivers every accepted message to",
+                "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
+        subcommands = {CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
+                "2:bad command line"})
+public final class Main implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "USERS_FILE",
+            description = "The users file. Required with --headless; without it the window asks for one.")
+    Path usersFile;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--bind", paramLabel = "ADDRESS",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}); 0.0.0.0 exposes the server to the network.")
+    String bind = "127.0.0.1";
+
+    @Option(names = "--mailbox-dir", paramLabel = "DIR",
+            description = "Directory of the mailbox files (default: the working directory).")
+    Path mailboxDirectory = Path.of("");
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "Mailbox format: raw (the bytes as sent) or mbox (mboxrd). Default: raw.")
+    String format = "raw";
+
+    @Option(names = "--domain", paramLabel = "DOMAIN",
+            description = "Domain of users written as bare names (default: ${DEFAULT-VALUE}).")
+    String domain = "localhost";
+
+    @Option(names = "--max-message-size", paramLabel = "SIZE", converter = Units.Size.class,
+            description = "Largest message accepted, e.g. 25MB, 512KB (default: 25MB).")
+    long maxMessageSize = SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE;
+
+    @Option(names = "--max-connections", paramLabel = "N",
+            description = "Sessions served at once; one more gets a 421 (default: ${DEFAULT-VALUE}).")
+    int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+
+    @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Units.Time.class,
+            description = "Close a session silent this long, in seconds or with a unit: 90s, 5m (default: 300s).")
+    Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+
+    @Option(names = "--require-helo-domain",
+            description = "Refuse (550) a sender whose domain is not the HELO domain.")
+    boolean requireHeloDomain;
+
+    @Option(names = "--headless", description = "No window: serve in the foreground and log every session to the console.")
+    boolean headless;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The parser, with the subcommands, error handling and exit codes set up. */
+    static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
+            cmd.getErr().println("smtp-monitor: " + e.getMessage());
+            return 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public Integer call() {
+        Settings settings;
+        try {
+            settings = settings();
+        } catch (CommandLine.ParameterException e) {
+            throw e;
+        }
+        if (headless) {
+            if (usersFile == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--headless needs a USERS_FILE");
+            }
+            return runHeadless(settings);
+        }
+        return MonitorApp.run(usersFile, settings);
+    }
+
+    Settings settings() {
+        CommandLine cmd = spec.commandLine();
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(bind);
+        } catch (UnknownHostException e) {
+            throw new CommandLine.ParameterException(cmd, "--bind: '" + bind + "' is not an address of this machine");
+        }
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(cmd, "--port: " + port + " is not between 0 and 65535");
+        }
+        if (maxConnections < 1) {
+            throw new CommandLine.ParameterException(cmd, "--max-connections: must be at least 1");
+        }
+        if (maxMessageSize > Integer.MAX_VALUE - 8) {
+            throw new CommandLine.ParameterException(cmd, "--max-message-size: at most 2GB");
+        }
+        MailboxFormat mailboxFormat;
+        switch (format.toLowerCase()) {
+            case "raw" -> mailboxFormat = MailboxFormat.RAW;
+            case "mbox" -> mailboxFormat = MailboxFormat.MBOX;
+            default -> throw new CommandLine.ParameterException(cmd, "--format: '" + format + "' is not raw or mbox");
+        }
+        String problem = UsersFile.checkDomain(domain);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(cmd, "--domain: " + problem);
+        }
+        return new Settings(address, port, mailboxDirectory, mailboxFormat, domain, maxMessageSize, maxConnections,
+                idleTimeout, requireHeloDomain);
+    }
+
+    private int runHeadless(Settings settings) {
+        PrintWriter err = spec.commandLine().getErr();
+        ConsoleLog log = new ConsoleLog(System.out);
+        EventBus events = new EventBus();
+        QueuedListener listener = new QueuedListener("console-log", 65_536, log::print, log::dropped);
+        events.subscribe(listener);
+        Monitor monitor;
+        try {
+            monitor = Monitor.start(usersFile, settings, events);
+        } catch (StartupException e) {
+            closeQuietly(listener);
+            err.println("smtp-monitor: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            monitor.close();
+            closeQuietly(listener);
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static void closeQuietly(QueuedListener listener) {
+        try {
+            listener.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The version from the build, for {@code --version}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties properties = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/org/smtpmonitor/version.properties")) {
+                if (in != null) {
+                    properties.load(in);
+                }
+            }
+            return new String[] {"smtp-monitor " + properties.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,212 @@
+package org.smtpmonitor.mailbox;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.smtpmonitor.event.MessageDelivered.StoredCopy;
+import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.smtp.MessageStore;
+
+/**
+ * The mailbox files: one per user, {@code <address>.txt} in one directory.
+ *
+ * <p>A message is appended to every recipient's file with all of them locked (in one
+ * order, so two deliveries never deadlock), each forced to disk before {@link #deliver}
+ * returns. If any write fails, every file is cut back to its length before, so no
+ * mailbox keeps part of a message, or a message the client was told had failed.
+ */
+public final class MailboxStore implements MessageStore {
+
+    private final Path directory;
+    private final MailboxFormat format;
+    private final String defaultDomain;
+    private final Map<String, User> usersByAddress = new HashMap<>();
+    private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
+
+    /**
+     * @param defaultDomain the domain given to a recipient written without one, as in
+     *                      {@code RCPT TO:<alice>}
+     */
+    public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain) {
+        this.directory = directory;
+        this.format = format;
+        this.defaultDomain = defaultDomain;
+        for (User user : users) {
+            usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
+            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName())));
+        }
+    }
+
+    /**
+     * Creates the directory and an empty mailbox file for each user that has none; an
+     * existing file is left exactly as it is.
+     *
+     * @throws IOException with a message that names the directory or file and the reason
+     */
+    public void createMailboxes() throws IOException {
+        try {
+            Files.createDirectories(directory);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("mailbox directory " + directory + " is a file, not a directory");
+        } catch (IOException e) {
+            throw new IOException("cannot create mailbox directory " + directory + ": " + reason(e));
+        }
+        if (!Files.isWritable(directory)) {
+            throw new IOException("mailbox directory " + directory + " is not writable");
+        }
+        for (Mailbox mailbox : mailboxes.values()) {
+            try {
+                Files.createFile(mailbox.file);
+            } catch (FileAlreadyExistsException e) {
+                if (!Files.isRegularFile(mailbox.file)) {
+                    throw new IOException("mailbox " + mailbox.file + " is not a regular file");
+                }
+                if (!Files.isWritable(mailbox.file)) {
+                    throw new IOException("mailbox " + mailbox.file + " is not writable");
+                }
+            } catch (IOException e) {
+                throw new IOException("cannot create mailbox " + mailbox.file + ": " + reason(e));
+            }
+        }
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public MailboxFormat format() {
+        return format;
+    }
+
+    /** The users, in the order of the users file. */
+    public List<User> users() {
+        List<User> users = new ArrayList<>(mailboxes.size());
+        for (Mailbox mailbox : mailboxes.values()) {
+            users.add(mailbox.user);
+        }
+        return users;
+    }
+
+    /** The mailbox file of the user with this address (as the users file spells it). */
+    public Path mailboxFile(String address) {
+        Mailbox mailbox = mailboxes.get(address);
+        if (mailbox == null) {
+            throw new IllegalArgumentException("no user " + address);
+        }
+        return mailbox.file;
+    }
+
+    @Override
+    public String findUser(String address) {
+        String key = address.toLowerCase(Locale.ROOT);
+        if (key.indexOf('@') < 0) {
+            key = key + "@" + defaultDomain.toLowerCase(Locale.ROOT);
+        }
+        User user = usersByAddress.get(key);
+        return user == null ? null : user.address();
+    }
+
+    @Override
+    public List<StoredCopy> deliver(Envelope envelope, byte[] data, int length) throws IOException {
+        List<Mailbox> targets = new ArrayList<>(envelope.recipients().size());
+        for (String recipient : envelope.recipients()) {
+            Mailbox mailbox = mailboxes.get(recipient);
+            if (mailbox == null) {
+                throw new IllegalArgumentException("no user " + recipient);
+            }
+            if (!targets.contains(mailbox)) {
+                targets.add(mailbox);
+            }
+        }
+        targets.sort(Comparator.comparing(m -> m.user.address()));
+        byte[] framed = format.frame(envelope.sender(), Instant.now(), data, length);
+        ByteBuffer content = framed == null ? ByteBuffer.wrap(data, 0, length) : ByteBuffer.wrap(framed);
+        for (Mailbox mailbox : targets) {
+            mailbox.lock.lock();
+        }
+        try {
+            return appendAll(targets, content);
+        } finally {
+            for (Mailbox mailbox : targets) {
+                mailbox.lock.unlock();
+            }
+        }
+    }
+
+    private static List<StoredCopy> appendAll(List<Mailbox> targets, ByteBuffer content) throws IOException {
+        List<FileChannel> channels = new ArrayList<>(targets.size());
+        List<Long> sizesBefore = new ArrayList<>(targets.size());
+        List<StoredCopy> copies = new ArrayList<>(targets.size());
+        try {
+            for (Mailbox mailbox : targets) {
+                FileChannel channel = FileChannel.open(mailbox.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                channels.add(channel);
+                long before = channel.size();
+                sizesBefore.add(before);
+                ByteBuffer bytes = content.duplicate();
+                long position = before;
+                while (bytes.hasRemaining()) {
+                    position += channel.write(bytes, position);
+                }
+                // fdatasync: the data and the new length are on disk before the client hears 250.
+                channel.force(false);
+                copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, before, content.remaining()));
+            }
+            return copies;
+        } catch (IOException | RuntimeException e) {
+            rollBack(channels, sizesBefore);
+            throw e;
+        } finally {
+            for (FileChannel channel : channels) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // The data is forced already; a failing close loses nothing.
+                }
+            }
+        }
+    }
+
+    /** Cuts every file written so far back to its length before this delivery. */
+    private static void rollBack(List<FileChannel> channels, List<Long> sizesBefore) {
+        for (int i = 0; i < sizesBefore.size(); i++) {
+            try {
+                FileChannel channel = channels.get(i);
+                channel.truncate(sizesBefore.get(i));
+                channel.force(false);
+            } catch (IOException ignored) {
+                // Nothing better can be done here; the delivery reports its own failure.
+            }
+        }
+    }
+
+    private static final class Mailbox {
+        final User user;
+        final Path file;
+        final ReentrantLock lock = new ReentrantLock();
+
+        Mailbox(User user, Path file) {
+            this.user = user;
+            this.file = file;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package org.smtpmonitor.mailbox;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a users file: one user a line, a full address ({@code alice@example.com}) or a
+ * bare name ({@code alice}, given the default domain). Blanks around a line are trimmed;
+ * blank lines and lines starting with {@code #} are skipped.
+ *
+ * <p>Every user becomes a file name, so anything that could not be a safe one is refused
+ * here, with the file, the line and the reason.
+ */
+public final class UsersFile {
+
+    /** More than any list of test users; a bigger file is surely the wrong file. */
+    static final long MAX_SIZE = 4L * 1024 * 1024;
+    private static final int MAX_LOCAL_PART = 64;
+    private static final int MAX_DOMAIN = 253;
+    /** Characters RFC 5322 allows in an unquoted local part ("atext"), less '/', which no file name may hold. */
+    private static final String LOCAL_SYMBOLS = "!#$%&'*+-=?^_`{|}~";
+
+    private UsersFile() {
+    }
+
+    public static List<User> load(Path file, String defaultDomain) throws UsersFileException {
+        byte[] bytes = read(file);
+        List<User> users = new ArrayList<>();
+        Map<String, Integer> seen = new HashMap<>();
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        int start = startsWithBom(bytes) ? 3 : 0;
+        int lineNumber = 0;
+        while (start < bytes.length) {
+            lineNumber++;
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            String line;
+            try {
+                line = decoder.decode(ByteBuffer.wrap(bytes, start, end - start)).toString();
+            } catch (CharacterCodingException e) {
+                throw new UsersFileException(file, lineNumber, "not UTF-8 text");
+            }
+            start = end + 1;
+            String entry = line.strip();
+            if (entry.isEmpty() || entry.startsWith("#")) {
+                continue;
+            }
+            String address = entry.indexOf('@') < 0 ? entry + "@" + defaultDomain : entry;
+            String problem = checkAddress(entry, address);
+            if (problem != null) {
+                throw new UsersFileException(file, lineNumber, problem);
+            }
+            Integer earlier = seen.putIfAbsent(address.toLowerCase(Locale.ROOT), lineNumber);
+            if (earlier != null) {
+                throw new UsersFileException(file, lineNumber,
+                        "'" + entry + "' is already a user (line " + earlier + "); addresses are compared ignoring case");
+            }
+            users.add(new User(address, lineNumber));
+        }
+        if (users.isEmpty()) {
+            throw new UsersFileException(file, 0, "no users: every line is blank or a comment");
+        }
+        return List.copyOf(users);
+    }
+
+    private static byte[] read(Path file) throws UsersFileException {
+        try {
+            if (Files.isDirectory(file)) {
+                throw new UsersFileException(file, 0, "is a directory, not a users file");
+            }
+            if (Files.size(file) > MAX_SIZE) {
+                throw new UsersFileException(file, 0, "larger than " + MAX_SIZE / (1024 * 1024) + " MB: not a users file");
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new UsersFileException(file, 0, "no such file");
+        } catch (AccessDeniedException e) {
+            throw new UsersFileException(file, 0, "cannot be read: permission denied");
+        } catch (IOException e) {
+            throw new UsersFileException(file, 0, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static boolean startsWithBom(byte[] bytes) {
+        return bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF;
+    }
+
+    /** Why {@code address} (written as {@code entry}) cannot be a user, or null when it can. */
+    static String checkAddress(String entry, String address) {
+        String quoted = "'" + entry + "'";
+        for (int i = 0; i < entry.length(); i++) {
+            char c = entry.charAt(i);
+            if (Character.isISOControl(c)) {
+                return quoted.replaceAll("\\p{Cntrl}", "?") + " holds a control character";
+            }
+            if (c == '/' || c == '\\') {
+                return quoted + " holds '" + c + "', which cannot be in a mailbox file name";
+            }
+            if (Character.isWhitespace(c)) {
+                return quoted + " holds a blank: one user a line";
+            }
+            if (c > 0x7e) {
+                return quoted + " is not an ASCII address (internationalized addresses are not supported)";
+            }
+        }
+        int at = address.indexOf('@');
+        if (at != address.lastIndexOf('@')) {
+            return quoted + " is not an address: more than one '@'";
+        }
+        String local = address.substring(0, at);
+        String domain = address.substring(at + 1);
+        if (local.isEmpty()) {
+            return quoted + " is not an address: nothing before '@'";
+        }
+        if (domain.isEmpty()) {
+            return quoted + " is not an address: no domain after '@'";
+        }
+        if (local.startsWith(".")) {
+            return quoted + " starts with a dot, which would make a hidden mailbox file";
+        }
+        if (local.contains("..") || domain.contains("..")) {
+            return quoted + " holds '..', which cannot be in a mailbox file name";
+        }
+        if (local.endsWith(".")) {
+            return quoted + " is not an address: the name ends with a dot";
+        }
+        if (local.length() > MAX_LOCAL_PART) {
+            return quoted + " is not an address: the name is longer than " + MAX_LOCAL_PART + " characters";
+        }
+        for (int i = 0; i < local.length(); i++) {
+            char c = local.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '.' || LOCAL_SYMBOLS.indexOf(c) >= 0)) {
+                return quoted + " is not an address: '" + c + "' cannot be in a name";
+            }
+        }
+        String domainProblem = checkDomain(domain);
+        return domainProblem == null ? null : quoted + " is not an address: " + domainProblem;
+    }
+
+    /** Why {@code domain} cannot be a mail domain, or null when it can. */
+    public static String checkDomain(String domain) {
+        if (domain.isEmpty()) {
+            return "the domain is empty";
+        }
+        if (domain.length() > MAX_DOMAIN) {
+            return "the domain is longer than " + MAX_DOMAIN + " characters";
+        }
+        for (String label : domain.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                return "the domain '" + domain + "' has an empty part";
+            }
+            if (label.startsWith("-") || label.endsWith("-")) {
+                return "a part of the domain '" + domain + "' starts or ends with '-'";
+            }
+            for (int i = 0; i < label.length(); i++) {
+                char c = label.charAt(i);
+                if (!(c < 0x7f && Character.isLetterOrDigit(c) || c == '-')) {
+                    return "'" + c + "' cannot be in a domain";
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,37 @@
+package org.smtpmonitor.server;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+import org.smtpmonitor.smtp.SmtpConfig;
+
+/**
+ * How the server listens and what it allows.
+ *
+ * @param bindAddress    the local address to listen on (127.0.0.1 unless told otherwise)
+ * @param port           the TCP port; 0 picks a free one
+ * @param maxConnections sessions served at once; one more gets a 421
+ * @param idleTimeout    how long a client may stay silent before it gets a 421
+ * @param smtp           what each session needs to know
+ */
+public record ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout,
+                           SmtpConfig smtp) {
+
+    public static final int DEFAULT_PORT = 12000;
+    public static final int DEFAULT_MAX_CONNECTIONS = 100;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(300);
+    /** RFC 5321 4.5.3.1.4 allows 512; we allow longer lines, as most servers do. */
+    public static final int MAX_COMMAND_LINE = 1000;
+
+    public ServerConfig {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " is not between 0 and 65535");
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("at least one connection must be allowed");
+        }
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("the idle timeout must be positive");
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package org.smtpmonitor.smtp;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.smtpmonitor.event.MessageDelivered.StoredCopy;
+
+/**
+ * The server side of one SMTP session (RFC 5321), as a plain state machine: it is given
+ * command lines and received messages and answers with the reply to send. It knows
+ * nothing of sockets, so every path through the protocol can be tested directly.
+ *
+ * <p>Not thread-safe: one connection drives it from one thread.
+ */
+public final class SmtpSession {
+
+    static final Reply SYNTAX_ERROR = Reply.of(500, "Syntax error, command unrecognized");
+    static final Reply LINE_TOO_LONG = Reply.of(500, "Line too long");
+    static final Reply OK = Reply.of(250, "OK");
+    static final Reply ADDRESS_UNKNOWN = Reply.of(550, "Address unknown");
+    static final Reply NOT_IMPLEMENTED = Reply.of(502, "Command not implemented");
+    static final Reply BAD_ARGUMENTS = Reply.of(501, "Syntax error in parameters or arguments");
+    static final Reply NEED_HELO = Reply.of(503, "Bad sequence of commands: send HELO or EHLO first");
+    static final Reply NESTED_MAIL = Reply.of(503, "Bad sequence of commands: sender already given");
+    static final Reply NEED_MAIL = Reply.of(503, "Bad sequence of commands: need MAIL before RCPT");
+    static final Reply NEED_RCPT = Reply.of(503, "Bad sequence of commands: need RCPT before DATA");
+    static final Reply START_DATA = Reply.of(354, "Start mail input; end with <CRLF>.<CRLF>");
+    static final Reply TOO_LARGE = Reply.of(552, "Message size exceeds fixed maximum message size");
+    static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "Too many recipients");
+    static final Reply LOCAL_ERROR = Reply.of(451, "Requested action aborted: local error in processing");
+    static final Reply VRFY = Reply.of(252, "Cannot VRFY user, but will accept message and attempt delivery");
+    static final Reply UNKNOWN_PARAMETER = Reply.of(555, "MAIL FROM/RCPT TO parameters not recognized or not implemented");
+    static final Reply HELP = Reply.multiline(214, List.of(
+            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT",
+            "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME], then RCPT TO:<user> for each recipient",
+            "DATA, then the message, ending with a line holding only \".\"",
+            "End of HELP info"));
+
+    private final SmtpConfig config;
+    private final MessageStore store;
+    private final String queueIdPrefix;
+    private final Reply greeting;
+    private final Reply closing;
+    private final List<String> ehloExtensions;
+
+    private String heloName;
+    private boolean inTransaction;
+    private String sender;
+    private final Set<String> recipients = new LinkedHashSet<>();
+    private int messageCount;
+
+    /**
+     * @param queueIdPrefix makes queue ids unique across sessions; each message gets
+     *                      {@code prefix + "." + n}
+     */
+    public SmtpSession(SmtpConfig config, MessageStore store, String queueIdPrefix) {
+        this.config = config;
+        this.store = store;
+        this.queueIdPrefix = queueIdPrefix;
+        this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
+        this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
+        this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "HELP");
+    }
+
+    public Reply greeting() {
+        return greeting;
+    }
+
+    /** The reply to a command line that went past the length limit; the state is unchanged. */
+    public Reply lineTooLong() {
+        return LINE_TOO_LONG;
+    }
+
+    /** The reply sent to a client the server drops for {@code reason} (a 421). */
+    public Reply serviceClosing(String reason) {
+        return Reply.of(421, config.domain() + " " + reason + ", closing transmission channel");
+    }
+
+    /** How many messages this session has stored. */
+    public int messageCount() {
+        return messageCount;
+    }
+
+    /**
+     * Handles one command line, given without its line ending. A line holding anything
+     * but printable ASCII and tabs is not a command.
+     */
+    public Step command(String line) {
+        if (!isPrintable(line)) {
+            return Step.reply(SYNTAX_ERROR);
+        }
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1);
+        switch (verb) {
+            case "HELO":
+                return helo(argument, false);
+            case "EHLO":
+                return helo(argument, true);
+            case "MAIL":
+                return mail(argument);
+            case "RCPT":
+                return rcpt(argument);
+            case "DATA":
+                return data(argument);
+            case "RSET":
+                if (!argument.isBlank()) {
+                    return Step.reply(BAD_ARGUMENTS);
+                }
+                resetTransaction();
+                return Step.reply(OK);
+            case "NOOP":
+                return Step.reply(OK);
+            case "VRFY":
+                return Step.reply(argument.isBlank() ? BAD_ARGUMENTS : VRFY);
+            case "HELP":
+                return Step.reply(HELP);
+            case "QUIT":
+                return new Step(closing, Step.Next.CLOSE, null, List.of(), null);
+            case "EXPN", "SEND", "SOML", "SAML", "TURN":
+                return Step.reply(NOT_IMPLEMENTED);
+            default:
+                return Step.reply(SYNTAX_ERROR);
+        }
+    }
+
+    private Step helo(String argument, boolean extended) {
+        String name = argument.strip();
+        if (name.isEmpty()) {
+            return Step.reply(Reply.of(501, "Syntax: " + (extended ? "EHLO" : "HELO") + " hostname"));
+        }
+        int blank = name.indexOf(' ');
+        heloName = blank < 0 ? name : name.substring(0, blank);
+        // RFC 5321 4.1.4: HELO/EHLO in a session clears any transaction under way.
+        resetTransaction();
+        String hello = config.domain() + " Hello " + heloName;
+        if (!extended) {
+            return Step.reply(Reply.of(250, hello));
+        }
+        List<String> lines = new ArrayList<>(1 + ehloExtensions.size());
+        lines.add(hello);
+        lines.addAll(ehloExtensions);
+        return Step.reply(Reply.multiline(250, lines));
+    }
+
+    private Step mail(String argument) {
+        if (!startsWithIgnoreCase(argument, "FROM:")) {
+            return Step.reply(Reply.of(501, "Syntax: MAIL FROM:<address>"));
+        }
+        if (heloName == null) {
+            return Step.reply(NEED_HELO);
+        }
+        if (inTransaction) {
+            return Step.reply(NESTED_MAIL);
+        }
+        Addresses.Path path = Addresses.parsePath(argument.substring(5));
+        if (path == null) {
+            return Step.reply(Reply.of(501, "Syntax error in sender address"));
+        }
+        Reply parameterError = checkMailParameters(path.parameters());
+        if (parameterError != null) {
+            return Step.reply(parameterError);
+        }
+        if (config.requireHeloDomain() && !path.address().isEmpty()
+                && !Addresses.domainOf(path.address()).equalsIgnoreCase(heloName)) {
+            return Step.reply(Reply.of(550, "Sender domain must match the HELO domain " + heloName));
+        }
+        inTransaction = true;
+        sender = path.address();
+        return Step.reply(OK);
+    }
+
+    private Reply checkMailParameters(String parameters) {
+        if (parameters.isEmpty()) {
+            return null;
+        }
+        for (String parameter : parameters.split(" +")) {
+            int equals = parameter.indexOf('=');
+            String keyword = (equals < 0 ? parameter : parameter.substring(0, equals)).toUpperCase(Locale.ROOT);
+            String value = equals < 0 ? "" : parameter.substring(equals + 1);
+            switch (keyword) {
+                case "SIZE":
+                    long size = parseSize(value);
+                    if (size < 0) {
+                        return BAD_ARGUMENTS;
+                    }
+                    if (size > config.maxMessageSize()) {
+                        return TOO_LARGE;
+                    }
+                    break;
+                case "BODY":
+                    if (!value.equalsIgnoreCase("7BIT") && !value.equalsIgnoreCase("8BITMIME")) {
+                        return BAD_ARGUMENTS;
+                    }
+                    break;
+                default:
+                    return UNKNOWN_PARAMETER;
+            }
+        }
+        return null;
+    }
+
+    private static long parseSize(String value) {
+        if (value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        long size = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            size = size * 10 + (c - '0');
+        }
+        return size;
+    }
+
+    private Step rcpt(String argument) {
+        if (!startsWithIgnoreCase(argument, "TO:")) {
+            return Step.reply(Reply.of(501, "Syntax: RCPT TO:<address>"));
+        }
+        if (!inTransaction) {
+            return Step.reply(NEED_MAIL);
+        }
+        Addresses.Path path = Addresses.parsePath(argument.substring(3));
+        if (path == null || path.address().isEmpty()) {
+            return Step.reply(Reply.of(501, "Syntax error in recipient address"));
+        }
+        if (!path.parameters().isEmpty()) {
+            return Step.reply(UNKNOWN_PARAMETER);
+        }
+        String user = store.findUser(path.address());
+        if (user == null) {
+            return Step.reply(ADDRESS_UNKNOWN);
+        }
+        if (!recipients.contains(user) && recipients.size() >= config.maxRecipients()) {
+            return Step.reply(TOO_MANY_RECIPIENTS);
+        }
+        recipients.add(user);
+        return Step.reply(OK);
+    }
+
+    private Step data(String argument) {
+        if (!argument.isBlank()) {
+            return Step.reply(BAD_ARGUMENTS);
+        }
+        if (!inTransaction) {
+            return Step.reply(heloName == null ? NEED_HELO : Reply.of(503, "Bad sequence of commands: need MAIL before DATA"));
+        }
+        if (recipients.isEmpty()) {
+            return Step.reply(NEED_RCPT);
+        }
+        return new Step(START_DATA, Step.Next.DATA, null, List.of(), null);
+    }
+
+    /**
+     * The whole message arrived (already unstuffed, without the final {@code .} line):
+     * store it and answer 250, or 451 when it could not be stored. The transaction ends
+     * either way.
+     */
+    public Step messageReceived(byte[] data, int length) {
+        requireData();
+        messageCount++;
+        Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients));
+        resetTransaction();
+        try {
+            List<StoredCopy> copies = store.deliver(envelope, data, length);
+            return new Step(Reply.of(250, "OK: queued as " + envelope.queueId()), Step.Next.COMMAND, envelope, copies, null);
+        } catch (IOException | RuntimeException e) {
+            messageCount--;
+            String why = "could not store message " + envelope.queueId() + ": " + e.getMessage();
+            return new Step(LOCAL_ERROR, Step.Next.COMMAND, envelope, List.of(), why);
+        }
+    }
+
+    /** The message went past the size limit: nothing is stored and the transaction ends. */
+    public Step messageTooLarge() {
+        requireData();
+        resetTransaction();
+        return Step.reply(TOO_LARGE);
+    }
+
+    private void requireData() {
+        if (!inTransaction || recipients.isEmpty()) {
+            throw new IllegalStateException("no DATA command is under way");
+        }
+    }
+
+    private void resetTransaction() {
+        inTransaction = false;
+        sender = null;
+        recipients.clear();
+    }
+
+    private static boolean startsWithIgnoreCase(String text, String prefix) {
+        return text.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+
+    private static boolean isPrintable(String line) {
+        if (line.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if ((c < ' ' && c != '\t') || c >= 0x7f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
