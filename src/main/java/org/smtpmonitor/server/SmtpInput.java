@@ -55,6 +55,10 @@ final class SmtpInput {
             for (int i = scanned; i < limit; i++) {
                 if (buffer[i] == '\n') {
                     position = i + 1;
+                    // A whole long line can arrive in one read: the limit holds all the same.
+                    if (i + 1 - start > maxLineLength) {
+                        return TOO_LONG;
+                    }
                     int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
                     return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
                 }
