@@ -146,14 +146,16 @@ public final class RawSmtpClient implements AutoCloseable {
         }
     }
 
-    /** EHLO, MAIL, RCPT for each recipient, DATA and the message (dot-stuffing is the caller's business). */
+    /** As {@link #sendMessage(String, List, byte[])}, for text of ISO-8859-1 characters. */
     public String sendMessage(String sender, List<String> recipients, String data) throws IOException {
         return sendMessage(sender, recipients, data.getBytes(StandardCharsets.ISO_8859_1));
     }
 
     /**
-     * MAIL, RCPT for each recipient, DATA, then {@code data} followed by CRLF.CRLF; returns
-     * the reply to the end of data. The session must have said HELO/EHLO already.
+     * MAIL, RCPT for each recipient, DATA, then {@code data} followed by {@code .} CRLF;
+     * returns the reply to the end of data. {@code data} must be empty or end in CRLF (or
+     * the dot is content), and is sent as it is: dot-stuffing is the caller's business.
+     * The session must have said HELO/EHLO already.
      */
     public String sendMessage(String sender, List<String> recipients, byte[] data) throws IOException {
         expect("250 OK", command("MAIL FROM:<" + sender + ">"));
