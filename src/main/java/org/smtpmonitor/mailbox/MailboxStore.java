@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -86,7 +87,14 @@ public final class MailboxStore implements MessageStore {
     }
 
     private static String reason(IOException e) {
-        return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        // A FileSystemException's message repeats the path the caller has named already.
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public Path directory() {
