@@ -96,6 +96,12 @@ public final class Main implements Callable<Integer> {
     /** The parser, with the subcommands, error handling and exit codes set up. */
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        // One line, as for every other error, rather than picocli's message plus the whole usage.
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("smtp-monitor: " + e.getMessage() + " (see smtp-monitor --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtp-monitor: " + e.getMessage());
             return 1;
