@@ -119,6 +119,22 @@ class MessageDataTest {
     }
 
     @Test
+    void messageAndCommandsSentOneByteAPacketAreReadTheSame() throws Exception {
+        String data = "Subject: trickle\r\n\r\n..dot\r\nbare\n.\nLF\r\n.\r\r\ncr\r.x\r\n\r\n";
+        try (RawSmtpClient client = inData()) {
+            // Every byte in a packet of its own: each state of the end-of-data scanner
+            // meets a buffer boundary.
+            for (byte b : (data + ".\r\nNOOP\r\n").getBytes(StandardCharsets.ISO_8859_1)) {
+                client.send(new byte[] {b});
+            }
+            assertTrue(client.readReply().startsWith("250 OK: queued as "));
+            assertEquals("250 OK", client.readReply());
+        }
+        assertEquals("Subject: trickle\r\n\r\n.dot\r\nbare\n.\nLF\r\n\r\r\ncr\r.x\r\n\r\n",
+                monitor.mailboxText("alice@example.com"));
+    }
+
+    @Test
     void messageAtTheSizeLimitIsAccepted() throws Exception {
         byte[] data = exactly(MAX_MESSAGE_SIZE);
         try (RawSmtpClient client = inData()) {

@@ -12,12 +12,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.MessageDelivered.StoredCopy;
+import org.smtpmonitor.event.QueuedListener;
 import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.SessionClosed;
@@ -139,6 +143,37 @@ class SessionEventsTest {
             assertTrue(copy.startsWith("From b@client.test "), copy);
             assertTrue(copy.endsWith("\r\n>From here\r\n\n"), copy);
         }
+    }
+
+    @Test
+    void stuckAndFailingListenersNeitherBlockNorBreakTheServer() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicLong dropped = new AtomicLong();
+        QueuedListener stuck = new QueuedListener("stuck-window", 16, batch -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, dropped::addAndGet);
+        // Fails on the events published in the middle of a delivery.
+        Consumer<SessionEvent> failing = event -> {
+            if (event instanceof MessageDelivered) {
+                throw new IllegalStateException("broken listener (expected in this test)");
+            }
+        };
+        try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory), stuck, failing);
+             RawSmtpClient client = monitor.ehloClient()) {
+            for (int i = 0; i < 20; i++) {
+                assertTrue(client.sendMessage("a@client.test", List.of("alice@example.com"), "m" + i + "\r\n")
+                        .startsWith("250 OK: queued as "));
+            }
+            assertEquals(20, monitor.mailboxText("alice@example.com").split("\r\n").length);
+        } finally {
+            release.countDown();
+            stuck.close();
+        }
+        assertTrue(dropped.get() > 0, "the stuck listener should have had events dropped, not queued without end");
     }
 
     private static void assertCopy(List<StoredCopy> copies, String recipient, Path file, long offset, String content,

@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
 import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.mailbox.MailboxFormat;
 
 /**
@@ -50,13 +52,19 @@ public final class TestMonitor implements AutoCloseable {
         return start(directory, settings(directory));
     }
 
-    public static TestMonitor start(Path directory, Settings settings) throws IOException, StartupException {
+    /** Starts a monitor whose event bus has {@code listeners} besides the recorder. */
+    @SafeVarargs
+    public static TestMonitor start(Path directory, Settings settings, Consumer<? super SessionEvent>... listeners)
+            throws IOException, StartupException {
         Path usersFile = directory.resolve("users.txt");
         if (!Files.exists(usersFile)) {
             Files.writeString(usersFile, USERS, StandardCharsets.UTF_8);
         }
         EventBus bus = new EventBus();
         EventRecorder events = new EventRecorder();
+        for (Consumer<? super SessionEvent> listener : listeners) {
+            bus.subscribe(listener);
+        }
         bus.subscribe(events);
         return new TestMonitor(directory, Monitor.start(usersFile, settings, bus), events);
     }
