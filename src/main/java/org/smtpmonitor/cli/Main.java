@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
                 "Reads USERS_FILE (one address or bare name a line), creates an empty mailbox file",
                 "<address>.txt for each user that has none, and delivers every accepted message to",
                 "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
                 "2:bad command line"})
@@ -95,7 +95,12 @@ public final class Main implements Callable<Integer> {
 
     /** The parser, with the subcommands, error handling and exit codes set up. */
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main());
+        return commandLine(System.in);
+    }
+
+    /** The parser, its subcommands reading {@code stdin} (a test's input, or System.in). */
+    static CommandLine commandLine(InputStream stdin) {
+        CommandLine commandLine = new CommandLine(new Main(), new StdinFactory(stdin));
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtp-monitor: " + e.getMessage());
             return 1;
@@ -185,6 +190,20 @@ public final class Main implements Callable<Integer> {
             listener.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Creates the subcommands that read standard input with the given one. */
+    private record StdinFactory(InputStream stdin) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ClientCommand.class) {
+                return type.cast(new ClientCommand(stdin));
+            }
+            if (type == SendCommand.class) {
+                return type.cast(new SendCommand(stdin));
+            }
+            return CommandLine.defaultFactory().create(type);
         }
     }
 
