@@ -18,11 +18,16 @@ import picocli.CommandLine.Option;
 /** {@code smtp-monitor client}: type SMTP commands to a server and read its replies. */
 @Command(name = "client", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
-        description = {"An interactive SMTP console: connects, prints the server's greeting, sends each line",
-                "you type (with CRLF) and prints the whole reply. After a 354 reply to DATA, the lines",
-                "you type are the message (a line starting with '.' is dot-stuffed) until a line",
-                "holding only '.'. QUIT, Ctrl-D or the end of piped input ends the session.",
+        header = "An interactive SMTP console: type commands, read the server's replies.",
+        description = {"Connects, prints the server's greeting, sends each line you type (with CRLF)",
+                "and prints the whole reply. After a 354 reply to DATA, the lines you type are",
+                "the message (a line starting with '.' is dot-stuffed) until a line holding",
+                "only '.'. QUIT, Ctrl-D or the end of piped input ends the session.",
                 "Input may be piped in: smtp-monitor client < session.txt"},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the session ended (QUIT, end of input, or the server closed it)",
+                "1:could not connect, no reply in time, a malformed reply, or input ended inside a message",
+                "2:bad command line"},
         footerHeading = "%nExample session (you type the lines after the prompts):%n",
         footer = {"  $ smtp-monitor client",
                 "  220 example.com ESMTP smtp-monitor ready",
@@ -40,12 +45,7 @@ import picocli.CommandLine.Option;
                 "  data> .",
                 "  250 OK: queued as TOZWE41.1",
                 "  smtp> QUIT",
-                "  221 example.com Service closing transmission channel",
-                "",
-                "Exit status:",
-                "  0   the session ended (QUIT, end of input, or the server closed it)",
-                "  1   could not connect, no reply in time, a malformed reply, or input ended inside a message",
-                "  2   bad command line"})
+                "  221 example.com Service closing transmission channel"})
 final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--host", paramLabel = "HOST", description = "Server to connect to (default: ${DEFAULT-VALUE}).")

@@ -29,18 +29,20 @@ import picocli.CommandLine.Option;
 /** {@code smtp-monitor send}: one message through a whole SMTP dialogue. */
 @Command(name = "send", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         versionProvider = Main.Version.class,
-        description = {"Sends one plain-text message: EHLO, MAIL, RCPT for each recipient, DATA, QUIT.",
-                "The message gets Date, From, To, Subject and Message-ID headers; a body that is not",
-                "ASCII is sent as UTF-8 (8BITMIME). Prints the server's answer for each recipient."},
+        header = "Sends one message through a whole SMTP dialogue.",
+        description = {"EHLO, MAIL, RCPT for each recipient, DATA, QUIT. The message gets Date, From,",
+                "To, Subject and Message-ID headers; a body that is not ASCII is sent as UTF-8",
+                "(8BITMIME), a subject that is not ASCII as RFC 2047 encoded-words. Prints the",
+                "server's answer for each recipient."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every recipient accepted and the message delivered",
+                "1:a recipient, the sender or the message refused, or no connection (the reason on stderr)",
+                "2:bad command line, or a body file that cannot be read"},
         footerHeading = "%nExample:%n",
-        footer = {"  $ smtp-monitor send --from me@example.org --to alice@example.com --subject hello --body 'Hi Alice!'",
+        footer = {"  $ smtp-monitor send --from me@example.org --to alice@example.com \\",
+                "        --subject hello --body 'Hi Alice!'",
                 "  alice@example.com: accepted: 250 OK",
-                "  sent: 250 OK: queued as TOZWE41.1",
-                "",
-                "Exit status:",
-                "  0   every recipient accepted and the message delivered",
-                "  1   a recipient, the sender or the message refused, or no connection (the reason on stderr)",
-                "  2   bad command line, or a body file that cannot be read"})
+                "  sent: 250 OK: queued as TOZWE41.1"})
 final class SendCommand implements Callable<Integer> {
 
     @Option(names = "--from", required = true, paramLabel = "ADDRESS", description = "The sender, local@domain.")
