@@ -27,6 +27,7 @@ public final class SmtpConnection implements Closeable {
     private final Socket socket;
     private final OutputStream out;
     private final SmtpReplyReader replies;
+    private byte[] commandBytes = new byte[512];
 
     /** Takes over a connected socket (tests and benchmarks may bring their own). */
     public SmtpConnection(Socket socket) throws IOException {
@@ -66,21 +67,32 @@ public final class SmtpConnection implements Closeable {
      *                                  make it two commands
      */
     public void send(String command) throws IOException {
-        for (int i = 0; i < command.length(); i++) {
+        int length = command.length();
+        if (length + 2 > commandBytes.length) {
+            commandBytes = new byte[Math.max(length + 2, commandBytes.length * 2)];
+        }
+        for (int i = 0; i < length; i++) {
             char c = command.charAt(i);
             if (c == '\r' || c == '\n') {
-                throw new IllegalArgumentException("a command cannot contain a line break: " + command.strip());
+                throw lineBreak(command);
             }
             if (c >= 0x80) {
+                if (command.indexOf('\r', i) >= 0 || command.indexOf('\n', i) >= 0) {
+                    throw lineBreak(command);
+                }
                 sendLine(command.getBytes(StandardCharsets.UTF_8));
                 return;
             }
+            commandBytes[i] = (byte) c;
         }
-        // ASCII, the usual case: one byte per char, no encoder.
-        for (int i = 0; i < command.length(); i++) {
-            out.write(command.charAt(i));
-        }
-        out.write(CRLF);
+        // ASCII, the usual case: one byte per char, no encoder, one write.
+        commandBytes[length] = '\r';
+        commandBytes[length + 1] = '\n';
+        out.write(commandBytes, 0, length + 2);
+    }
+
+    private static IllegalArgumentException lineBreak(String command) {
+        return new IllegalArgumentException("a command cannot contain a line break: " + command.strip());
     }
 
     /** Buffers a line exactly as given, then CRLF: a command as a person typed it. */

@@ -82,7 +82,18 @@ class SmtpConnectionTest {
     @Test
     void aCommandWithALineBreakIsRefusedBeforeItIsSent() throws IOException {
         assertThrows(IllegalArgumentException.class, () -> connection.send("RCPT TO:<a@b>\r\nRSET"));
+        assertThrows(IllegalArgumentException.class, () -> connection.send("RCPT TO:<jörg@b>\nRSET"));
         assertEquals(250, connection.command("NOOP").code());
+    }
+
+    @Test
+    void aNonAsciiCommandGoesOutAsOneLine() throws IOException {
+        // The server refuses 8-bit commands (500); one reply, then the next command's,
+        // prove the line arrived whole, as one command.
+        assertEquals(250, connection.command("HELO me").code());
+        assertEquals(250, connection.command("MAIL FROM:<me@example.org>").code());
+        assertEquals(500, connection.command("RCPT TO:<jörg@example.com>").code());
+        assertEquals(250, connection.command("RCPT TO:<alice@example.com>").code());
     }
 
     @Test
