@@ -100,7 +100,8 @@ public record OutgoingMessage(String from, List<String> to, String subject, Stri
         header(headers, "Date: " + DATE.format(date));
         header(headers, "From: " + from);
         header(headers, "To: " + String.join(", ", to));
-        header(headers, "Subject: " + encodeSubject(subject));
+        // An empty subject is "Subject:" with no trailing space.
+        header(headers, subject.isEmpty() ? "Subject:" : "Subject: " + encodeSubject(subject));
         header(headers, "Message-ID: " + messageId);
         if (isEightBit()) {
             header(headers, "MIME-Version: 1.0");

@@ -51,6 +51,12 @@ class OutgoingMessageTest {
     }
 
     @Test
+    void anEmptySubjectIsAnEmptyHeader() throws Exception {
+        assertTrue(text(message("", "x")).contains("\r\nSubject:\r\n"));
+        assertEquals("", parse(message("", "x")).getSubject());
+    }
+
+    @Test
     void aMailParserReadsTheHeaders() throws Exception {
         MimeMessage parsed = parse(message("hello", "Hi!"));
         assertEquals(DATE.toInstant(), parsed.getSentDate().toInstant());
