@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
@@ -160,7 +161,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConsoleLog log = new ConsoleLog(System.out);
         EventBus events = new EventBus();
-        QueuedListener listener = new QueuedListener("console-log", 65_536, log::print, log::dropped);
+        QueuedListener listener = new QueuedListener("console-log", 262_144, 20, TimeUnit.MILLISECONDS, log::print, log::dropped);
         events.subscribe(listener);
         Monitor monitor;
         try {
