@@ -24,7 +24,7 @@ class QueuedListenerTest {
         List<SessionEvent> received = new ArrayList<>();
         List<String> threads = new ArrayList<>();
         CountDownLatch all = new CountDownLatch(1000);
-        QueuedListener listener = new QueuedListener("test-listener", 2000, batch -> {
+        QueuedListener listener = new QueuedListener("test-listener", 2000, 10, TimeUnit.MILLISECONDS, batch -> {
             received.addAll(batch);
             threads.add(Thread.currentThread().getName());
             batch.forEach(e -> all.countDown());
@@ -46,7 +46,7 @@ class QueuedListenerTest {
         CountDownLatch firstBatch = new CountDownLatch(1);
         AtomicLong dropped = new AtomicLong();
         List<SessionEvent> received = new ArrayList<>();
-        QueuedListener listener = new QueuedListener("stuck", 10, batch -> {
+        QueuedListener listener = new QueuedListener("stuck", 10, 10, TimeUnit.MILLISECONDS, batch -> {
             synchronized (received) {
                 received.addAll(batch);
             }
@@ -75,7 +75,7 @@ class QueuedListenerTest {
     @Test
     void closeDeliversWhatIsStillQueued() throws Exception {
         List<SessionEvent> received = new ArrayList<>();
-        QueuedListener listener = new QueuedListener("closing", 100, batch -> {
+        QueuedListener listener = new QueuedListener("closing", 100, 10, TimeUnit.MILLISECONDS, batch -> {
             synchronized (received) {
                 received.addAll(batch);
             }

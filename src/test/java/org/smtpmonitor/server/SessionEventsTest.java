@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -149,7 +150,7 @@ class SessionEventsTest {
     void stuckAndFailingListenersNeitherBlockNorBreakTheServer() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         AtomicLong dropped = new AtomicLong();
-        QueuedListener stuck = new QueuedListener("stuck-window", 16, batch -> {
+        QueuedListener stuck = new QueuedListener("stuck-window", 16, 10, TimeUnit.MILLISECONDS, batch -> {
             try {
                 release.await();
             } catch (InterruptedException e) {
