@@ -149,7 +149,9 @@ class MessageDataTest {
     void messageOverTheSizeLimitGets552AfterItsEndStoresNothingAndTheSessionGoesOn() throws Exception {
         try (RawSmtpClient client = inData()) {
             client.send(exactly(MAX_MESSAGE_SIZE + 1));
-            client.send("..\r\n" + "y".repeat(50_000) + "\r\n.\r\n");
+            // Past the limit the rest is still data, read to its end: had the server stopped
+            // reading at the limit, these lines would be commands, and QUIT would end the session.
+            client.send("..\r\nQUIT\r\n" + "y".repeat(50_000) + "\r\n.\r\n");
             assertEquals("552 Message size exceeds fixed maximum message size", client.readReply());
             // The transaction is over, but the session is not.
             assertEquals("503 Bad sequence of commands: need MAIL before RCPT", client.command("RCPT TO:<alice@example.com>"));

@@ -80,7 +80,7 @@ class SmtpTransactionTest {
             assertEquals("250 OK", client.command("RCPT TO:<BOB@Example.COM>"));
             assertEquals("250 OK", client.command("RCPT TO:<carol@localhost>"));
             assertEquals("250 OK", client.command("RCPT TO:<Alice@example.com>"));
-            assertEquals(354, Integer.parseInt(client.command("DATA").substring(0, 3)));
+            assertEquals(354, client.readCodeOf("DATA"));
             client.send("Subject: all\r\n\r\nfor everyone\r\n.\r\n");
             assertTrue(client.readReply().startsWith("250 OK: queued as "));
         }
@@ -98,7 +98,7 @@ class SmtpTransactionTest {
             assertEquals("250 OK", client.command("RCPT TO:<alice@example.com>"));
             assertEquals("550 Address unknown", client.command("RCPT TO:<alice@elsewhere.test>"));
             assertEquals("250 OK", client.command("RCPT TO:<bob@example.com>"));
-            assertEquals(354, Integer.parseInt(client.command("DATA").substring(0, 3)));
+            assertEquals(354, client.readCodeOf("DATA"));
             client.send("x\r\n.\r\n");
             assertTrue(client.readReply().startsWith("250 OK: queued as "));
         }
@@ -119,7 +119,7 @@ class SmtpTransactionTest {
             // The sender given before is still there: no second MAIL, and RCPT is accepted.
             assertEquals("503 Bad sequence of commands: sender already given", client.command("MAIL FROM:<b@client.test>"));
             assertEquals("250 OK", client.command("RCPT TO:<alice@example.com>"));
-            assertEquals(354, Integer.parseInt(client.command("DATA").substring(0, 3)));
+            assertEquals(354, client.readCodeOf("DATA"));
             client.send("still here\r\n.\r\n");
             assertTrue(client.readReply().startsWith("250 OK: queued as "));
         }
@@ -136,7 +136,7 @@ class SmtpTransactionTest {
             assertTrue(client.command("RCPT alice@example.com").startsWith("501 "));
             assertTrue(client.command("DATA now").startsWith("501 "));
             // The refused RSET reset nothing: alice is still a recipient.
-            assertEquals(354, Integer.parseInt(client.command("DATA").substring(0, 3)));
+            assertEquals(354, client.readCodeOf("DATA"));
             client.send("kept\r\n.\r\n");
             assertTrue(client.readReply().startsWith("250 OK: queued as "));
         }
@@ -154,7 +154,7 @@ class SmtpTransactionTest {
             assertEquals("250 OK", client.command("MAIL FROM:<b@client.test>"));
             assertEquals("503 Bad sequence of commands: need RCPT before DATA", client.command("DATA"));
             assertEquals("250 OK", client.command("RCPT TO:<alice@example.com>"));
-            assertEquals(354, Integer.parseInt(client.command("DATA").substring(0, 3)));
+            assertEquals(354, client.readCodeOf("DATA"));
             client.send("after reset\r\n.\r\n");
             assertTrue(client.readReply().startsWith("250 OK: queued as "));
         }
