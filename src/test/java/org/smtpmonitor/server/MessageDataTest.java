@@ -135,6 +135,20 @@ class MessageDataTest {
     }
 
     @Test
+    void messagesOfDifferentSizesOnOneConnectionEachStoreOnlyTheirOwnBytes() throws Exception {
+        byte[] big = exactly(MAX_MESSAGE_SIZE - 5);
+        try (RawSmtpClient client = monitor.ehloClient()) {
+            assertTrue(client.sendMessage("a@client.test", List.of("alice@example.com"), big).startsWith("250 "));
+            assertTrue(client.sendMessage("a@client.test", List.of("bob@example.com"), "small\r\n").startsWith("250 "));
+            assertTrue(client.sendMessage("a@client.test", List.of("carol@localhost"), "").startsWith("250 "));
+            assertTrue(client.sendMessage("a@client.test", List.of("bob@example.com"), "x\r\n").startsWith("250 "));
+        }
+        assertArrayEquals(big, monitor.mailboxBytes("alice@example.com"));
+        assertEquals("small\r\nx\r\n", monitor.mailboxText("bob@example.com"));
+        assertEquals(0, Files.size(monitor.mailbox("carol@localhost")));
+    }
+
+    @Test
     void messageAtTheSizeLimitIsAccepted() throws Exception {
         byte[] data = exactly(MAX_MESSAGE_SIZE);
         try (RawSmtpClient client = inData()) {
