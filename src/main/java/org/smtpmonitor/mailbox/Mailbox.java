@@ -30,7 +30,7 @@ final class Mailbox implements AutoCloseable {
     final ReentrantLock appendLock = new ReentrantLock();
 
     private FileChannel channel;
-    private Object channelFileKey;
+    private volatile Object channelFileKey;
 
     /** Makes a file's appended bytes durable; a test may put a failing disk in its place. */
     interface Disk {
@@ -64,8 +64,12 @@ final class Mailbox implements AutoCloseable {
      * call with {@link #appendLock} held. Returns the offset it starts at.
      */
     long append(ByteBuffer content) throws IOException {
-        FileChannel out = channel();
-        long offset = out.size();
+        // One stat of the path tells both whether our channel still writes to the file
+        // that has this name, and how long that file is.
+        BasicFileAttributes attributes = attributes();
+        FileChannel out = channel(attributes);
+        boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey);
+        long offset = statedOurFile ? attributes.size() : out.size();
         ByteBuffer bytes = content.duplicate();
         long position = offset;
         while (bytes.hasRemaining()) {
@@ -186,9 +190,13 @@ final class Mailbox implements AutoCloseable {
         return false;
     }
 
-    /** The channel to the file as it is on disk now, reopened if the file was replaced or deleted. */
-    private synchronized FileChannel channel() throws IOException {
-        Object key = fileKey();
+    /**
+     * The channel to the file as it is on disk now ({@code attributes} of its path, null
+     * when it is missing), reopened if the file was replaced or deleted: a user may well
+     * delete a mailbox to empty it while the server runs.
+     */
+    private synchronized FileChannel channel(BasicFileAttributes attributes) throws IOException {
+        Object key = attributes == null ? null : attributes.fileKey();
         if (channel == null || !channel.isOpen() || key == null || !Objects.equals(key, channelFileKey)) {
             closeChannel();
             try {
@@ -198,9 +206,14 @@ final class Mailbox implements AutoCloseable {
                 Files.createDirectories(file.getParent());
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             }
-            channelFileKey = fileKey();
+            BasicFileAttributes now = attributes();
+            channelFileKey = now == null ? null : now.fileKey();
         }
         return channel;
+    }
+
+    private FileChannel channel() throws IOException {
+        return channel(attributes());
     }
 
     private synchronized FileChannel currentChannel() {
@@ -210,9 +223,9 @@ final class Mailbox implements AutoCloseable {
         return channel;
     }
 
-    private Object fileKey() {
+    private BasicFileAttributes attributes() {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return null;
         }

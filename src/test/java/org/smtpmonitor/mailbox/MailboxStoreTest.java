@@ -151,4 +151,35 @@ class MailboxStoreTest {
         assertThrows(IllegalArgumentException.class, () -> deliver(store, "x\n", "alice@example.com", "dave@example.com"));
         assertEquals("", read("alice@example.com"));
     }
+
+    @Test
+    void aMailboxDeletedWhileRunningIsCreatedAgainByTheNextMessage() throws Exception {
+        MailboxStore store = store(directory);
+        deliver(store, "first\r\n", "alice@example.com");
+        Files.delete(directory.resolve("alice@example.com.txt"));
+        List<StoredCopy> copies = deliver(store, "second\r\n", "alice@example.com");
+        assertEquals("second\r\n", read("alice@example.com"));
+        assertEquals(0, copies.get(0).offset());
+    }
+
+    @Test
+    void aMailboxReplacedWhileRunningGetsTheNextMessageAtItsEnd() throws Exception {
+        MailboxStore store = store(directory);
+        deliver(store, "first\r\n", "alice@example.com");
+        Path replacement = directory.resolve("replacement");
+        Files.writeString(replacement, "kept by the user\n");
+        Files.move(replacement, directory.resolve("alice@example.com.txt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<StoredCopy> copies = deliver(store, "second\r\n", "alice@example.com");
+        assertEquals("kept by the user\nsecond\r\n", read("alice@example.com"));
+        assertEquals(17, copies.get(0).offset());
+    }
+
+    @Test
+    void aMailboxEmptiedWhileRunningGetsTheNextMessageAtItsStart() throws Exception {
+        MailboxStore store = store(directory);
+        deliver(store, "first\r\n", "alice@example.com");
+        Files.write(directory.resolve("alice@example.com.txt"), new byte[0]);
+        deliver(store, "second\r\n", "alice@example.com");
+        assertEquals("second\r\n", read("alice@example.com"));
+    }
 }
