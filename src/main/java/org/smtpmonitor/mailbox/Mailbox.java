@@ -122,9 +122,6 @@ final class Mailbox implements AutoCloseable {
                 // This thread syncs for everyone: every append counted so far is covered.
                 syncing = true;
             }
-            // Let sessions that are ready to append do so first, so that this sync covers
-            // them too. Alone on the machine, a yield returns at once and costs nothing.
-            Thread.yield();
             long target;
             synchronized (syncMonitor) {
                 target = appended;

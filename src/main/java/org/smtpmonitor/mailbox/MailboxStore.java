@@ -138,7 +138,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     @Override
-    public List<StoredCopy> deliver(Envelope envelope, byte[] data, int length) throws IOException {
+    public Pending append(Envelope envelope, byte[] data, int length) throws IOException {
         List<Mailbox> targets = new ArrayList<>(envelope.recipients().size());
         for (String recipient : envelope.recipients()) {
             Mailbox mailbox = mailboxes.get(recipient);
@@ -175,12 +175,14 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 mailbox.appendLock.unlock();
             }
         }
-        // Outside the append locks, so that other sessions append while we wait for the disk
-        // and one fdatasync covers them all (group commit).
-        for (int i = 0; i < targets.size(); i++) {
-            targets.get(i).syncThrough(sequences[i]);
-        }
-        return copies;
+        // The sync happens outside the append locks, so that other sessions append while
+        // this one waits for the disk, and one fdatasync covers them all (group commit).
+        return () -> {
+            for (int i = 0; i < targets.size(); i++) {
+                targets.get(i).syncThrough(sequences[i]);
+            }
+            return copies;
+        };
     }
 
     /** Cuts the files written so far back to their length before; their append locks are held. */

@@ -2,16 +2,16 @@ package org.smtpmonitor.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,29 +23,32 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.smtp.MessageStore;
+import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
 
 /**
- * The SMTP server: accepts connections on one thread and serves each session on a
- * thread of its own, up to {@link ServerConfig#maxConnections()} at once.
+ * The SMTP server: one thread accepts connections and hands them, in turn, to a few
+ * {@link EventLoop}s (one per processor) that serve them, up to
+ * {@link ServerConfig#maxConnections()} at once; one more thread waits for the disk.
  *
  * <p>{@link #stop()} shuts down cleanly: no new connections, deliveries under way
- * finish, and every connected client gets a 421.
+ * finish, and every connected client gets a 421. A stopped server can be started again.
  */
 public final class SmtpServer implements AutoCloseable {
 
     private static final long SHUTDOWN_GRACE_MILLIS = 10_000;
+    private static final int MAX_LOOPS = 4;
 
     private final ServerConfig config;
     private final MessageStore store;
     private final EventBus events;
-    private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicInteger open = new AtomicInteger();
     private final String queueIdPrefix = Long.toString(System.currentTimeMillis() / 1000, 36).toUpperCase();
 
-    private ServerSocket serverSocket;
-    private ExecutorService sessions;
+    private ServerSocketChannel serverChannel;
+    private List<EventLoop> loops = List.of();
+    private ExecutorService disk;
     private Thread acceptor;
     private volatile boolean running;
 
@@ -64,22 +67,30 @@ public final class SmtpServer implements AutoCloseable {
         if (running) {
             throw new IllegalStateException("the server is running already");
         }
-        ServerSocket socket = new ServerSocket();
-        try {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(config.bindAddress(), config.port()), 128);
-        } catch (IOException e) {
-            socket.close();
-            throw e;
-        }
-        serverSocket = socket;
-        sessions = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "smtp-session");
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        List<EventLoop> started = new ArrayList<>();
+        disk = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "smtp-disk");
             thread.setDaemon(true);
             return thread;
         });
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.bindAddress(), config.port()), 128);
+            int count = Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
+            for (int i = 0; i < count; i++) {
+                started.add(new EventLoop("smtp-loop-" + (i + 1), events, disk, open::decrementAndGet));
+            }
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            disk.shutdown();
+            throw e;
+        }
+        serverChannel = channel;
+        loops = List.copyOf(started);
+        loops.forEach(EventLoop::start);
         running = true;
-        acceptor = new Thread(this::acceptLoop, "smtp-accept-" + socket.getLocalPort());
+        acceptor = new Thread(this::acceptLoop, "smtp-accept-" + address().getPort());
         acceptor.setDaemon(true);
         acceptor.start();
         events.publish(new ServerStarted(address(), config.smtp().domain(), Instant.now()));
@@ -87,11 +98,15 @@ public final class SmtpServer implements AutoCloseable {
 
     /** The address the server listens on (with the real port when 0 was asked for). */
     public InetSocketAddress address() {
-        ServerSocket socket = serverSocket;
-        if (socket == null) {
-            return new InetSocketAddress(config.bindAddress(), config.port());
+        ServerSocketChannel channel = serverChannel;
+        try {
+            if (channel != null && channel.isOpen()) {
+                return (InetSocketAddress) channel.getLocalAddress();
+            }
+        } catch (IOException ignored) {
+            // Fall back to the configured address.
         }
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        return new InetSocketAddress(config.bindAddress(), config.port());
     }
 
     public boolean isRunning() {
@@ -108,15 +123,13 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        int next = 0;
         while (running) {
-            Socket client;
+            SocketChannel client;
             try {
-                client = serverSocket.accept();
-            } catch (SocketException e) {
-                if (running) {
-                    events.publish(new ServerError(0, "accept failed: " + e.getMessage(), Instant.now()));
-                }
-                continue;
+                client = serverChannel.accept();
+            } catch (ClosedChannelException e) {
+                break;
             } catch (IOException e) {
                 events.publish(new ServerError(0, "accept failed: " + e.getMessage(), Instant.now()));
                 continue;
@@ -127,36 +140,36 @@ public final class SmtpServer implements AutoCloseable {
                 refuse(id, client);
                 continue;
             }
-            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id);
-            Connection connection = new Connection(id, client, session, events, config, () -> {
-                connections.remove(id);
-                open.decrementAndGet();
-            });
-            connections.put(id, connection);
-            connection.publishOpened();
             try {
-                sessions.execute(connection);
-            } catch (RejectedExecutionException e) {
-                // stop() has begun: the connection still gets its 421.
-                connection.shutdown();
-                connections.remove(id);
-                open.decrementAndGet();
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException ignored) {
+                // Replies are then merely slower.
             }
+            EventLoop loop = loops.get(next++ % loops.size());
+            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id);
+            ClientConnection connection = new ClientConnection(id, client, session, events, config, loop);
+            if (events.hasListeners()) {
+                events.publish(new SessionOpened(id, connection.remote(), Instant.now()));
+            }
+            loop.register(client, connection);
         }
     }
 
-    /** One connection too many: a 421 and close, without a session thread. */
-    private void refuse(long id, Socket client) {
+    /** One connection too many: a 421 and close, without a session. */
+    private void refuse(long id, SocketChannel client) {
         Instant now = Instant.now();
+        Reply reply = new SmtpSession(config.smtp(), store, queueIdPrefix + id)
+                .serviceClosing("Too many connections, try again later");
         if (events.hasListeners()) {
-            events.publish(new SessionOpened(id, (InetSocketAddress) client.getRemoteSocketAddress(), now));
+            try {
+                events.publish(new SessionOpened(id, (InetSocketAddress) client.getRemoteAddress(), now));
+            } catch (IOException ignored) {
+                // The client left already.
+            }
         }
-        SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id);
-        var reply = session.serviceClosing("Too many connections, try again later");
         try (client) {
-            client.setSoTimeout(1000);
-            client.getOutputStream().write(reply.wire());
-            client.getOutputStream().flush();
+            // A blocking write of a few bytes into an empty socket buffer does not wait.
+            client.write(ByteBuffer.wrap(reply.wire()));
         } catch (IOException ignored) {
             // The client has gone: nothing more to tell it.
         }
@@ -180,23 +193,20 @@ public final class SmtpServer implements AutoCloseable {
             running = false;
         }
         try {
-            serverSocket.close();
+            serverChannel.close();
         } catch (IOException ignored) {
             // Closing is all we wanted.
         }
         try {
-            // Once the acceptor has ended, no connection can join the map behind our back.
+            // Once the acceptor has ended, no connection can reach a loop behind our back.
             acceptor.join(SHUTDOWN_GRACE_MILLIS);
-            sessions.shutdown();
-            for (Connection connection : connections.values()) {
-                connection.shutdown();
+            loops.forEach(EventLoop::shutdown);
+            for (EventLoop loop : loops) {
+                loop.awaitTermination(SHUTDOWN_GRACE_MILLIS);
             }
-            if (!sessions.awaitTermination(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-                sessions.shutdownNow();
-            }
+            disk.shutdown();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            sessions.shutdownNow();
         }
         events.publish(new ServerStopped(Instant.now()));
     }

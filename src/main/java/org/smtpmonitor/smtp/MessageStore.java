@@ -15,8 +15,21 @@ public interface MessageStore {
     String findUser(String address);
 
     /**
-     * Stores {@code length} bytes of {@code data} for every recipient of the envelope.
-     * Returns only once every copy is durable; on failure no mailbox holds any part of it.
+     * Writes {@code length} bytes of {@code data} for every recipient of the envelope, but
+     * does not wait for the disk: the copies are durable once {@link Pending#awaitDurable()}
+     * returns. Deliveries appended one after another and then awaited share the waiting
+     * (group commit). If anything fails, no mailbox keeps any part of the message.
      */
-    List<StoredCopy> deliver(Envelope envelope, byte[] data, int length) throws IOException;
+    Pending append(Envelope envelope, byte[] data, int length) throws IOException;
+
+    /** {@link #append} and wait until every copy is durable. */
+    default List<StoredCopy> deliver(Envelope envelope, byte[] data, int length) throws IOException {
+        return append(envelope, data, length).awaitDurable();
+    }
+
+    /** A message written but perhaps not yet on disk. */
+    interface Pending {
+        /** Returns the copies once they are on disk; throws when the disk failed to take them. */
+        List<StoredCopy> awaitDurable() throws IOException;
+    }
 }

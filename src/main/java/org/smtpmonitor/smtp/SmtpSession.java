@@ -263,17 +263,74 @@ public final class SmtpSession {
      * either way.
      */
     public Step messageReceived(byte[] data, int length) {
+        return finishDelivery(beginDelivery(data, length));
+    }
+
+    /**
+     * The first half of {@link #messageReceived}: writes the message to the store without
+     * waiting for the disk, so that a server can write several sessions' messages and then
+     * wait for the disk once for all of them. The transaction ends here; {@code data} may
+     * be reused as soon as this returns.
+     */
+    public Delivery beginDelivery(byte[] data, int length) {
         requireData();
         messageCount++;
         Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients));
         resetTransaction();
         try {
-            List<StoredCopy> copies = store.deliver(envelope, data, length);
-            return new Step(Reply.of(250, "OK: queued as " + envelope.queueId()), Step.Next.COMMAND, envelope, copies, null);
+            return new Delivery(envelope, store.append(envelope, data, length), null);
         } catch (IOException | RuntimeException e) {
-            messageCount--;
-            String why = "could not store message " + envelope.queueId() + ": " + e.getMessage();
-            return new Step(LOCAL_ERROR, Step.Next.COMMAND, envelope, List.of(), why);
+            return new Delivery(envelope, null, e);
+        }
+    }
+
+    /**
+     * The second half of {@link #messageReceived}: waits until the message is durable
+     * (unless {@link Delivery#awaitDurable()} did already), and answers.
+     */
+    public Step finishDelivery(Delivery delivery) {
+        delivery.awaitDurable();
+        Envelope envelope = delivery.envelope;
+        if (delivery.failure == null) {
+            return new Step(Reply.of(250, "OK: queued as " + envelope.queueId()), Step.Next.COMMAND, envelope,
+                    delivery.copies, null);
+        }
+        messageCount--;
+        String why = "could not store message " + envelope.queueId() + ": " + delivery.failure.getMessage();
+        return new Step(LOCAL_ERROR, Step.Next.COMMAND, envelope, List.of(), why);
+    }
+
+    /**
+     * A message handed to the store by {@link #beginDelivery}, to be finished by
+     * {@link #finishDelivery}. Its wait for the disk may run on another thread, before
+     * the session's own thread finishes it.
+     */
+    public static final class Delivery {
+        private final Envelope envelope;
+        private final MessageStore.Pending pending;
+        private volatile Exception failure;
+        private volatile List<StoredCopy> copies;
+
+        private Delivery(Envelope envelope, MessageStore.Pending pending, Exception failure) {
+            this.envelope = envelope;
+            this.pending = pending;
+            this.failure = failure;
+        }
+
+        /** Waits until the message is on disk, or the disk failed; does nothing the second time. */
+        public void awaitDurable() {
+            if (failure != null || copies != null) {
+                return;
+            }
+            try {
+                copies = pending.awaitDurable();
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        }
+
+        public Envelope envelope() {
+            return envelope;
         }
     }
 

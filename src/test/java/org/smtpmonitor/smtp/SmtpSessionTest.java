@@ -33,7 +33,7 @@ class SmtpSessionTest {
         }
 
         @Override
-        public List<StoredCopy> deliver(Envelope envelope, byte[] data, int length) throws IOException {
+        public Pending append(Envelope envelope, byte[] data, int length) throws IOException {
             if (failing) {
                 throw new IOException("disk full");
             }
@@ -43,7 +43,7 @@ class SmtpSessionTest {
             for (String recipient : envelope.recipients()) {
                 copies.add(new StoredCopy(recipient, Path.of(recipient + ".txt"), 0, length));
             }
-            return copies;
+            return () -> copies;
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,8 +20,60 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The byte-level reader of command lines and message data. */
-class SmtpInputTest {
+/** The decoder of command lines and message data, fed in chunks as a network would. */
+class SmtpDecoderTest {
+
+    /** Drives a decoder from a stream the way a connection drives it from a socket. */
+    private static final class Reader {
+        private final SmtpDecoder decoder;
+        private final InputStream in;
+
+        Reader(InputStream in, int maxLineLength, int bufferSize) {
+            this.decoder = new SmtpDecoder(maxLineLength, bufferSize);
+            this.in = in;
+        }
+
+        /** The next command, or null at the end of the stream. */
+        String readCommandLine() throws IOException {
+            while (true) {
+                String line = decoder.nextCommand();
+                if (line != null) {
+                    return line;
+                }
+                if (!fill()) {
+                    return null;
+                }
+            }
+        }
+
+        SmtpDecoder.Message readMessage(long maxSize) throws IOException {
+            decoder.startMessage(maxSize);
+            while (true) {
+                SmtpDecoder.Message message = decoder.nextMessage();
+                if (message != null) {
+                    return message;
+                }
+                if (!fill()) {
+                    throw new EOFException("the stream ended during DATA");
+                }
+            }
+        }
+
+        boolean hasBufferedInput() {
+            return decoder.hasBufferedInput();
+        }
+
+        private boolean fill() throws IOException {
+            ByteBuffer space = decoder.space();
+            int n = in.read(space.array(), space.arrayOffset() + space.position(), space.remaining());
+            if (n <= 0) {
+                return false;
+            }
+            decoder.filled(n);
+            return true;
+        }
+    }
+
 
     /** Hands out at most {@code chunk} bytes per read, as a slow network would. */
     private static InputStream chunked(byte[] bytes, int chunk) {
@@ -32,18 +85,18 @@ class SmtpInputTest {
         };
     }
 
-    private static SmtpInput input(String text, int chunk) {
-        return new SmtpInput(chunked(text.getBytes(StandardCharsets.ISO_8859_1), chunk), 1000, 1024);
+    private static Reader input(String text, int chunk) {
+        return new Reader(chunked(text.getBytes(StandardCharsets.ISO_8859_1), chunk), 1000, 1024);
     }
 
-    private static String text(SmtpInput.Message message) {
+    private static String text(SmtpDecoder.Message message) {
         return new String(message.data(), 0, message.length(), StandardCharsets.ISO_8859_1);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 4096})
     void commandLinesEndAtLfWithOrWithoutCr(int chunk) throws IOException {
-        SmtpInput in = input("HELO a\r\nNOOP\nRSET\r\n", chunk);
+        Reader in = input("HELO a\r\nNOOP\nRSET\r\n", chunk);
         assertEquals("HELO a", in.readCommandLine());
         assertEquals("NOOP", in.readCommandLine());
         assertEquals("RSET", in.readCommandLine());
@@ -52,13 +105,13 @@ class SmtpInputTest {
 
     @Test
     void anUnterminatedLastLineIsNotACommand() throws IOException {
-        SmtpInput in = input("QUIT", 4096);
+        Reader in = input("QUIT", 4096);
         assertNull(in.readCommandLine());
     }
 
     @Test
     void pipelinedInputIsSeenAsBuffered() throws IOException {
-        SmtpInput in = input("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n", 4096);
+        Reader in = input("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n", 4096);
         in.readCommandLine();
         assertTrue(in.hasBufferedInput());
         in.readCommandLine();
@@ -69,8 +122,8 @@ class SmtpInputTest {
     @ValueSource(ints = {1, 7, 4096})
     void aLongLineIsReportedAtTheLimitAndItsRestSkipped(int chunk) throws IOException {
         String longLine = "NOOP " + "x".repeat(5000);
-        SmtpInput in = input(longLine + "\r\nQUIT\r\n", chunk);
-        assertSame(SmtpInput.TOO_LONG, in.readCommandLine());
+        Reader in = input(longLine + "\r\nQUIT\r\n", chunk);
+        assertSame(SmtpDecoder.TOO_LONG, in.readCommandLine());
         assertEquals("QUIT", in.readCommandLine());
     }
 
@@ -78,7 +131,7 @@ class SmtpInputTest {
     void aLineOfExactlyTheLimitIsAccepted() throws IOException {
         String line = "N".repeat(998);
         assertEquals(line, input(line + "\r\n", 100).readCommandLine());
-        assertSame(SmtpInput.TOO_LONG, input("N".repeat(999) + "\r\n", 100).readCommandLine());
+        assertSame(SmtpDecoder.TOO_LONG, input("N".repeat(999) + "\r\n", 100).readCommandLine());
     }
 
     @Test
@@ -105,14 +158,14 @@ class SmtpInputTest {
                 return n;
             }
         };
-        assertSame(SmtpInput.TOO_LONG, new SmtpInput(in, 1000, 4096).readCommandLine());
+        assertSame(SmtpDecoder.TOO_LONG, new Reader(in, 1000, 4096).readCommandLine());
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 5, 4096})
     void messageEndsAtCrLfDotCrLfAndKeepsTheRestForCommands(int chunk) throws IOException {
-        SmtpInput in = input("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", chunk);
-        SmtpInput.Message message = in.readMessage(1000);
+        Reader in = input("Subject: x\r\n\r\nbody\r\n.\r\nQUIT\r\n", chunk);
+        SmtpDecoder.Message message = in.readMessage(1000);
         assertEquals("Subject: x\r\n\r\nbody\r\n", text(message));
         assertEquals(3, message.lines());
         assertFalse(message.tooLarge());
@@ -122,14 +175,14 @@ class SmtpInputTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 3, 4096})
     void leadingDotsAreUnstuffed(int chunk) throws IOException {
-        SmtpInput in = input("..hidden\r\n...two\r\n.x\r\nend\r\n.\r\n", chunk);
+        Reader in = input("..hidden\r\n...two\r\n.x\r\nend\r\n.\r\n", chunk);
         assertEquals(".hidden\r\n..two\r\nx\r\nend\r\n", text(in.readMessage(1000)));
     }
 
     @Test
     void anEmptyMessageIsEmpty() throws IOException {
-        SmtpInput in = input(".\r\n", 4096);
-        SmtpInput.Message message = in.readMessage(1000);
+        Reader in = input(".\r\n", 4096);
+        SmtpDecoder.Message message = in.readMessage(1000);
         assertEquals(0, message.length());
         assertEquals(0, message.size());
     }
@@ -139,14 +192,14 @@ class SmtpInputTest {
     void bareLfAndBareCrAndLfDotLfAreContent(int chunk) throws IOException {
         String data = "a\nb\rc\n.\nMAIL FROM:<evil@x>\r\n\n.\r\nd\r.\r\n";
         String rest = "e\r\n.\r\n";
-        SmtpInput in = input(data + rest, chunk);
+        Reader in = input(data + rest, chunk);
         // Nothing before the final CRLF.CRLF ends the message; a dot after a bare LF or CR is content.
         assertEquals(data + "e\r\n", text(in.readMessage(1000)));
     }
 
     @Test
     void dotCrFollowedByOtherBytesIsContent() throws IOException {
-        SmtpInput in = input("x\r\n.\rz\r\n.\r\n", 4096);
+        Reader in = input("x\r\n.\rz\r\n.\r\n", 4096);
         assertEquals("x\r\n\rz\r\n", text(in.readMessage(1000)));
     }
 
@@ -160,8 +213,8 @@ class SmtpInputTest {
         byte[] wire = new byte[body.length + 7];
         System.arraycopy(body, 0, wire, 0, body.length);
         System.arraycopy("\r\n.\r\n".getBytes(StandardCharsets.US_ASCII), 0, wire, body.length, 5);
-        SmtpInput in = new SmtpInput(chunked(Arrays.copyOf(wire, body.length + 5), chunk), 1000, 1024);
-        SmtpInput.Message message = in.readMessage(1000);
+        Reader in = new Reader(chunked(Arrays.copyOf(wire, body.length + 5), chunk), 1000, 1024);
+        SmtpDecoder.Message message = in.readMessage(1000);
         byte[] expected = Arrays.copyOf(body, body.length + 2);
         expected[body.length] = '\r';
         expected[body.length + 1] = '\n';
@@ -171,8 +224,8 @@ class SmtpInputTest {
     @Test
     void aMessageOverTheLimitIsReadToItsEndButNotKept() throws IOException {
         String big = "y".repeat(5000) + "\r\n";
-        SmtpInput in = input(big + ".\r\nNOOP\r\n", 100);
-        SmtpInput.Message message = in.readMessage(1000);
+        Reader in = input(big + ".\r\nNOOP\r\n", 100);
+        SmtpDecoder.Message message = in.readMessage(1000);
         assertTrue(message.tooLarge());
         assertEquals(0, message.length());
         assertEquals(big.length(), message.size());
@@ -182,7 +235,7 @@ class SmtpInputTest {
     @Test
     void aMessageOfExactlyTheLimitIsKept() throws IOException {
         String body = "z".repeat(998) + "\r\n";
-        SmtpInput.Message message = input(body + ".\r\n", 64).readMessage(1000);
+        SmtpDecoder.Message message = input(body + ".\r\n", 64).readMessage(1000);
         assertFalse(message.tooLarge());
         assertEquals(body, text(message));
     }
@@ -190,20 +243,20 @@ class SmtpInputTest {
     @Test
     void dataLinesLongerThanTheCommandLimitAreStoredAsSent() throws IOException {
         String line = "L".repeat(20_000) + "\r\n";
-        SmtpInput.Message message = input(line + ".\r\n", 4096).readMessage(1_000_000);
+        SmtpDecoder.Message message = input(line + ".\r\n", 4096).readMessage(1_000_000);
         assertEquals(line, text(message));
     }
 
     @Test
     void endOfStreamDuringDataIsAnError() {
-        SmtpInput in = input("half a message\r\n", 4096);
+        Reader in = input("half a message\r\n", 4096);
         assertThrows(EOFException.class, () -> in.readMessage(1000));
     }
 
     @Test
     void consecutiveMessagesEachArriveWhole() throws IOException {
         String big = "B".repeat(30_000) + "\r\n";
-        SmtpInput in = input(big + ".\r\nMAIL FROM:<a@b>\r\nsmall\r\n.\r\n", 4096);
+        Reader in = input(big + ".\r\nMAIL FROM:<a@b>\r\nsmall\r\n.\r\n", 4096);
         assertEquals(big, text(in.readMessage(100_000)));
         assertEquals("MAIL FROM:<a@b>", in.readCommandLine());
         assertEquals("small\r\n", text(in.readMessage(100_000)));

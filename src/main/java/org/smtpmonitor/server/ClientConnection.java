@@ -1,0 +1,309 @@
+package org.smtpmonitor.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.LineReceived;
+import org.smtpmonitor.event.MessageDelivered;
+import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.SessionClosed.Reason;
+import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.smtp.Reply;
+import org.smtpmonitor.smtp.SmtpSession;
+import org.smtpmonitor.smtp.Step;
+
+/**
+ * One client's connection, driven by its {@link EventLoop}: bytes in through a
+ * {@link SmtpDecoder}, commands to the {@link SmtpSession}, replies out through a buffer.
+ *
+ * <p>While a message waits for the disk, or while the client does not read its replies,
+ * the connection reads nothing more, so memory stays bounded and replies keep their
+ * order. Replies are written once per loop turn, so pipelined commands get their
+ * replies in one packet (RFC 2920). Used by its loop's thread only.
+ */
+final class ClientConnection {
+
+    private static final int INPUT_BUFFER = 64 * 1024;
+    /** Past this much unsent output, the connection stops taking commands until the client reads. */
+    private static final int OUTPUT_HIGH_WATER = 64 * 1024;
+
+    final long id;
+    private final SocketChannel channel;
+    private final SmtpSession session;
+    private final EventBus events;
+    private final ServerConfig config;
+    private final EventLoop loop;
+    private final SmtpDecoder decoder;
+    private SelectionKey key;
+    private ByteBuffer out = ByteBuffer.allocate(4096);
+
+    private SmtpSession.Delivery delivery;
+    private long deliveringSize;
+    private long lastInput;
+    private boolean closing;
+    private Reason closeReason;
+    private boolean closed;
+    private boolean stopping;
+
+    ClientConnection(long id, SocketChannel channel, SmtpSession session, EventBus events, ServerConfig config,
+                     EventLoop loop) {
+        this.id = id;
+        this.channel = channel;
+        this.session = session;
+        this.events = events;
+        this.config = config;
+        this.loop = loop;
+        this.decoder = new SmtpDecoder(ServerConfig.MAX_COMMAND_LINE, INPUT_BUFFER);
+    }
+
+    InetSocketAddress remote() {
+        try {
+            return (InetSocketAddress) channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Registers with the loop's selector and sends the greeting. */
+    void open(SelectionKey selectionKey, long now) {
+        key = selectionKey;
+        lastInput = now;
+        if (stopping) {
+            stopNow();
+            return;
+        }
+        send(session.greeting());
+        flush();
+    }
+
+    /** The socket has bytes (or the client left). */
+    void onReadable(long now) {
+        int n;
+        try {
+            n = channel.read(decoder.space());
+        } catch (IOException e) {
+            close(Reason.CLIENT_DISCONNECTED);
+            return;
+        }
+        if (n < 0) {
+            close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
+            return;
+        }
+        decoder.filled(n);
+        lastInput = now;
+        process();
+    }
+
+    /** The socket can take more of the replies. */
+    void onWritable() {
+        flush();
+        if (!closed && delivery == null && decoder.hasBufferedInput()) {
+            process();
+        }
+    }
+
+    /**
+     * Handles what the decoder holds, until it needs more bytes, a message must wait for
+     * the disk, or too many replies wait for the client.
+     */
+    void process() {
+        while (!closing && !closed && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+            if (decoder.inMessage()) {
+                SmtpDecoder.Message message = decoder.nextMessage();
+                if (message == null) {
+                    break;
+                }
+                received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
+                received(".");
+                if (message.tooLarge()) {
+                    send(session.messageTooLarge().reply());
+                    continue;
+                }
+                deliveringSize = message.length();
+                delivery = session.beginDelivery(message.data(), message.length());
+                loop.awaitDisk(this);
+                break;
+            }
+            String line = decoder.nextCommand();
+            if (line == null) {
+                break;
+            }
+            if (line == SmtpDecoder.TOO_LONG) {
+                received("<command line over " + ServerConfig.MAX_COMMAND_LINE + " bytes>");
+                send(session.lineTooLong());
+                continue;
+            }
+            received(line);
+            Step step = session.command(line);
+            send(step.reply());
+            if (step.next() == Step.Next.CLOSE) {
+                closeAfterFlush(Reason.QUIT);
+            } else if (step.next() == Step.Next.DATA) {
+                decoder.startMessage(config.smtp().maxMessageSize());
+            }
+        }
+        loop.needsFlush(this);
+    }
+
+    /** Waits until the message handed to the store is on disk (on the disk thread). */
+    void awaitDurable() {
+        delivery.awaitDurable();
+    }
+
+    /**
+     * The disk has taken (or failed to take) the message that {@link #process} handed to
+     * the store: answer it, then go on with what the client sent meanwhile.
+     */
+    void finishDelivery() {
+        Step step = session.finishDelivery(delivery);
+        delivery = null;
+        Envelope envelope = step.envelope();
+        if (step.failure() != null) {
+            events.publish(new ServerError(id, step.failure(), Instant.now()));
+        } else if (events.hasListeners()) {
+            events.publish(new MessageDelivered(id, envelope.queueId(), envelope.sender(), envelope.recipients(),
+                    step.copies(), deliveringSize, Instant.now()));
+        }
+        send(step.reply());
+        if (stopping) {
+            stopNow();
+            return;
+        }
+        process();
+    }
+
+    /** For a server shutdown: a 421 now, or right after the reply to a message that waits for the disk. */
+    void stop() {
+        stopping = true;
+        if (delivery == null && !closed) {
+            stopNow();
+        }
+    }
+
+    private void stopNow() {
+        if (closing || closed) {
+            return;
+        }
+        send(session.serviceClosing("Server shutting down"));
+        closeAfterFlush(Reason.SERVER_SHUTDOWN);
+        loop.needsFlush(this);
+    }
+
+    /** Closes the session of a client silent for longer than the idle timeout. */
+    boolean checkIdle(long now) {
+        if (closed || closing || delivery != null) {
+            return false;
+        }
+        if (now - lastInput < config.idleTimeout().toNanos()) {
+            return false;
+        }
+        send(session.serviceClosing("Idle timeout"));
+        closeAfterFlush(Reason.IDLE_TIMEOUT);
+        flush();
+        return true;
+    }
+
+    private void closeAfterFlush(Reason reason) {
+        closing = true;
+        closeReason = reason;
+    }
+
+    private void received(String line) {
+        if (events.hasListeners()) {
+            events.publish(new LineReceived(id, line, Instant.now()));
+        }
+    }
+
+    private void send(Reply reply) {
+        byte[] wire = reply.wire();
+        if (out.remaining() < wire.length) {
+            ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + wire.length));
+            out.flip();
+            bigger.put(out);
+            out = bigger;
+        }
+        out.put(wire);
+        if (events.hasListeners()) {
+            Instant now = Instant.now();
+            for (String line : reply.lines()) {
+                events.publish(new ReplySent(id, line, now));
+            }
+        }
+    }
+
+    /** Writes what replies the socket takes; watches for writability when it takes less than all. */
+    void flush() {
+        if (closed) {
+            return;
+        }
+        if (out.position() > 0) {
+            out.flip();
+            try {
+                channel.write(out);
+            } catch (IOException e) {
+                out.clear();
+                close(closing ? closeReason : Reason.CLIENT_DISCONNECTED);
+                return;
+            }
+            out.compact();
+        }
+        if (out.position() == 0 && closing) {
+            close(closeReason);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void updateInterest() {
+        if (closed || !key.isValid()) {
+            return;
+        }
+        int ops = 0;
+        if (out.position() > 0) {
+            ops |= SelectionKey.OP_WRITE;
+        }
+        // Read only when the bytes can be handled: not while a message waits for the disk,
+        // the client lets replies pile up, or the session is ending.
+        if (!closing && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+            ops |= SelectionKey.OP_READ;
+        }
+        if (key.interestOps() != ops) {
+            key.interestOps(ops);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** True when bytes already received wait to be handled (after a delivery, say). */
+    boolean hasWork() {
+        return !closed && !closing && delivery == null && decoder.hasBufferedInput();
+    }
+
+    void close(Reason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // The socket is gone either way.
+        }
+        if (events.hasListeners()) {
+            events.publish(new SessionClosed(id, reason, Instant.now()));
+        }
+        loop.closed(this);
+    }
+}

@@ -1,0 +1,221 @@
+package org.smtpmonitor.server;
+
+import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.SessionClosed.Reason;
+
+/**
+ * One thread that serves many connections with a selector. Each turn it reads what has
+ * arrived on every ready connection, answers the commands, writes each finished message
+ * to its mailboxes and hands them to the disk thread to wait for the disk together
+ * (group commit: one fdatasync per mailbox for them all, not one per message), and
+ * writes every reply; the messages are answered once the disk has them.
+ *
+ * <p>Serving connections from a few threads instead of a thread each saves the context
+ * switches of a blocking read per command, which on a busy server cost more than the
+ * SMTP work itself.
+ */
+final class EventLoop implements Runnable {
+
+    private static final long IDLE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Selector selector;
+    private final EventBus events;
+    private final Runnable onConnectionClosed;
+    private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final Set<ClientConnection> connections = new HashSet<>();
+    private final List<ClientConnection> awaitingDisk = new ArrayList<>();
+    private final Set<ClientConnection> toFlush = new LinkedHashSet<>();
+    private final Thread thread;
+    private final Executor disk;
+    private boolean diskBusy;
+    private volatile boolean stopping;
+    private long nextIdleCheck;
+
+    /**
+     * @param disk where to wait for the disk, away from this loop's thread
+     */
+    EventLoop(String name, EventBus events, Executor disk, Runnable onConnectionClosed) throws IOException {
+        this.selector = Selector.open();
+        this.disk = disk;
+        this.events = events;
+        this.onConnectionClosed = onConnectionClosed;
+        this.thread = new Thread(this, name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Takes over an accepted connection (from the acceptor thread). */
+    void register(SocketChannel channel, ClientConnection connection) {
+        execute(() -> {
+            connections.add(connection);
+            try {
+                channel.configureBlocking(false);
+                SelectionKey key = channel.register(selector, SelectionKey.OP_READ, connection);
+                if (stopping) {
+                    connection.stop();
+                }
+                connection.open(key, System.nanoTime());
+            } catch (IOException e) {
+                connection.close(Reason.ERROR);
+            }
+        });
+    }
+
+    /** Runs {@code task} on this loop's thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        selector.wakeup();
+    }
+
+    /** Server shutdown: every connection gets its 421; the thread ends when the last one closes. */
+    void shutdown() {
+        execute(() -> {
+            stopping = true;
+            for (ClientConnection connection : new ArrayList<>(connections)) {
+                connection.stop();
+            }
+        });
+    }
+
+    /** Waits for the thread to end; closes what is left after {@code millis}. */
+    void awaitTermination(long millis) throws InterruptedException {
+        thread.join(millis);
+        if (thread.isAlive()) {
+            execute(() -> {
+                for (ClientConnection connection : new ArrayList<>(connections)) {
+                    connection.close(Reason.SERVER_SHUTDOWN);
+                }
+            });
+            thread.join(1000);
+        }
+    }
+
+    void awaitDisk(ClientConnection connection) {
+        awaitingDisk.add(connection);
+    }
+
+    /**
+     * The messages written in this turn wait for the disk together: the first sync of each
+     * mailbox covers them all. The waiting is done on the disk thread, so that this loop
+     * goes on serving its other connections meanwhile (their messages then share the next
+     * sync), unless there are no others: then the two thread hand-offs would only add to
+     * the message's latency.
+     */
+    private void waitForDisk() {
+        List<ClientConnection> batch = new ArrayList<>(awaitingDisk);
+        awaitingDisk.clear();
+        if (connections.size() <= 1) {
+            for (ClientConnection connection : batch) {
+                connection.finishDelivery();
+            }
+            return;
+        }
+        diskBusy = true;
+        disk.execute(() -> {
+            for (ClientConnection connection : batch) {
+                connection.awaitDurable();
+            }
+            execute(() -> {
+                diskBusy = false;
+                for (ClientConnection connection : batch) {
+                    connection.finishDelivery();
+                }
+            });
+        });
+    }
+
+    void needsFlush(ClientConnection connection) {
+        toFlush.add(connection);
+    }
+
+    void closed(ClientConnection connection) {
+        if (connections.remove(connection)) {
+            toFlush.remove(connection);
+            onConnectionClosed.run();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!(stopping && connections.isEmpty())) {
+                turn();
+            }
+        } catch (IOException | RuntimeException e) {
+            events.publish(new ServerError(0, thread.getName() + " failed: " + e, Instant.now()));
+            for (ClientConnection connection : new ArrayList<>(connections)) {
+                connection.close(Reason.ERROR);
+            }
+        } finally {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // Closing is all we wanted.
+            }
+        }
+    }
+
+    private void turn() throws IOException {
+        long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextIdleCheck - System.nanoTime()));
+        if (tasks.isEmpty()) {
+            selector.select(Math.min(timeout, 100));
+        } else {
+            selector.selectNow();
+        }
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            task.run();
+        }
+        long now = System.nanoTime();
+        Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
+        while (ready.hasNext()) {
+            SelectionKey key = ready.next();
+            ready.remove();
+            ClientConnection connection = (ClientConnection) key.attachment();
+            try {
+                if (key.isValid() && key.isWritable()) {
+                    connection.onWritable();
+                }
+                if (key.isValid() && key.isReadable()) {
+                    connection.onReadable(now);
+                }
+            } catch (CancelledKeyException e) {
+                connection.close(Reason.CLIENT_DISCONNECTED);
+            }
+        }
+        if (!awaitingDisk.isEmpty() && !diskBusy) {
+            waitForDisk();
+        }
+        List<ClientConnection> flushing = new ArrayList<>(toFlush);
+        toFlush.clear();
+        for (ClientConnection connection : flushing) {
+            connection.flush();
+        }
+        if (now >= nextIdleCheck) {
+            for (ClientConnection connection : new ArrayList<>(connections)) {
+                connection.checkIdle(now);
+            }
+            nextIdleCheck = now + IDLE_CHECK_NANOS;
+        }
+    }
+}

@@ -1,0 +1,258 @@
+package org.smtpmonitor.server;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Splits a client's bytes into SMTP's two kinds of input, as they arrive, with bounded
+ * memory: command lines (ending at LF, a CR before it optional) and message data (ending
+ * only at CRLF.CRLF, RFC 5321 4.1.1.4, with the transparency dot of 4.5.2 removed).
+ *
+ * <p>Bytes go in through {@link #space()}/{@link #filled(int)}; whatever is complete comes
+ * out of {@link #nextCommand()} or {@link #nextMessage()}, which return null until it is.
+ * Message bytes are never decoded: what is stored is exactly what was sent, less the
+ * stuffed dots. Not thread-safe.
+ */
+final class SmtpDecoder {
+
+    /** What {@link #nextCommand()} returns for a line longer than the limit. */
+    static final String TOO_LONG = new String("<line too long>");
+
+    private static final int LINE_START = 0;
+    private static final int IN_LINE = 1;
+    private static final int CR = 2;
+    private static final int DOT = 3;
+    private static final int DOT_CR = 4;
+    /** A larger message buffer is not kept between messages: an idle session should not hold megabytes. */
+    private static final int KEPT_BUFFER = 1024 * 1024;
+
+    private final int maxLineLength;
+    private final byte[] buffer;
+    private final ByteBuffer space;
+    private int position;
+    private int limit;
+
+    // Command state: how far the current line has been searched for its LF.
+    private int scanned;
+    private boolean discardingLine;
+
+    // Message state, between startMessage() and the end of the data.
+    private boolean inMessage;
+    private int state;
+    private long maxSize;
+    private long size;
+    private long lines;
+    private int length;
+    /** Collects message bytes; reused for the next message, so a busy connection does not allocate one per message. */
+    private byte[] message = new byte[8192];
+
+    /**
+     * @param maxLineLength the most bytes a command line may have, its line ending included
+     */
+    SmtpDecoder(int maxLineLength, int bufferSize) {
+        this.maxLineLength = maxLineLength;
+        this.buffer = new byte[Math.max(bufferSize, maxLineLength + 1)];
+        this.space = ByteBuffer.wrap(buffer);
+    }
+
+    /** Where to read the next bytes to: call {@link #filled(int)} after. Never empty. */
+    ByteBuffer space() {
+        compact();
+        space.limit(buffer.length).position(limit);
+        return space;
+    }
+
+    /** {@code count} bytes were read into {@link #space()}. */
+    void filled(int count) {
+        limit += count;
+    }
+
+    /** True when bytes wait that no call has taken yet (pipelined input). */
+    boolean hasBufferedInput() {
+        return position < limit;
+    }
+
+    boolean inMessage() {
+        return inMessage;
+    }
+
+    private void compact() {
+        if (position == 0) {
+            return;
+        }
+        int remaining = limit - position;
+        System.arraycopy(buffer, position, buffer, 0, remaining);
+        scanned -= position;
+        position = 0;
+        limit = remaining;
+    }
+
+    /**
+     * The next command line without its line ending, decoded as ISO-8859-1 (so every byte
+     * maps to one char and nothing is lost); {@link #TOO_LONG} as soon as the line passes
+     * the limit, its rest then skipped; null when no whole line has arrived yet.
+     */
+    String nextCommand() {
+        if (inMessage) {
+            throw new IllegalStateException("message data is expected");
+        }
+        if (discardingLine && !skipRestOfLine()) {
+            return null;
+        }
+        if (scanned < position) {
+            scanned = position;
+        }
+        for (int i = scanned; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                int start = position;
+                position = i + 1;
+                scanned = position;
+                // A whole long line can arrive in one read: the limit holds all the same.
+                if (i + 1 - start > maxLineLength) {
+                    return TOO_LONG;
+                }
+                int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
+                return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+            }
+        }
+        scanned = limit;
+        // With its LF the line would have more than maxLineLength bytes.
+        if (limit - position >= maxLineLength) {
+            position = limit;
+            discardingLine = true;
+            return TOO_LONG;
+        }
+        return null;
+    }
+
+    private boolean skipRestOfLine() {
+        for (int i = position; i < limit; i++) {
+            if (buffer[i] == '\n') {
+                position = i + 1;
+                discardingLine = false;
+                return true;
+            }
+        }
+        position = limit;
+        return false;
+    }
+
+    /** What follows is message data, up to the line holding only a dot. */
+    void startMessage(long maxMessageSize) {
+        inMessage = true;
+        state = LINE_START;
+        maxSize = maxMessageSize;
+        size = 0;
+        lines = 0;
+        length = 0;
+    }
+
+    /**
+     * The message, once its end has arrived; null until then. Its bytes are valid until
+     * the next message starts.
+     */
+    Message nextMessage() {
+        if (!inMessage) {
+            throw new IllegalStateException("no message was started");
+        }
+        byte[] b = buffer;
+        int i = position;
+        int end = limit;
+        // A line starts only after CRLF (or at the start): after a bare LF a "." is
+        // content, which is what keeps SMTP smuggling out.
+        while (i < end) {
+            switch (state) {
+                case IN_LINE -> {
+                    // Fast path: copy everything up to the next CR in one go.
+                    int from = i;
+                    while (i < end && b[i] != '\r') {
+                        i++;
+                    }
+                    append(b, from, i - from);
+                    if (i < end) {
+                        append(b, i++, 1);
+                        state = CR;
+                    }
+                }
+                case CR -> {
+                    byte c = b[i];
+                    append(b, i++, 1);
+                    if (c == '\n') {
+                        lines++;
+                        state = LINE_START;
+                    } else if (c != '\r') {
+                        state = IN_LINE;
+                    }
+                }
+                case LINE_START -> {
+                    if (b[i] == '.') {
+                        i++;
+                        state = DOT;
+                    } else {
+                        state = IN_LINE;
+                    }
+                }
+                case DOT -> {
+                    // The dot at the start of a line is transparency, never content.
+                    if (b[i] == '\r') {
+                        i++;
+                        state = DOT_CR;
+                    } else {
+                        state = IN_LINE;
+                    }
+                }
+                case DOT_CR -> {
+                    if (b[i] == '\n') {
+                        position = i + 1;
+                        scanned = position;
+                        return finish();
+                    }
+                    // ".\r" then something else: the CR is content.
+                    append(CR_BYTE, 0, 1);
+                    state = CR;
+                }
+                default -> throw new IllegalStateException("state " + state);
+            }
+        }
+        position = i;
+        scanned = i;
+        return null;
+    }
+
+    private static final byte[] CR_BYTE = {'\r'};
+
+    private void append(byte[] source, int from, int count) {
+        if (count == 0) {
+            return;
+        }
+        size += count;
+        if (size > maxSize) {
+            length = 0; // it will be thrown away
+            return;
+        }
+        if (length + count > message.length) {
+            long wanted = Math.max((long) message.length * 2, (long) length + count);
+            message = Arrays.copyOf(message, (int) Math.min(wanted, maxSize));
+        }
+        System.arraycopy(source, from, message, length, count);
+        length += count;
+    }
+
+    private Message finish() {
+        inMessage = false;
+        boolean tooLarge = size > maxSize;
+        Message result = new Message(tooLarge ? new byte[0] : message, tooLarge ? 0 : length, size, lines, tooLarge);
+        if (message.length > KEPT_BUFFER) {
+            message = new byte[8192];
+        }
+        return result;
+    }
+
+    /**
+     * A received message: {@code length} bytes of {@code data}, or, when it went past the
+     * size limit, {@code tooLarge} with the bytes counted but not kept.
+     */
+    record Message(byte[] data, int length, long size, long lines, boolean tooLarge) {
+    }
+}
