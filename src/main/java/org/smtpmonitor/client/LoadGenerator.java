@@ -1,12 +1,16 @@
 package org.smtpmonitor.client;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Consumer;
 
 /**
@@ -77,17 +81,17 @@ public final class LoadGenerator {
      * Runs the load. {@code notes} hears what the person should know but is not the result
      * (pipelining not offered).
      */
-    public Result run(Consumer<String> notes) throws SetupException, InterruptedException {
+    public Result run(Consumer<String> notes) throws SetupException {
         BenchMessage message = message();
         int c = options.connections();
-        List<SmtpConnection> connections = new ArrayList<>(c);
+        List<Opened> connections = new ArrayList<>(c);
         String greeting = null;
         boolean offered = true;
         try {
             for (int i = 0; i < c; i++) {
-                SmtpConnection connection = open();
+                Opened connection = open();
                 connections.add(connection);
-                Hello hello = greetAndHello(connection, i + 1);
+                Hello hello = greetAndHello(connection.smtp, i + 1);
                 greeting = greeting == null ? hello.greeting() : greeting;
                 offered &= hello.pipelining();
             }
@@ -100,24 +104,24 @@ public final class LoadGenerator {
             notes.accept("the server does not offer PIPELINING: sending lock-step instead");
         }
 
-        CountDownLatch start = new CountDownLatch(1);
         List<BenchConnection> workers = new ArrayList<>(c);
-        List<Thread> threads = new ArrayList<>(c);
-        long nextId = 1;
-        for (int i = 0; i < c; i++) {
-            int share = options.messages() / c + (i < options.messages() % c ? 1 : 0);
-            BenchConnection worker = new BenchConnection(connections.get(i), i == 0 ? message : message.copy(),
-                    nextId, share, options.from(), options.recipients(), pipelined, options.timeout(), start);
-            nextId += share;
-            workers.add(worker);
-            Thread thread = new Thread(worker, "bench-" + (i + 1));
-            threads.add(thread);
-            thread.start();
-        }
-        long started = System.nanoTime();
-        start.countDown();
-        for (Thread thread : threads) {
-            thread.join();
+        long started;
+        try (Selector selector = Selector.open()) {
+            long nextId = 1;
+            for (int i = 0; i < c; i++) {
+                int share = options.messages() / c + (i < options.messages() % c ? 1 : 0);
+                BenchConnection worker = new BenchConnection(connections.get(i).channel(),
+                        i == 0 ? message : message.copy(), nextId, share, options.from(), options.recipients(), pipelined);
+                nextId += share;
+                worker.register(selector);
+                workers.add(worker);
+            }
+            // One loop starts every connection's first transaction at once: no latch needed.
+            started = System.nanoTime();
+            BenchLoop.run(selector, workers, options.timeout());
+        } catch (IOException e) {
+            closeAll(connections);
+            throw new SetupException("the event loop failed: " + e.getMessage(), e);
         }
         long finished = started;
         long ok = 0;
@@ -140,10 +144,29 @@ public final class LoadGenerator {
                 LatencyStatistics.of(latencies, counts), problems);
     }
 
-    private SmtpConnection open() throws SetupException {
+    /** A connection's channel (for the run) and the blocking SmtpConnection over it (for the setup). */
+    private record Opened(SocketChannel channel, SmtpConnection smtp) {
+    }
+
+    private Opened open() throws SetupException {
+        SocketChannel channel = null;
         try {
-            return SmtpConnection.open(options.host(), options.port(), options.timeout());
+            InetAddress address = InetAddress.getByName(options.host());
+            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.timeout().toMillis()));
+            channel = SocketChannel.open();
+            Socket socket = channel.socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(address, options.port()), millis);
+            socket.setSoTimeout(millis);
+            return new Opened(channel, new SmtpConnection(socket));
         } catch (IOException e) {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw new SetupException(ConnectionProblem.ofConnecting(e, options.host(), options.port(),
                     options.timeout()), e);
         }
@@ -180,10 +203,10 @@ public final class LoadGenerator {
         return at >= 0 && at < from.length() - 1 ? from.substring(at + 1) : "localhost";
     }
 
-    private static void closeAll(List<SmtpConnection> connections) {
-        for (SmtpConnection connection : connections) {
+    private static void closeAll(List<Opened> connections) {
+        for (Opened connection : connections) {
             try {
-                connection.close();
+                connection.channel().close();
             } catch (IOException e) {
                 // closing what was opened for a run that cannot start
             }
