@@ -25,8 +25,6 @@ final class BenchConnection {
 
     private enum Step { MAIL, RCPT, DATA, MESSAGE, GROUP, RSET, QUIT, CLOSED }
 
-    private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
-
     private final SocketChannel channel;
     private final BenchMessage message;
     private final long firstId;
@@ -84,13 +82,19 @@ final class BenchConnection {
             rcpts[i] = line("RCPT TO:<" + recipientAddresses.get(i) + ">");
             groupText.append("RCPT TO:<").append(recipientAddresses.get(i)).append(">\r\n");
         }
-        this.group = ByteBuffer.wrap(groupText.append("DATA\r\n").toString().getBytes(StandardCharsets.UTF_8));
-        this.messageAndEnd = new ByteBuffer[] {ByteBuffer.wrap(message.bytes()), ByteBuffer.wrap(END_OF_DATA)};
+        this.group = direct(groupText.append("DATA\r\n").toString());
+        this.messageAndEnd = new ByteBuffer[] {message.buffer(), direct(".\r\n")};
         this.latencies = new long[count];
     }
 
     private static ByteBuffer line(String command) {
-        return ByteBuffer.wrap((command + "\r\n").getBytes(StandardCharsets.UTF_8));
+        return direct(command + "\r\n");
+    }
+
+    /** Direct buffers: the socket writes them as they are, where a heap buffer is copied first. */
+    private static ByteBuffer direct(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocateDirect(bytes.length).put(bytes).clear();
     }
 
     /** Makes the channel non-blocking and registers it for the loop (after the blocking setup). */

@@ -1,5 +1,6 @@
 package org.smtpmonitor.client;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -22,12 +23,13 @@ public final class BenchMessage {
     /** Body lines cycle through these, so no line starts with '.' or "From ". */
     private static final String FILLER = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
-    private final byte[] bytes;
+    /** Direct, so the socket writes it without the JDK copying it into a direct buffer each time. */
+    private final ByteBuffer buffer;
     private final int idOffset;
     private final int idWidth;
 
-    private BenchMessage(byte[] bytes, int idOffset, int idWidth) {
-        this.bytes = bytes;
+    private BenchMessage(ByteBuffer buffer, int idOffset, int idWidth) {
+        this.buffer = buffer;
         this.idOffset = idOffset;
         this.idWidth = idWidth;
     }
@@ -58,7 +60,7 @@ public final class BenchMessage {
         byte[] bytes = Arrays.copyOf(head, size);
         fillBody(bytes, head.length);
         int idOffset = head.length - 2 - 2 - width; // before the id line's CRLF and the blank line
-        BenchMessage message = new BenchMessage(bytes, idOffset, width);
+        BenchMessage message = new BenchMessage(ByteBuffer.allocateDirect(size).put(bytes).clear(), idOffset, width);
         message.setId(1);
         return message;
     }
@@ -100,14 +102,15 @@ public final class BenchMessage {
 
     /** A copy with its own bytes, for another connection. */
     public BenchMessage copy() {
-        return new BenchMessage(bytes.clone(), idOffset, idWidth);
+        ByteBuffer own = ByteBuffer.allocateDirect(buffer.capacity()).put(buffer.duplicate().clear()).clear();
+        return new BenchMessage(own, idOffset, idWidth);
     }
 
     /** Writes {@code id} into the header, zero-padded: no allocation. */
     public void setId(long id) {
         long rest = id;
         for (int i = idOffset + idWidth - 1; i >= idOffset; i--) {
-            bytes[i] = (byte) ('0' + rest % 10);
+            buffer.put(i, (byte) ('0' + rest % 10));
             rest /= 10;
         }
         if (rest != 0 || id < 0) {
@@ -115,12 +118,22 @@ public final class BenchMessage {
         }
     }
 
-    /** The message as sent now; the array is this message's own, not a copy. */
+    /** A copy of the message as it is now. */
     public byte[] bytes() {
+        byte[] bytes = new byte[buffer.capacity()];
+        buffer.duplicate().clear().get(bytes);
         return bytes;
     }
 
+    /**
+     * The message itself, to write: the caller may move its position and limit, not change
+     * its content. {@link #setId} patches it in place.
+     */
+    public ByteBuffer buffer() {
+        return buffer;
+    }
+
     public int size() {
-        return bytes.length;
+        return buffer.capacity();
     }
 }

@@ -67,13 +67,13 @@ class BenchMessageTest {
     @Test
     void theIdIsPatchedInPlaceZeroPaddedToTheWidthOfTheLast() {
         BenchMessage message = BenchMessage.build(1024, "bench@localhost", TO, "abc", 12_345);
-        byte[] bytes = message.bytes();
+        java.nio.ByteBuffer buffer = message.buffer();
         assertTrue(text(message).contains("\r\nX-Bench-Id: abc-00001\r\n\r\n"));
         message.setId(12_345);
         assertTrue(text(message).contains("\r\nX-Bench-Id: abc-12345\r\n\r\n"));
         message.setId(407);
         assertTrue(text(message).contains("\r\nX-Bench-Id: abc-00407\r\n\r\n"));
-        assertTrue(bytes == message.bytes(), "the same array, patched");
+        assertTrue(buffer == message.buffer(), "the same buffer, patched");
         assertEquals(1024, message.size());
         assertThrows(IllegalArgumentException.class, () -> message.setId(123_456));
     }
