@@ -1,6 +1,5 @@
 package org.smtpmonitor.client;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -157,7 +156,7 @@ final class BenchConnection {
         try {
             channel.write(writing, 0, writingCount);
         } catch (IOException e) {
-            end(ConnectionProblem.ofSession(e, null));
+            end(lost(e));
             return;
         }
         boolean all = !writing[writingCount - 1].hasRemaining();
@@ -175,11 +174,11 @@ final class BenchConnection {
         try {
             n = channel.read(in);
         } catch (IOException e) {
-            end(ConnectionProblem.ofSession(e, null));
+            end(lost(e));
             return;
         }
         if (n < 0) {
-            end(step == Step.QUIT ? null : new EOFException("the server closed the connection").getMessage());
+            end(step == Step.QUIT ? null : "the server closed the connection");
             return;
         }
         byte[] bytes = in.array();
@@ -213,6 +212,11 @@ final class BenchConnection {
         // Keep the part of a line that has not ended yet.
         System.arraycopy(bytes, lineStart, bytes, 0, limit - lineStart);
         in.position(limit - lineStart);
+    }
+
+    /** Why the connection broke (a non-blocking channel never times out: the loop does that). */
+    private static String lost(IOException e) {
+        return "connection lost: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
     }
 
     /** The code of a reply line (RFC 5321 4.2), or -1 when it is not one. */
