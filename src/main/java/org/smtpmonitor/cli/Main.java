@@ -103,6 +103,13 @@ public final class Main implements Callable<Integer> {
     /** The parser, its subcommands reading {@code stdin} (a test's input, or System.in). */
     static CommandLine commandLine(InputStream stdin) {
         CommandLine commandLine = new CommandLine(new Main(), new StdinFactory(stdin));
+        // One line, as for every other error, rather than picocli's message plus the whole usage.
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtp-monitor: " + e.getMessage());
             return 1;

@@ -9,6 +9,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,17 +30,33 @@ final class Mailbox implements AutoCloseable {
     final ReentrantLock appendLock = new ReentrantLock();
 
     private FileChannel channel;
-    private Object channelFileKey;
+    private volatile Object channelFileKey;
 
-    // Group commit: appended counts appends, synced how many of them are on disk.
+    /** Makes a file's appended bytes durable; a test may put a failing disk in its place. */
+    interface Disk {
+        void sync(FileChannel channel) throws IOException;
+    }
+
+    /** fdatasync: the data and the new length reach the disk, other metadata need not. */
+    static final Disk FDATASYNC = channel -> channel.force(false);
+
+    private final Disk disk;
+
+    // Group commit: appended counts appends, synced how many of them are settled (on disk,
+    // or cut back after a failed sync). unsynced holds {sequence, offset} of the others.
     private final Object syncMonitor = new Object();
     private long appended;
     private long synced;
     private boolean syncing;
+    private final ArrayDeque<long[]> unsynced = new ArrayDeque<>();
+    /** {first, last} sequences of appends whose sync failed; rare, so a list will do. */
+    private final List<long[]> failed = new ArrayList<>();
+    private IOException failure;
 
-    Mailbox(User user, Path file) {
+    Mailbox(User user, Path file, Disk disk) {
         this.user = user;
         this.file = file;
+        this.disk = disk;
     }
 
     /**
@@ -45,8 +64,12 @@ final class Mailbox implements AutoCloseable {
      * call with {@link #appendLock} held. Returns the offset it starts at.
      */
     long append(ByteBuffer content) throws IOException {
-        FileChannel out = channel();
-        long offset = out.size();
+        // One stat of the path tells both whether our channel still writes to the file
+        // that has this name, and how long that file is.
+        BasicFileAttributes attributes = attributes();
+        FileChannel out = channel(attributes);
+        boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey);
+        long offset = statedOurFile ? attributes.size() : out.size();
         ByteBuffer bytes = content.duplicate();
         long position = offset;
         while (bytes.hasRemaining()) {
@@ -55,10 +78,14 @@ final class Mailbox implements AutoCloseable {
         return offset;
     }
 
-    /** Marks an append as made (with {@link #appendLock} still held); returns its sequence number. */
-    long appended() {
+    /**
+     * Marks the append at {@code offset} as made (with {@link #appendLock} still held);
+     * returns its sequence number for {@link #syncThrough}.
+     */
+    long appended(long offset) {
         synchronized (syncMonitor) {
-            return ++appended;
+            unsynced.addLast(new long[] {++appended, offset});
+            return appended;
         }
     }
 
@@ -66,13 +93,17 @@ final class Mailbox implements AutoCloseable {
     void truncate(long length) throws IOException {
         FileChannel out = channel();
         out.truncate(length);
-        out.force(false);
+        disk.sync(out);
     }
 
-    /** Returns once the append numbered {@code sequence}, and all before it, are on disk. */
+    /**
+     * Returns once the append numbered {@code sequence}, and all before it, are on disk.
+     *
+     * @throws IOException when the sync failed: the append has then been cut back from
+     *                     the file, with every other append that was not yet on disk
+     */
     void syncThrough(long sequence) throws IOException {
         while (true) {
-            long target;
             synchronized (syncMonitor) {
                 while (synced < sequence && syncing) {
                     try {
@@ -83,6 +114,9 @@ final class Mailbox implements AutoCloseable {
                     }
                 }
                 if (synced >= sequence) {
+                    if (hasFailed(sequence)) {
+                        throw new IOException("could not sync " + file + ": " + failure.getMessage(), failure);
+                    }
                     return;
                 }
                 // This thread syncs for everyone: every append counted so far is covered.
@@ -91,18 +125,26 @@ final class Mailbox implements AutoCloseable {
             // Let sessions that are ready to append do so first, so that this sync covers
             // them too. Alone on the machine, a yield returns at once and costs nothing.
             Thread.yield();
+            long target;
             synchronized (syncMonitor) {
                 target = appended;
             }
-            boolean done = false;
+            IOException problem = null;
             try {
-                currentChannel().force(false);
-                done = true;
+                disk.sync(currentChannel());
+            } catch (IOException e) {
+                problem = e;
             } finally {
+                if (problem != null) {
+                    cutBackUnsynced(problem);
+                }
                 synchronized (syncMonitor) {
                     syncing = false;
-                    if (done) {
+                    if (problem == null) {
                         synced = Math.max(synced, target);
+                        while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
+                            unsynced.removeFirst();
+                        }
                     }
                     syncMonitor.notifyAll();
                 }
@@ -110,9 +152,51 @@ final class Mailbox implements AutoCloseable {
         }
     }
 
-    /** The channel to the file as it is on disk now, reopened if the file was replaced or deleted. */
-    private synchronized FileChannel channel() throws IOException {
-        Object key = fileKey();
+    /**
+     * After a failed sync nothing that was not on disk can be trusted to get there (Linux
+     * may report a lost write only once), so every append not yet synced is cut back and
+     * fails, and their clients get 451 rather than a 250 for mail that may be gone.
+     */
+    private void cutBackUnsynced(IOException problem) {
+        appendLock.lock();
+        try {
+            long offset;
+            synchronized (syncMonitor) {
+                if (unsynced.isEmpty()) {
+                    return;
+                }
+                offset = unsynced.peekFirst()[1];
+                failed.add(new long[] {unsynced.peekFirst()[0], appended});
+                failure = problem;
+                synced = appended;
+                unsynced.clear();
+            }
+            try {
+                truncate(offset);
+            } catch (IOException | RuntimeException ignored) {
+                // The disk is failing; the clients hear of it through their 451.
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private boolean hasFailed(long sequence) {
+        for (long[] range : failed) {
+            if (sequence >= range[0] && sequence <= range[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The channel to the file as it is on disk now ({@code attributes} of its path, null
+     * when it is missing), reopened if the file was replaced or deleted: a user may well
+     * delete a mailbox to empty it while the server runs.
+     */
+    private synchronized FileChannel channel(BasicFileAttributes attributes) throws IOException {
+        Object key = attributes == null ? null : attributes.fileKey();
         if (channel == null || !channel.isOpen() || key == null || !Objects.equals(key, channelFileKey)) {
             closeChannel();
             try {
@@ -122,9 +206,14 @@ final class Mailbox implements AutoCloseable {
                 Files.createDirectories(file.getParent());
                 channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             }
-            channelFileKey = fileKey();
+            BasicFileAttributes now = attributes();
+            channelFileKey = now == null ? null : now.fileKey();
         }
         return channel;
+    }
+
+    private FileChannel channel() throws IOException {
+        return channel(attributes());
     }
 
     private synchronized FileChannel currentChannel() {
@@ -134,9 +223,9 @@ final class Mailbox implements AutoCloseable {
         return channel;
     }
 
-    private Object fileKey() {
+    private BasicFileAttributes attributes() {
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             return null;
         }

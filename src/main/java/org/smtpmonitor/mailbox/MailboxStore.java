@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -26,7 +27,8 @@ import org.smtpmonitor.smtp.MessageStore;
  * order, so two deliveries never deadlock), and each file is forced to disk before
  * {@link #deliver} returns. If any write fails, every file is cut back to its length
  * before, so no mailbox keeps part of a message, or a message the client was told had
- * failed.
+ * failed. If the sync fails, what it was to cover is cut back from that file (see
+ * {@link Mailbox#syncThrough}); another recipient's file, already synced, keeps its copy.
  */
 public final class MailboxStore implements MessageStore, AutoCloseable {
 
@@ -41,12 +43,17 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      *                      {@code RCPT TO:<alice>}
      */
     public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain) {
+        this(directory, format, users, defaultDomain, Mailbox.FDATASYNC);
+    }
+
+    /** With a {@code disk} of the test's choosing, to see what a failing sync does. */
+    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk) {
         this.directory = directory;
         this.format = format;
         this.defaultDomain = defaultDomain;
         for (User user : users) {
             usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
-            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName())));
+            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName()), disk));
         }
     }
 
@@ -84,7 +91,14 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     private static String reason(IOException e) {
-        return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        // A FileSystemException's message repeats the path the caller has named already.
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public Path directory() {
@@ -153,7 +167,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     rollBack(targets, copies);
                     throw e;
                 }
-                sequences[i] = mailbox.appended();
+                sequences[i] = mailbox.appended(offset);
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.remaining()));
             }
         } finally {

@@ -199,4 +199,13 @@ class SmtpInputTest {
         SmtpInput in = input("half a message\r\n", 4096);
         assertThrows(EOFException.class, () -> in.readMessage(1000));
     }
+
+    @Test
+    void consecutiveMessagesEachArriveWhole() throws IOException {
+        String big = "B".repeat(30_000) + "\r\n";
+        SmtpInput in = input(big + ".\r\nMAIL FROM:<a@b>\r\nsmall\r\n.\r\n", 4096);
+        assertEquals(big, text(in.readMessage(100_000)));
+        assertEquals("MAIL FROM:<a@b>", in.readCommandLine());
+        assertEquals("small\r\n", text(in.readMessage(100_000)));
+    }
 }
