@@ -31,13 +31,7 @@ final class BenchConnection {
     private final boolean pipelining;
     private final int recipients;
 
-    private final ByteBuffer mail;
-    private final ByteBuffer[] rcpts;
-    private final ByteBuffer data = line("DATA");
-    private final ByteBuffer rset = line("RSET");
-    private final ByteBuffer quit = line("QUIT");
-    /** MAIL, every RCPT and DATA in one buffer: one write for the group. */
-    private final ByteBuffer group;
+    private final BenchCommands commands;
     /** The message and the line that ends it, written with one gathering write. */
     private final ByteBuffer[] messageAndEnd;
 
@@ -74,26 +68,9 @@ final class BenchConnection {
         this.count = count;
         this.pipelining = pipelining;
         this.recipients = recipientAddresses.size();
-        this.mail = line("MAIL FROM:<" + from + ">");
-        this.rcpts = new ByteBuffer[recipients];
-        StringBuilder groupText = new StringBuilder("MAIL FROM:<" + from + ">\r\n");
-        for (int i = 0; i < recipients; i++) {
-            rcpts[i] = line("RCPT TO:<" + recipientAddresses.get(i) + ">");
-            groupText.append("RCPT TO:<").append(recipientAddresses.get(i)).append(">\r\n");
-        }
-        this.group = direct(groupText.append("DATA\r\n").toString());
-        this.messageAndEnd = new ByteBuffer[] {message.buffer(), direct(".\r\n")};
+        this.commands = new BenchCommands(from, recipientAddresses);
+        this.messageAndEnd = new ByteBuffer[] {message.buffer(), commands.endOfData};
         this.latencies = new long[count];
-    }
-
-    private static ByteBuffer line(String command) {
-        return direct(command + "\r\n");
-    }
-
-    /** Direct buffers: the socket writes them as they are, where a heap buffer is copied first. */
-    private static ByteBuffer direct(String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).clear();
     }
 
     /** Makes the channel non-blocking and registers it for the loop (after the blocking setup). */
@@ -127,10 +104,10 @@ final class BenchConnection {
             step = Step.GROUP;
             groupReplies = 0;
             groupAccepted = true;
-            write(group);
+            write(commands.group);
         } else {
             step = Step.MAIL;
-            write(mail);
+            write(commands.mail);
         }
     }
 
@@ -243,17 +220,17 @@ final class BenchConnection {
                 } else if (recipients > 0) {
                     step = Step.RCPT;
                     rcptIndex = 0;
-                    write(rcpts[0]);
+                    write(commands.rcpts[0]);
                 }
             }
             case RCPT -> {
                 if (refused(positive, "RCPT TO", bytes, start, end)) {
                     reset();
                 } else if (++rcptIndex < recipients) {
-                    write(rcpts[rcptIndex]);
+                    write(commands.rcpts[rcptIndex]);
                 } else {
                     step = Step.DATA;
-                    write(data);
+                    write(commands.data);
                 }
             }
             case DATA -> {
@@ -302,7 +279,7 @@ final class BenchConnection {
 
     private void reset() {
         step = Step.RSET;
-        write(rset);
+        write(commands.rset);
     }
 
     private void transactionDone(boolean accepted) {
@@ -322,7 +299,7 @@ final class BenchConnection {
     private void finish() {
         finishedAt = System.nanoTime();
         step = Step.QUIT;
-        write(quit);
+        write(commands.quit);
     }
 
     /**
