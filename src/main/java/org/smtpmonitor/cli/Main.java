@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
                 "Reads USERS_FILE (one address or bare name a line), creates an empty mailbox file",
                 "<address>.txt for each user that has none, and delivers every accepted message to",
                 "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
-        subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
+                BenchCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
                 "2:bad command line"})

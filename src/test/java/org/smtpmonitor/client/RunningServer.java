@@ -53,6 +53,11 @@ public final class RunningServer implements AutoCloseable {
         return monitor.server().address().getPort();
     }
 
+    /** A user's mailbox file. */
+    public Path mailboxFile(String address) {
+        return monitor.store().mailboxFile(address);
+    }
+
     /** The bytes of a user's mailbox file now. */
     public byte[] mailbox(String address) throws IOException {
         return Files.readAllBytes(monitor.store().mailboxFile(address));

@@ -1,0 +1,158 @@
+package org.smtpmonitor.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.smtpmonitor.client.LoadGenerator;
+import org.smtpmonitor.client.MailboxVerifier;
+import org.smtpmonitor.client.OutgoingMessage;
+import org.smtpmonitor.server.ServerConfig;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code smtp-monitor bench}: an SMTP load generator, and a check that every message landed. */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        versionProvider = Main.Version.class,
+        header = "Sends N messages over C connections and measures the server.",
+        description = {"Opens C connections (greeting and EHLO before the clock starts), then sends",
+                "N messages of BYTES bytes each, shared among them, as fast as the server takes",
+                "them: MAIL, RCPT, DATA in a loop, lock-step or pipelined. Prints messages/s,",
+                "MB/s (message bytes, 1 MB = 10^6 bytes), the latency of each transaction (MAIL",
+                "FROM sent to the final 250) at p50/p90/p99/max, and the errors. Each message",
+                "carries a header X-Bench-Id: <run id>-<n>; --verify-mailbox counts them."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every message accepted (and found exactly once, with --verify-mailbox)",
+                "1:a transaction failed, a message missing or duplicated, or no connection",
+                "2:bad command line"},
+        footerHeading = "%nExample:%n",
+        footer = {"  $ smtp-monitor bench --conns 20 --messages 50000 --rcpt alice@example.com \\",
+                "        --pipelining --verify-mailbox alice@example.com.txt"})
+final class BenchCommand implements Callable<Integer> {
+
+    /** A bound on memory: every connection holds its own copy of the message. */
+    static final int MAX_SIZE = 64 * 1024 * 1024;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Server to load (default: ${DEFAULT-VALUE}).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Its port (default: ${DEFAULT-VALUE}).")
+    int port = ServerConfig.DEFAULT_PORT;
+
+    @Option(names = "--conns", paramLabel = "C", description = "Connections at once (default: ${DEFAULT-VALUE}).")
+    int connections = 1;
+
+    @Option(names = "--messages", paramLabel = "N", description = "Messages in all (default: ${DEFAULT-VALUE}).")
+    int messages = 1000;
+
+    @Option(names = "--size", paramLabel = "BYTES", converter = Units.Size.class,
+            description = "Size of each message as sent, headers and body: 1024, 100KB (default: 1024).")
+    long size = 1024;
+
+    @Option(names = "--rcpt", required = true, paramLabel = "ADDRESS",
+            description = "A recipient of every message; repeat for more: --rcpt a@x --rcpt b@x.")
+    List<String> recipients;
+
+    @Option(names = "--from", paramLabel = "ADDRESS", description = "The sender (default: ${DEFAULT-VALUE}).")
+    String from = "bench@localhost";
+
+    @Option(names = "--pipelining",
+            description = "Send MAIL, RCPT and DATA in one write (RFC 2920), when the server offers it.")
+    boolean pipelining;
+
+    @Option(names = "--json", description = "Print one JSON object instead of the text report.")
+    boolean json;
+
+    @Option(names = "--verify-mailbox", paramLabel = "FILE",
+            description = "Afterwards, check that every message of this run is in FILE (raw or mbox) exactly once.")
+    Path verifyMailbox;
+
+    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.Time.class,
+            description = "How long to wait to connect and for each reply (default: 30s).")
+    Duration timeout = Duration.ofSeconds(30);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        LoadGenerator generator = new LoadGenerator(options());
+        try {
+            generator.message(); // checks that the size holds the headers before anything is sent
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        LoadGenerator.Result result;
+        try {
+            result = generator.run(note -> fail(err, note));
+        } catch (LoadGenerator.SetupException e) {
+            fail(err, e.getMessage());
+            return 1;
+        }
+        for (String problem : result.problems()) {
+            fail(err, problem);
+        }
+        MailboxVerifier.Result verified = null;
+        if (verifyMailbox != null) {
+            try {
+                verified = new MailboxVerifier(result.runId(), messages).verify(verifyMailbox);
+            } catch (NoSuchFileException e) {
+                fail(err, "--verify-mailbox: " + verifyMailbox + ": no such file");
+                verified = new MailboxVerifier.Result(0, messages, 0);
+            } catch (IOException e) {
+                fail(err, "--verify-mailbox: " + verifyMailbox + ": cannot read: " + e.getMessage());
+                verified = new MailboxVerifier.Result(0, messages, 0);
+            }
+        }
+        BenchReport report = new BenchReport(options(), result, verified);
+        if (json) {
+            out.println(report.json());
+        } else {
+            out.print(report.text());
+        }
+        out.flush();
+        return report.success() ? 0 : 1;
+    }
+
+    private LoadGenerator.Options options() {
+        CommandLine cmd = spec.commandLine();
+        if (port < 1 || port > 65535) {
+            throw new CommandLine.ParameterException(cmd, "--port: " + port + " is not between 1 and 65535");
+        }
+        if (messages < 1) {
+            throw new CommandLine.ParameterException(cmd, "--messages: must be at least 1");
+        }
+        if (connections < 1 || connections > messages) {
+            throw new CommandLine.ParameterException(cmd, "--conns: must be between 1 and --messages (" + messages + ")");
+        }
+        if (size > MAX_SIZE) {
+            throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE + " bytes (64MB)");
+        }
+        for (String address : recipients) {
+            checkAddress(cmd, "--rcpt", address);
+        }
+        checkAddress(cmd, "--from", from);
+        return new LoadGenerator.Options(host, port, connections, messages, (int) size, from, recipients,
+                pipelining, timeout);
+    }
+
+    private static void checkAddress(CommandLine cmd, String option, String address) {
+        String problem = OutgoingMessage.checkAddress(address);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(cmd, option + ": '" + address + "' is not an address: " + problem);
+        }
+    }
+
+    private static void fail(PrintWriter err, String message) {
+        err.println("smtp-monitor bench: " + message);
+        err.flush();
+    }
+}

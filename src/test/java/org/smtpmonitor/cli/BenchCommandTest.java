@@ -1,0 +1,273 @@
+package org.smtpmonitor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.client.RunningServer;
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.mailbox.MailboxFormat;
+
+/** {@code smtp-monitor bench}: short runs against the real server, checking what arrived, never the speed. */
+class BenchCommandTest {
+
+    /** The whole JSON report, key by key in order: anything else is not well-formed for us. */
+    private static final Pattern JSON = Pattern.compile("\\{\"host\":\"127\\.0\\.0\\.1\",\"port\":(\\d+),\"conns\":(\\d+),"
+            + "\"messages\":(\\d+),\"size\":(\\d+),\"pipelining\":(true|false),\"ok\":(\\d+),\"errors\":(\\d+),"
+            + "\"seconds\":(\\d+\\.\\d+),\"messagesPerSecond\":(\\d+\\.\\d+),\"mbPerSecond\":(\\d+\\.\\d+),"
+            + "\"latencyMs\":\\{\"p50\":(\\d+\\.\\d+),\"p90\":(\\d+\\.\\d+),\"p99\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\},"
+            + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\})\\}");
+
+    @TempDir
+    Path directory;
+    private RunningServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RunningServer.start(directory);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private CommandRun bench(int port, String... args) {
+        List<String> all = new ArrayList<>(List.of("bench", "--port", String.valueOf(port)));
+        all.addAll(List.of(args));
+        return CommandRun.run("", all.toArray(String[]::new));
+    }
+
+    private static Matcher json(CommandRun run) {
+        Matcher json = JSON.matcher(run.out().strip());
+        assertTrue(json.matches(), run.out());
+        return json;
+    }
+
+    private static double number(Matcher json, int group) {
+        return Double.parseDouble(json.group(group));
+    }
+
+    /** The report is consistent in itself: rates from counts and time, percentiles in order. */
+    private static void assertConsistent(Matcher json) {
+        double seconds = number(json, 8);
+        assertTrue(seconds > 0);
+        double ok = number(json, 6);
+        assertEquals(ok / seconds, number(json, 9), Math.max(0.1, ok / seconds * 1e-3));
+        assertEquals(ok * number(json, 4) / seconds / 1e6, number(json, 10), 0.002 + ok * number(json, 4) / seconds / 1e9);
+        double p50 = number(json, 11);
+        double p90 = number(json, 12);
+        double p99 = number(json, 13);
+        double max = number(json, 14);
+        assertTrue(p50 > 0 && p50 <= p90 && p90 <= p99 && p99 <= max, json.group());
+    }
+
+    private void assertDeliveredOnce(String runId, int messages, int size, Path mailbox) throws IOException {
+        String text = Files.readString(mailbox, StandardCharsets.US_ASCII);
+        assertEquals((long) messages * size, Files.size(mailbox), "a raw mailbox holds each message as sent");
+        int width = String.valueOf(messages).length();
+        for (int n = 1; n <= messages; n++) {
+            String header = "\r\nX-Bench-Id: " + runId + "-" + String.format("%0" + width + "d", n) + "\r\n";
+            int first = text.indexOf(header);
+            assertTrue(first >= 0, "message " + n + " missing");
+            assertEquals(-1, text.indexOf(header, first + 1), "message " + n + " twice");
+        }
+    }
+
+    @Test
+    void lockStepRunDeliversEveryMessageOnceAndReportsJson() throws IOException {
+        Path mailbox = server.mailboxFile("alice@example.com");
+        CommandRun run = bench(server.port(), "--conns", "3", "--messages", "50", "--size", "1024",
+                "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals("", run.err());
+        Matcher json = json(run);
+        assertEquals(String.valueOf(server.port()), json.group(1));
+        assertEquals("3", json.group(2));
+        assertEquals("50", json.group(3));
+        assertEquals("1024", json.group(4));
+        assertEquals("false", json.group(5));
+        assertEquals("50", json.group(6));
+        assertEquals("0", json.group(7));
+        assertEquals(List.of("50", "0", "0"), List.of(json.group(16), json.group(17), json.group(18)));
+        assertConsistent(json);
+        assertDeliveredOnce(json.group(15), 50, 1024, mailbox);
+    }
+
+    @Test
+    void pipelinedRunToTwoRecipientsDeliversEveryMessageToBoth() throws IOException {
+        Path alice = server.mailboxFile("alice@example.com");
+        Path bob = server.mailboxFile("bob@example.com");
+        CommandRun run = bench(server.port(), "--conns", "3", "--messages", "50", "--size", "2000",
+                "--rcpt", "alice@example.com", "--rcpt", "bob@example.com", "--pipelining",
+                "--verify-mailbox", bob.toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        Matcher json = json(run);
+        assertEquals("true", json.group(5));
+        assertEquals("50", json.group(6));
+        assertEquals("0", json.group(7));
+        assertEquals(List.of("50", "0", "0"), List.of(json.group(16), json.group(17), json.group(18)));
+        assertConsistent(json);
+        assertDeliveredOnce(json.group(15), 50, 2000, alice);
+        assertDeliveredOnce(json.group(15), 50, 2000, bob);
+    }
+
+    @Test
+    void theTextReportNamesEachFigure() {
+        CommandRun run = bench(server.port(), "--conns", "2", "--messages", "7", "--size", "300",
+                "--rcpt", "bob@example.com", "--verify-mailbox", server.mailboxFile("bob@example.com").toString());
+        assertEquals(0, run.exit(), run.err());
+        String[] lines = run.outLines().split("\n");
+        assertEquals(6, lines.length, run.out());
+        assertTrue(lines[0].matches("server: {3}220 .*smtp-monitor.*"), lines[0]);
+        assertTrue(lines[1].matches("load: {5}2 connections, 7 messages of 300 bytes from bench@localhost to"
+                + " bob@example.com, lock-step \\(run id [0-9a-z]{8}\\)"), lines[1]);
+        assertTrue(lines[2].matches("sent: {5}7 OK, 0 errors in \\d+\\.\\d{3} s"), lines[2]);
+        assertTrue(lines[3].matches("rate: {5}\\d+ messages/s, \\d+\\.\\d\\d MB/s \\(message bytes, 1 MB = 10\\^6 bytes\\)"),
+                lines[3]);
+        assertTrue(lines[4].matches("latency: {2}p50 [0-9.]+ {2}p90 [0-9.]+ {2}p99 [0-9.]+ {2}max [0-9.]+ ms"
+                + " \\(MAIL FROM sent to the final 250, 7 transactions\\)"), lines[4]);
+        assertEquals("verified: 7 found, 0 missing, 0 duplicates: every message once", lines[5]);
+    }
+
+    @Test
+    void anMboxMailboxIsVerifiedToo() throws Exception {
+        Path mboxDirectory = Files.createDirectory(directory.resolve("mbox"));
+        Path users = mboxDirectory.resolve("users.txt");
+        Files.writeString(users, "carol@example.com\n");
+        Settings settings = Settings.defaults().withPort(0).withMailboxDirectory(mboxDirectory);
+        settings = new Settings(settings.bindAddress(), 0, mboxDirectory, MailboxFormat.MBOX, settings.defaultDomain(),
+                settings.maxMessageSize(), settings.maxConnections(), settings.idleTimeout(), false);
+        try (Monitor mbox = Monitor.start(users, settings, new EventBus())) {
+            Path mailbox = mbox.store().mailboxFile("carol@example.com");
+            CommandRun run = bench(mbox.server().address().getPort(), "--conns", "3", "--messages", "40",
+                    "--rcpt", "carol@example.com", "--pipelining", "--verify-mailbox", mailbox.toString(), "--json");
+            assertEquals(0, run.exit(), run.err());
+            Matcher json = json(run);
+            assertEquals(List.of("40", "0", "0"), List.of(json.group(16), json.group(17), json.group(18)));
+            assertTrue(Files.readString(mailbox).startsWith("From bench@localhost "), "an mbox file");
+        }
+    }
+
+    @Test
+    void anUnknownRecipientMakesEveryTransactionAnErrorAndExitOne() {
+        for (String mode : List.of("--timeout=10s", "--pipelining")) { // lock-step, then pipelined
+            CommandRun run = bench(server.port(), "--conns", "3", "--messages", "20", "--rcpt", "nobody@example.com",
+                    "--json", mode);
+            assertEquals(1, run.exit(), mode);
+            Matcher json = json(run);
+            assertEquals("0", json.group(6), mode);
+            assertEquals("20", json.group(7), mode);
+            assertEquals(List.of("0.000", "0.000", "0.000", "0.000"),
+                    List.of(json.group(11), json.group(12), json.group(13), json.group(14)));
+            assertTrue(run.err().contains("smtp-monitor bench: connection 1: first refusal: RCPT TO: 550 Address unknown"),
+                    run.err());
+        }
+    }
+
+    @Test
+    void aRecipientRefusedAmongAcceptedOnesIsAnErrorAlthoughTheMessageGoesToTheOthers() {
+        Path alice = server.mailboxFile("alice@example.com");
+        CommandRun run = bench(server.port(), "--conns", "2", "--messages", "10", "--rcpt", "alice@example.com",
+                "--rcpt", "nobody@example.com", "--pipelining", "--verify-mailbox", alice.toString(), "--json");
+        assertEquals(1, run.exit());
+        Matcher json = json(run);
+        assertEquals("0", json.group(6));
+        assertEquals("10", json.group(7));
+        assertEquals(List.of("10", "0", "0"), List.of(json.group(16), json.group(17), json.group(18)),
+                "pipelined DATA was accepted for alice, so the data had to go");
+    }
+
+    @Test
+    void aServerThatStopsMidRunEndsEachConnectionAndItsRemainingMessagesAreErrors() throws Exception {
+        Path mailbox = server.mailboxFile("alice@example.com");
+        CompletableFuture<CommandRun> running = CompletableFuture.supplyAsync(() -> bench(server.port(),
+                "--conns", "2", "--messages", "1000000", "--rcpt", "alice@example.com", "--json"));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.size(mailbox) < 20 * 1024 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        server.close(); // every session gets a 421
+        CommandRun run = running.get(20, TimeUnit.SECONDS);
+        assertEquals(1, run.exit());
+        Matcher json = json(run);
+        long ok = Long.parseLong(json.group(6));
+        long errors = Long.parseLong(json.group(7));
+        assertTrue(ok >= 20, json.group());
+        assertEquals(1_000_000, ok + errors);
+        // A 421, or a reset when the server closed while a command was on its way: either ends the connection.
+        assertTrue(run.err().matches("(?s).*connection 1: [^\\n]+; \\d+ of its 500000 messages not sent.*"), run.err());
+    }
+
+    @Test
+    void moreConnectionsThanTheServerTakesFailBeforeTheRun() throws Exception {
+        Path limited = Files.createDirectory(directory.resolve("limited"));
+        Path users = limited.resolve("users.txt");
+        Files.writeString(users, "dave@example.com\n");
+        Settings defaults = Settings.defaults();
+        Settings settings = new Settings(defaults.bindAddress(), 0, limited, MailboxFormat.RAW, defaults.defaultDomain(),
+                defaults.maxMessageSize(), 2, defaults.idleTimeout(), false);
+        try (Monitor small = Monitor.start(users, settings, new EventBus())) {
+            CommandRun run = bench(small.server().address().getPort(), "--conns", "3", "--messages", "30",
+                    "--rcpt", "dave@example.com");
+            assertEquals(1, run.exit());
+            assertEquals("", run.out());
+            assertTrue(run.err().startsWith("smtp-monitor bench: connection 3: the server refused the session: 421 "),
+                    run.err());
+            assertEquals(0, Files.size(small.store().mailboxFile("dave@example.com")));
+        }
+    }
+
+    @Test
+    void aMissingMailboxFailsVerification() {
+        CommandRun run = bench(server.port(), "--messages", "3", "--rcpt", "alice@example.com",
+                "--verify-mailbox", directory.resolve("nope.txt").toString());
+        assertEquals(1, run.exit());
+        assertTrue(run.err().contains("--verify-mailbox: " + directory.resolve("nope.txt") + ": no such file"), run.err());
+        assertTrue(run.outLines().contains("\nverified: 0 found, 3 missing, 0 duplicates\n"), run.out());
+    }
+
+    @Test
+    void aConnectionRefusedIsOneLineAndExitOne() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        CommandRun run = bench(port, "--rcpt", "bob@example.com");
+        assertEquals(1, run.exit());
+        assertEquals("", run.out());
+        assertEquals("smtp-monitor bench: cannot connect to 127.0.0.1:" + port
+                + ": connection refused (is an SMTP server listening there?)\n", run.err().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void badCommandLinesExitTwo() {
+        assertEquals(2, bench(server.port()).exit(), "--rcpt is required");
+        CommandRun tooSmall = bench(server.port(), "--rcpt", "bob@example.com", "--size", "20");
+        assertEquals(2, tooSmall.exit());
+        assertTrue(tooSmall.err().contains("--size: 20 bytes is too small: the headers alone take"), tooSmall.err());
+        CommandRun conns = bench(server.port(), "--rcpt", "bob@example.com", "--conns", "5", "--messages", "4");
+        assertEquals(2, conns.exit());
+        assertTrue(conns.err().contains("--conns: must be between 1 and --messages (4)"), conns.err());
+        CommandRun address = bench(server.port(), "--rcpt", "bob");
+        assertEquals(2, address.exit());
+        assertTrue(address.err().contains("--rcpt: 'bob' is not an address"), address.err());
+    }
+}
