@@ -22,8 +22,10 @@ def load(work):
     return rows
 
 
-def key(result):
-    return (result["conns"], result["size"], result["pipelining"])
+def key(row):
+    """The load asked for: a server without PIPELINING gets a pipelined load lock-step."""
+    result = row["result"]
+    return (result["conns"], result["size"], row.get("pipelining", result["pipelining"]))
 
 
 def machine():
@@ -72,9 +74,9 @@ def main():
         if result is None:
             continue
         if row["server"] in SERVERS:
-            by_load.setdefault(key(result), {})[row["server"]] = result
-        else:
-            extra[row["server"]] = result
+            by_load.setdefault(key(row), {})[row["server"]] = result
+        elif row["server"] not in extra or result["messagesPerSecond"] > extra[row["server"]]["messagesPerSecond"]:
+            extra[row["server"]] = result  # repeated runs: the best
 
     out = []
     out.append("| load | server | msgs/s | MB/s | p50 ms | p99 ms | errors | smtp-monitor ÷ server |")
@@ -89,7 +91,8 @@ def main():
             if r is None:
                 continue
             ratio = ours["messagesPerSecond"] / r["messagesPerSecond"] if ours and r["messagesPerSecond"] else 0
-            out.append(f"| {label} | {server} | {r['messagesPerSecond']:.0f} | {r['mbPerSecond']:.1f} | "
+            name = server if r["pipelining"] or not pipelining else server + " (no PIPELINING: lock-step)"
+            out.append(f"| {label} | {name} | {r['messagesPerSecond']:.0f} | {r['mbPerSecond']:.1f} | "
                        f"{r['latencyMs']['p50']:.2f} | {r['latencyMs']['p99']:.2f} | {r['errors']} | {ratio:.2f} |")
 
     checks = []
@@ -134,9 +137,9 @@ def main():
     generator = extra.get("smtp-sink-gen")
     source_file = os.path.join(work, "smtp-source.txt")
     if generator and os.path.exists(source_file):
-        start, end = map(float, open(source_file).read().split())
-        source_rate = 50000 / (end - start)
-        check("the generator reaches smtp-source's rate against smtp-sink",
+        source_rate = max(50000 / (float(end) - float(start))
+                          for start, end in (line.split() for line in open(source_file) if line.strip()))
+        check("the generator reaches smtp-source's rate against smtp-sink (best of 3 each)",
               generator["messagesPerSecond"] >= source_rate,
               f"{generator['messagesPerSecond']:.0f} vs {source_rate:.0f} msgs/s")
 
