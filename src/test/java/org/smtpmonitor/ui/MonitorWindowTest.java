@@ -1,0 +1,276 @@
+package org.smtpmonitor.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smtpmonitor.ui.WindowTestSupport.await;
+import static org.smtpmonitor.ui.WindowTestSupport.fx;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.input.KeyCode;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.testfx.api.FxRobot;
+
+/** The main window on a real server over real sockets, asserting on what the user sees. */
+class MonitorWindowTest extends FxRobot {
+
+    @TempDir
+    Path directory;
+    WindowTestSupport app;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = new WindowTestSupport(directory);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        app.close();
+    }
+
+    private MainWindow open(MailboxFormat format) throws Exception {
+        return app.open(app.settings(format), app.usersFile("users.txt", "alice@example.com", "bob@example.com"));
+    }
+
+    private TableView<?> table(String id) {
+        return lookup(id).queryAs(TableView.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ListView<TranscriptLine> transcript() {
+        return lookup("#transcriptList").queryAs(ListView.class);
+    }
+
+    private String label(String id) throws Exception {
+        return fx(() -> lookup(id).queryAs(Label.class).getText());
+    }
+
+    /** The transcript as shown, without the times. */
+    private List<String> shownTranscript() throws Exception {
+        return fx(() -> {
+            List<String> lines = new ArrayList<>();
+            for (TranscriptLine line : transcript().getItems()) {
+                lines.add(line.formatted().substring(13));
+            }
+            return lines;
+        });
+    }
+
+    private void clickRow(String tableId, String firstCellPrefix) throws Exception {
+        await("a row " + firstCellPrefix + " in " + tableId, () -> Views.row(table(tableId), firstCellPrefix) != null);
+        TableRow<?> row = fx(() -> Views.row(table(tableId), firstCellPrefix));
+        clickOn(row);
+    }
+
+    private void sendSessionWithErrors() throws Exception {
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("EHLO tester");
+            client.send("MAIL FROM:<me@test.org>");
+            client.send("RCPT TO:<nobody@example.com>");
+            client.send("BLAH");
+            client.send("RCPT TO:<alice@example.com>");
+            client.send("DATA");
+            client.send("Subject: hi\r\n\r\nHello Alice\r\n.");
+            client.send("QUIT");
+        }
+    }
+
+    @Test
+    void sessionAppearsWithItsTranscriptInOrderIncluding550And500() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+
+        clickRow("#sessionsTable", "1");
+        await("the session is closed", () -> Views.rows(table("#sessionsTable")).get(0).get(3).equals("closed (quit)"));
+        List<String> row = fx(() -> Views.rows(table("#sessionsTable")).get(0));
+        assertEquals("127.0.0.1", row.get(1).substring(0, row.get(1).indexOf(':')));
+        assertEquals("1", row.get(4), "messages delivered");
+        await("the transcript ends with the close", () -> {
+            var items = transcript().getItems();
+            return !items.isEmpty() && items.get(items.size() - 1).text().equals("Closed (quit)");
+        });
+        List<String> shown = shownTranscript();
+        List<String> expected = List.of("-- Connection from 127.0.0.1:", "S: 220 example.com ESMTP", "C: EHLO tester",
+                "S: 250-example.com Hello tester", "S: 250 HELP", "C: MAIL FROM:<me@test.org>", "S: 250 OK",
+                "C: RCPT TO:<nobody@example.com>", "S: 550 Address unknown", "C: BLAH",
+                "S: 500 Syntax error, command unrecognized", "C: RCPT TO:<alice@example.com>", "S: 250 OK",
+                "C: DATA", "S: 354 ", "C: <message: ", "C: .", "-- Delivered ", "S: 250 OK: queued as ",
+                "C: QUIT", "S: 221 ", "-- Closed (quit)");
+        int at = -1;
+        for (String prefix : expected) {
+            int found = -1;
+            for (int i = at + 1; i < shown.size(); i++) {
+                if (shown.get(i).startsWith(prefix)) {
+                    found = i;
+                    break;
+                }
+            }
+            assertTrue(found > at, "'" + prefix + "' after line " + at + " in " + shown);
+            at = found;
+        }
+        assertEquals("Delivered: 1", label("#deliveredLabel"));
+        assertEquals("Open sessions: 0", label("#openSessionsLabel"));
+    }
+
+    @Test
+    void errorRepliesAreColouredApartFromClientAndServerLines() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+        clickRow("#sessionsTable", "1");
+        await("the transcript is complete", () -> transcript().getItems().size() > 20);
+        fx(() -> {
+            transcript().scrollTo(0);
+            return null;
+        });
+        await("the 550 line is rendered", () -> Views.cells(transcript()).stream()
+                .anyMatch(cell -> cell.getText().contains("S: 550 Address unknown")));
+        List<Labeled> cells = fx(() -> Views.cells(transcript()));
+        for (Labeled cell : cells) {
+            String text = cell.getText();
+            String expected = text.contains(" C: ") ? "client" : text.contains(" S: 5") ? "server-error"
+                    : text.contains(" S: ") ? "server" : "note";
+            assertTrue(cell.getStyleClass().contains(expected), text + " has " + cell.getStyleClass());
+        }
+    }
+
+    @Test
+    void filterBoxShowsOnlyMatchingLines() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+        clickRow("#sessionsTable", "1");
+        await("the transcript is complete", () -> shownTranscriptSize() > 20);
+        int all = shownTranscriptSize();
+
+        clickOn("#filterField").write("550");
+        await("the filter applies", () -> shownTranscriptSize() == 1);
+        assertEquals(List.of("S: 550 Address unknown"), shownTranscript());
+
+        clickOn("#filterField").eraseText(3).write("rcpt to");
+        await("the filter applies", () -> shownTranscriptSize() == 2);
+        assertEquals(List.of("C: RCPT TO:<nobody@example.com>", "C: RCPT TO:<alice@example.com>"), shownTranscript());
+
+        clickOn("#filterField").eraseText(7);
+        await("every line is back", () -> shownTranscriptSize() == all);
+    }
+
+    private int shownTranscriptSize() {
+        return transcript().getItems().size();
+    }
+
+    @Test
+    void mailboxCountNewMarkAndPreviewFollowDeliveries() throws Exception {
+        open(MailboxFormat.MBOX);
+        String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString("Grüße aus Köln".getBytes(StandardCharsets.UTF_8)) + "?=";
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("HELO tester");
+            client.mail("carol@test.org", "bob@example.com", "From: Carol <carol@test.org>\nTo: bob@example.com\nSubject: "
+                    + subject + "\nDate: Tue, 24 Nov 2026 08:00:00 +0000\n\nFirst line of the body\n");
+            await("bob's count is 1 and marked new", () -> {
+                List<List<String>> rows = Views.rows(table("#mailboxesTable"));
+                return rows.get(1).get(0).equals("bob@example.com  \u2022 new") && rows.get(1).get(1).equals("1");
+            });
+            assertEquals(List.of("alice@example.com", "0"), fx(() -> Views.rows(table("#mailboxesTable")).get(0).subList(0, 2)));
+
+            clickRow("#mailboxesTable", "bob@example.com");
+            await("the mark goes once bob's mailbox is viewed",
+                    () -> Views.rows(table("#mailboxesTable")).get(1).get(0).equals("bob@example.com"));
+            await("the preview lists the message", () -> Views.rows(table("#messagesTable")).size() == 1);
+            List<String> message = fx(() -> Views.rows(table("#messagesTable")).get(0));
+            assertEquals("Carol <carol@test.org>", message.get(0));
+            assertEquals("Grüße aus Köln", message.get(2), "the encoded subject is decoded");
+
+            clickRow("#messagesTable", "Carol");
+            await("the source shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
+                    .contains("Subject: " + subject));
+            assertTrue(fx(() -> lookup("#sourceArea").queryAs(TextArea.class).getText()).startsWith("From carol@test.org "));
+
+            client.mail("dave@test.org", "bob@example.com", "From: dave@test.org\nSubject: second\n\nmore\n");
+            await("the preview lists the new message first", () -> {
+                List<List<String>> rows = Views.rows(table("#messagesTable"));
+                return rows.size() == 2 && rows.get(0).get(2).equals("second");
+            });
+            await("bob's count is 2", () -> Views.rows(table("#mailboxesTable")).get(1).get(1).equals("2"));
+            client.send("QUIT");
+        }
+    }
+
+    @Test
+    void mailboxFileChangedOnDiskIsReadAgain() throws Exception {
+        open(MailboxFormat.MBOX);
+        clickRow("#mailboxesTable", "alice@example.com");
+        Path alice = directory.resolve("mail").resolve("alice@example.com.txt");
+        Files.writeString(alice, "From x@y Tue Nov 24 08:00:00 2026\nSubject: written by hand\n\nhi\n\n",
+                StandardOpenOption.APPEND);
+        await("the count follows the file", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
+        await("the preview follows the file", () -> Views.rows(table("#messagesTable")).size() == 1
+                && Views.rows(table("#messagesTable")).get(0).get(2).equals("written by hand"));
+    }
+
+    @Test
+    void severalSessionsOpenAtOnceAndStopStartServer() throws Exception {
+        open(MailboxFormat.RAW);
+        int port = app.serverAddress().getPort();
+        assertEquals("Listening on 127.0.0.1:" + port, label("#listeningLabel"));
+        assertTrue(fx(() -> app.stage.getTitle()).equals("smtp-monitor \u2014 127.0.0.1:" + port + " \u2014 users.txt"));
+        try (SmtpTestClient first = new SmtpTestClient(app.serverAddress());
+             SmtpTestClient second = new SmtpTestClient(app.serverAddress())) {
+            first.reply();
+            second.reply();
+            await("two sessions are open", () -> Views.rows(table("#sessionsTable")).stream()
+                    .filter(r -> r.get(3).equals("open")).count() == 2);
+            assertEquals("Open sessions: 2", label("#openSessionsLabel"));
+
+            clickOn("#serverButton");
+            assertTrue(first.reply().get(0).startsWith("421 "), "a connected client is told the server stops");
+            assertTrue(second.reply().get(0).startsWith("421 "));
+            await("the status says stopped", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
+                    .equals("Server stopped"));
+            await("both sessions closed for the shutdown", () -> Views.rows(table("#sessionsTable")).stream()
+                    .filter(r -> r.get(3).equals("closed (server shutdown)")).count() == 2);
+            assertEquals("Open sessions: 0", label("#openSessionsLabel"));
+        }
+        await("the button offers a start", () -> lookup("#serverButton").queryAs(Labeled.class).getText()
+                .equals("Start server") && !lookup("#serverButton").queryAs(Labeled.class).isDisabled());
+        clickOn("#serverButton");
+        await("the server listens again", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
+                .startsWith("Listening on 127.0.0.1:"));
+        try (SmtpTestClient again = new SmtpTestClient(app.serverAddress())) {
+            assertTrue(again.reply().get(0).startsWith("220 "));
+            again.send("QUIT");
+        }
+        await("the third session is listed", () -> Views.rows(table("#sessionsTable")).size() == 3);
+    }
+
+    @Test
+    void keyboardMovesBetweenPanesAndTogglesFollow() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+        await("the session is listed", () -> Views.rows(table("#sessionsTable")).size() == 1);
+        press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
+        await("the sessions table has focus", () -> table("#sessionsTable").isFocused());
+        await("the newest session is selected and its transcript shown", () -> shownTranscriptSize() > 20);
+        press(KeyCode.CONTROL, KeyCode.E).release(KeyCode.E, KeyCode.CONTROL);
+        await("follow is off", () -> !lookup("#followToggle").queryAs(javafx.scene.control.ToggleButton.class).isSelected());
+        press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
+        await("the filter has focus", () -> lookup("#filterField").query().isFocused());
+    }
+}
