@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -26,11 +27,17 @@ import org.smtpmonitor.mailbox.MailboxFormat;
  */
 final class MailboxIndex {
 
+    /** A stretch of a raw file that no stored copy explains for this long is mail of unknown boundaries. */
+    static final long GAP_SETTLE_NANOS = 2_000_000_000L;
+
     private final Path file;
     private final MailboxFormat format;
     private final List<MessageSummary> rows = new ArrayList<>();
     private final TreeMap<Long, Long> pendingCopies = new TreeMap<>();
     private final Queue<long[]> newCopies = new ConcurrentLinkedQueue<>();
+    private final Map<Long, MessageSummary> parsed = new HashMap<>();
+    private long gapStart = -1;
+    private long gapSeen;
     private int stableRows;
     private long stableEnd;
     private long generation;
@@ -64,6 +71,8 @@ final class MailboxIndex {
         if (size < stableEnd) {
             rows.clear();
             pendingCopies.clear();
+            parsed.clear();
+            gapStart = -1;
             stableRows = 0;
             stableEnd = 0;
             generation++;
@@ -98,7 +107,15 @@ final class MailboxIndex {
         }
     }
 
+    /**
+     * Splits a raw file where copies were stored. Copies are announced in the order their
+     * sessions finish, not always in file order, so a stretch no copy covers may be one
+     * whose announcement is still on its way: rows after such a gap stay provisional
+     * until the gap is filled, or has stayed unexplained for {@link #GAP_SETTLE_NANOS}
+     * (mail written before the app started, or by someone else).
+     */
     private void indexRaw(FileChannel channel, long size) throws IOException {
+        long now = System.nanoTime();
         long position = stableEnd;
         while (!pendingCopies.isEmpty()) {
             Map.Entry<Long, Long> copy = pendingCopies.firstEntry();
@@ -107,22 +124,55 @@ final class MailboxIndex {
             if (offset + length > size) {
                 break; // not in the file yet as far as we have read it
             }
-            pendingCopies.pollFirstEntry();
             if (offset < position) {
+                pendingCopies.pollFirstEntry();
+                parsed.remove(offset);
                 continue;
             }
             if (offset > position) {
+                if (gapStart != position) {
+                    gapStart = position;
+                    gapSeen = now;
+                    break;
+                }
+                if (now - gapSeen < GAP_SETTLE_NANOS) {
+                    break;
+                }
                 rows.add(MessageSummary.unknown(position, offset - position));
             }
-            rows.add(readHeaders(channel, offset, length));
+            rows.add(summary(channel, offset, length));
+            pendingCopies.pollFirstEntry();
+            parsed.remove(offset);
             position = offset + length;
         }
         stableEnd = position;
         stableRows = rows.size();
+        for (Map.Entry<Long, Long> copy : pendingCopies.entrySet()) {
+            long offset = copy.getKey();
+            long length = copy.getValue();
+            if (offset + length > size) {
+                break;
+            }
+            if (offset > position) {
+                rows.add(MessageSummary.unknown(position, offset - position));
+            }
+            rows.add(summary(channel, offset, length));
+            position = offset + length;
+        }
         if (size > position) {
             // Bytes no delivery has told us about yet: mail from before, or one being stored now.
             rows.add(MessageSummary.unknown(position, size - position));
         }
+    }
+
+    /** The headers of a stored copy, read once even while its row is still provisional. */
+    private MessageSummary summary(FileChannel channel, long offset, long length) throws IOException {
+        MessageSummary summary = parsed.get(offset);
+        if (summary == null || summary.length() != length) {
+            summary = readHeaders(channel, offset, length);
+            parsed.put(offset, summary);
+        }
+        return summary;
     }
 
     private static MessageSummary readHeaders(FileChannel channel, long offset, long length) throws IOException {

@@ -97,6 +97,28 @@ class MailboxIndexTest {
     }
 
     @Test
+    void rawCopiesAnnouncedOutOfFileOrderAreAllCounted() throws Exception {
+        Path file = directory.resolve("carol.txt");
+        String one = "Subject: one\r\n\r\n1\r\n";
+        String two = "Subject: two\r\n\r\n2\r\n";
+        String three = "Subject: three\r\n\r\n3\r\n";
+        Files.writeString(file, one + two + three, StandardCharsets.US_ASCII);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(one.length(), two.length());
+        index.copyStored(one.length() + two.length(), three.length());
+        MailboxIndex.MailboxState state = refresh(index, file);
+        assertEquals(2, state.messages());
+        assertEquals(List.of("(earlier mail: message boundaries unknown)", "two", "three"),
+                index.rows().stream().map(MessageSummary::subject).toList());
+
+        index.copyStored(0, one.length()); // the first session's announcement comes last
+        state = refresh(index, file);
+        assertEquals(3, state.messages());
+        assertFalse(state.unknownContent());
+        assertEquals(List.of("one", "two", "three"), index.rows().stream().map(MessageSummary::subject).toList());
+    }
+
+    @Test
     void bigMboxIsIndexedWithoutReadingItWhole() throws Exception {
         Path file = directory.resolve("big.txt");
         StringBuilder message = new StringBuilder("From a@b Tue Nov 24 08:00:00 2026\nSubject: big\n\n");
