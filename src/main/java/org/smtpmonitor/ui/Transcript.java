@@ -30,16 +30,20 @@ final class Transcript {
             return;
         }
         if (batch.size() >= limit) {
-            dropped.set(dropped.get() + lines.size() + batch.size() - limit);
+            long lost = lines.size() + batch.size() - limit;
             lines.setAll(batch.subList(batch.size() - limit, batch.size()));
+            dropped.set(dropped.get() + lost);
             return;
         }
         int excess = lines.size() + batch.size() - limit;
         if (excess > 0) {
             lines.remove(0, excess);
-            dropped.set(dropped.get() + excess);
         }
         lines.addAll(batch);
+        if (excess > 0) {
+            // After the lines changed, so that a view showing both figures sees them agree.
+            dropped.set(dropped.get() + excess);
+        }
     }
 
     ObservableList<TranscriptLine> lines() {

@@ -143,12 +143,22 @@ class MonitorWindowTest extends FxRobot {
         await("the 550 line is rendered", () -> Views.cells(transcript()).stream()
                 .anyMatch(cell -> cell.getText().contains("S: 550 Address unknown")));
         List<Labeled> cells = fx(() -> Views.cells(transcript()));
+        java.util.Map<String, java.util.Set<javafx.scene.paint.Paint>> colours = new java.util.HashMap<>();
         for (Labeled cell : cells) {
             String text = cell.getText();
             String expected = text.contains(" C: ") ? "client" : text.contains(" S: 5") ? "server-error"
                     : text.contains(" S: ") ? "server" : "note";
-            assertTrue(cell.getStyleClass().contains(expected), text + " has " + cell.getStyleClass());
+            assertTrue(cell.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass(expected)),
+                    text + " has " + cell.getPseudoClassStates());
+            colours.computeIfAbsent(expected, k -> new java.util.HashSet<>()).add(fx(cell::getTextFill));
         }
+        assertEquals(4, colours.size(), "client, server, error and note lines are all on screen");
+        java.util.Set<javafx.scene.paint.Paint> distinct = new java.util.HashSet<>();
+        for (var kind : colours.values()) {
+            assertEquals(1, kind.size(), "one colour per kind of line: " + colours);
+            distinct.addAll(kind);
+        }
+        assertEquals(4, distinct.size(), "each kind of line has its own colour: " + colours);
     }
 
     @Test

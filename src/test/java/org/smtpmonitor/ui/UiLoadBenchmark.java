@@ -64,11 +64,20 @@ public final class UiLoadBenchmark {
 
         HeadlessFx.fx(() -> {
             table(window, "#mailboxesTable").getSelectionModel().select(0); // alice's preview stays live
+            return null;
+        });
+        Thread.sleep(2000); // the first layout and rendering of the window are not part of the flood
+        HeadlessFx.fx(() -> {
             window.pulses().reset();
             return null;
         });
+        java.lang.management.ThreadMXBean threadsBean = java.lang.management.ManagementFactory.getThreadMXBean();
+        long fxThread = HeadlessFx.fx(() -> Thread.currentThread().getId());
+        long fxCpuBefore = threadsBean.getThreadCpuTime(fxThread);
+        long processCpuBefore = processCpuNanos();
         Probe probe = new Probe();
         probe.start();
+        GapTimeline timeline = HeadlessFx.fx(GapTimeline::new);
         AtomicLongArray sentTo = new AtomicLongArray(USERS.length);
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
@@ -102,6 +111,12 @@ public final class UiLoadBenchmark {
         await(() -> mailboxCountsMatch(window, sentTo), 600, () -> progress(window, sentTo));
         long indexed = System.nanoTime() - start;
         probe.stop();
+        HeadlessFx.fx(() -> {
+            timeline.stop();
+            return null;
+        });
+        long fxCpu = threadsBean.getThreadCpuTime(fxThread) - fxCpuBefore;
+        long processCpu = processCpuNanos() - processCpuBefore;
         long longestPulseGap = window.pulses().longestGapNanos();
         long pulses = window.pulses().pulses();
 
@@ -115,8 +130,15 @@ public final class UiLoadBenchmark {
 
         System.out.printf("sent %,d messages in %.1f s (%,.0f/s); the window showed them all after %.1f s, "
                 + "mailbox counts right after %.1f s%n", total, sent / 1e9, total / (sent / 1e9), shown / 1e9, indexed / 1e9);
-        System.out.printf("longest gap between FX pulses: %.0f ms (%,d pulses); slowest runLater probe: %.0f ms%n",
-                longestPulseGap / 1e6, pulses, probe.worstNanos / 1e6);
+        System.out.printf("longest gap between FX pulses: %.0f ms (%.1f s into the flood); %,d pulses, %,d gaps over 100 ms;"
+                + " slowest runLater probe: %.0f ms%n", longestPulseGap / 1e6, window.pulses().longestGapAtNanos() / 1e9,
+                pulses, window.pulses().gapsOver100ms(), probe.worstNanos / 1e6);
+        System.out.printf("longest gap between pulses in the first 5 s of the flood: %.0f ms; after that: %.0f ms; "
+                + "median gap: %.0f ms%n", timeline.longest(0, 5) / 1e6, timeline.longest(5, Integer.MAX_VALUE) / 1e6,
+                timeline.median() / 1e6);
+        System.out.printf("CPU time: the FX thread %.1f s, the whole process (clients, server, window) %.1f s, "
+                + "in %.1f s on %d cores%n", fxCpu / 1e9, processCpu / 1e9, shown / 1e9,
+                Runtime.getRuntime().availableProcessors());
         System.out.printf("heap after the flood (after GC): %.0f MB; peak heap seen: %.0f MB; max heap: %.0f MB%n",
                 heap / 1048576.0, probe.peakHeap / 1048576.0, Runtime.getRuntime().maxMemory() / 1048576.0);
         System.out.printf("selected transcript: %s%n", transcriptNote);
@@ -136,6 +158,11 @@ public final class UiLoadBenchmark {
         window.closed().get();
         Platform.exit();
         System.exit(countsRight ? 0 : 1);
+    }
+
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
     }
 
     /** Where the window has got to (call on the FX thread). */
@@ -225,6 +252,43 @@ public final class UiLoadBenchmark {
                         + (progress != null ? ": " + HeadlessFx.fx(progress::get) : ""));
             }
             Thread.sleep(50);
+        }
+    }
+
+    /** Every gap between pulses, by the second of the flood it began in. */
+    static final class GapTimeline extends javafx.animation.AnimationTimer {
+        private final List<long[]> gaps = new ArrayList<>(); // {start offset, length}
+        private long first;
+        private long last;
+
+        GapTimeline() {
+            start();
+        }
+
+        @Override
+        public void handle(long now) {
+            if (last == 0) {
+                first = now;
+            } else {
+                gaps.add(new long[] {last - first, now - last});
+            }
+            last = now;
+        }
+
+        long longest(int fromSecond, int toSecond) {
+            long longest = 0;
+            for (long[] gap : gaps) {
+                long second = gap[0] / 1_000_000_000L;
+                if (second >= fromSecond && second < toSecond) {
+                    longest = Math.max(longest, gap[1]);
+                }
+            }
+            return longest;
+        }
+
+        long median() {
+            long[] lengths = gaps.stream().mapToLong(g -> g[1]).sorted().toArray();
+            return lengths.length == 0 ? 0 : lengths[lengths.length / 2];
         }
     }
 
