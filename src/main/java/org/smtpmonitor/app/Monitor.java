@@ -78,9 +78,10 @@ public final class Monitor implements AutoCloseable {
         return server;
     }
 
-    /** Stops the server cleanly (see {@link SmtpServer#stop()}). */
+    /** Stops the server cleanly (see {@link SmtpServer#stop()}), then closes the mailboxes. */
     @Override
     public void close() {
         server.stop();
+        store.close();
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
@@ -38,7 +39,7 @@ import picocli.CommandLine.Parameters;
                 "Reads USERS_FILE (one address or bare name a line), creates an empty mailbox file",
                 "<address>.txt for each user that has none, and delivers every accepted message to",
                 "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
-        subcommands = {CommandLine.HelpCommand.class},
+        subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
                 "2:bad command line"})
@@ -95,7 +96,19 @@ public final class Main implements Callable<Integer> {
 
     /** The parser, with the subcommands, error handling and exit codes set up. */
     static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main());
+        return commandLine(System.in);
+    }
+
+    /** The parser, its subcommands reading {@code stdin} (a test's input, or System.in). */
+    static CommandLine commandLine(InputStream stdin) {
+        CommandLine commandLine = new CommandLine(new Main(), new StdinFactory(stdin));
+        // One line, as for every other error, rather than picocli's message plus the whole usage.
+        commandLine.setParameterExceptionHandler((e, args) -> {
+            CommandLine cmd = e.getCommandLine();
+            String name = cmd.getCommandSpec().qualifiedName();
+            cmd.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            return cmd.getCommandSpec().exitCodeOnInvalidInput();
+        });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
             cmd.getErr().println("smtp-monitor: " + e.getMessage());
             return 1;
@@ -155,7 +168,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         ConsoleLog log = new ConsoleLog(System.out);
         EventBus events = new EventBus();
-        QueuedListener listener = new QueuedListener("console-log", 65_536, log::print, log::dropped);
+        QueuedListener listener = new QueuedListener("console-log", 262_144, 20, TimeUnit.MILLISECONDS, log::print, log::dropped);
         events.subscribe(listener);
         Monitor monitor;
         try {
@@ -185,6 +198,20 @@ public final class Main implements Callable<Integer> {
             listener.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Creates the subcommands that read standard input with the given one. */
+    private record StdinFactory(InputStream stdin) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == ClientCommand.class) {
+                return type.cast(new ClientCommand(stdin));
+            }
+            if (type == SendCommand.class) {
+                return type.cast(new SendCommand(stdin));
+            }
+            return CommandLine.defaultFactory().create(type);
         }
     }
 

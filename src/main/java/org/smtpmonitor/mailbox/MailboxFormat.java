@@ -1,6 +1,5 @@
 package org.smtpmonitor.mailbox;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -28,24 +27,41 @@ public enum MailboxFormat {
         if (this == RAW) {
             return null;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length + length / 50 + 128);
         String envelopeSender = sender == null || sender.isEmpty() ? "MAILER-DAEMON" : sender;
-        out.writeBytes(("From " + envelopeSender + " " + ASCTIME.format(receivedAt) + "\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        boolean lineStart = true;
-        for (int i = 0; i < length; i++) {
-            if (lineStart && isFromLine(data, i, length)) {
-                out.write('>');
+        byte[] fromLine = ("From " + envelopeSender + " " + ASCTIME.format(receivedAt) + "\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        int quotes = 0;
+        for (int i = 0; i < length; i = lineEnd(data, i, length)) {
+            if (isFromLine(data, i, length)) {
+                quotes++;
             }
-            byte b = data[i];
-            out.write(b);
-            lineStart = b == '\n';
         }
-        if (length > 0 && data[length - 1] != '\n') {
-            out.write('\n');
+        boolean endsWithNewline = length > 0 && data[length - 1] == '\n';
+        byte[] out = new byte[fromLine.length + length + quotes + (endsWithNewline || length == 0 ? 1 : 2)];
+        System.arraycopy(fromLine, 0, out, 0, fromLine.length);
+        int position = fromLine.length;
+        for (int i = 0; i < length; ) {
+            int end = lineEnd(data, i, length);
+            if (isFromLine(data, i, length)) {
+                out[position++] = '>';
+            }
+            System.arraycopy(data, i, out, position, end - i);
+            position += end - i;
+            i = end;
         }
-        out.write('\n');
-        return out.toByteArray();
+        if (!endsWithNewline && length > 0) {
+            out[position++] = '\n';
+        }
+        out[position] = '\n';
+        return out;
+    }
+
+    /** Where the line starting at {@code i} ends: just after its LF, or at {@code length}. */
+    private static int lineEnd(byte[] data, int i, int length) {
+        while (i < length && data[i] != '\n') {
+            i++;
+        }
+        return i < length ? i + 1 : length;
     }
 
     /** True when a line of {@code >*From } starts at {@code i}. */

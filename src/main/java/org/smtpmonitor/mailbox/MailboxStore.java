@@ -2,12 +2,11 @@ package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -16,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.locks.ReentrantLock;
 
 import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.smtp.Envelope;
@@ -26,11 +24,13 @@ import org.smtpmonitor.smtp.MessageStore;
  * The mailbox files: one per user, {@code <address>.txt} in one directory.
  *
  * <p>A message is appended to every recipient's file with all of them locked (in one
- * order, so two deliveries never deadlock), each forced to disk before {@link #deliver}
- * returns. If any write fails, every file is cut back to its length before, so no
- * mailbox keeps part of a message, or a message the client was told had failed.
+ * order, so two deliveries never deadlock), and each file is forced to disk before
+ * {@link #deliver} returns. If any write fails, every file is cut back to its length
+ * before, so no mailbox keeps part of a message, or a message the client was told had
+ * failed. If the sync fails, what it was to cover is cut back from that file (see
+ * {@link Mailbox#syncThrough}); another recipient's file, already synced, keeps its copy.
  */
-public final class MailboxStore implements MessageStore {
+public final class MailboxStore implements MessageStore, AutoCloseable {
 
     private final Path directory;
     private final MailboxFormat format;
@@ -43,12 +43,17 @@ public final class MailboxStore implements MessageStore {
      *                      {@code RCPT TO:<alice>}
      */
     public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain) {
+        this(directory, format, users, defaultDomain, Mailbox.FDATASYNC);
+    }
+
+    /** With a {@code disk} of the test's choosing, to see what a failing sync does. */
+    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk) {
         this.directory = directory;
         this.format = format;
         this.defaultDomain = defaultDomain;
         for (User user : users) {
             usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
-            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName())));
+            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName()), disk));
         }
     }
 
@@ -86,7 +91,14 @@ public final class MailboxStore implements MessageStore {
     }
 
     private static String reason(IOException e) {
-        return e instanceof AccessDeniedException ? "permission denied" : String.valueOf(e.getMessage());
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        // A FileSystemException's message repeats the path the caller has named already.
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return String.valueOf(e.getMessage());
     }
 
     public Path directory() {
@@ -140,73 +152,53 @@ public final class MailboxStore implements MessageStore {
         targets.sort(Comparator.comparing(m -> m.user.address()));
         byte[] framed = format.frame(envelope.sender(), Instant.now(), data, length);
         ByteBuffer content = framed == null ? ByteBuffer.wrap(data, 0, length) : ByteBuffer.wrap(framed);
-        for (Mailbox mailbox : targets) {
-            mailbox.lock.lock();
-        }
-        try {
-            return appendAll(targets, content);
-        } finally {
-            for (Mailbox mailbox : targets) {
-                mailbox.lock.unlock();
-            }
-        }
-    }
-
-    private static List<StoredCopy> appendAll(List<Mailbox> targets, ByteBuffer content) throws IOException {
-        List<FileChannel> channels = new ArrayList<>(targets.size());
-        List<Long> sizesBefore = new ArrayList<>(targets.size());
         List<StoredCopy> copies = new ArrayList<>(targets.size());
+        long[] sequences = new long[targets.size()];
+        for (Mailbox mailbox : targets) {
+            mailbox.appendLock.lock();
+        }
         try {
-            for (Mailbox mailbox : targets) {
-                FileChannel channel = FileChannel.open(mailbox.file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                channels.add(channel);
-                long before = channel.size();
-                sizesBefore.add(before);
-                ByteBuffer bytes = content.duplicate();
-                long position = before;
-                while (bytes.hasRemaining()) {
-                    position += channel.write(bytes, position);
-                }
-                // fdatasync: the data and the new length are on disk before the client hears 250.
-                channel.force(false);
-                copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, before, content.remaining()));
-            }
-            return copies;
-        } catch (IOException | RuntimeException e) {
-            rollBack(channels, sizesBefore);
-            throw e;
-        } finally {
-            for (FileChannel channel : channels) {
+            for (int i = 0; i < targets.size(); i++) {
+                Mailbox mailbox = targets.get(i);
+                long offset;
                 try {
-                    channel.close();
-                } catch (IOException ignored) {
-                    // The data is forced already; a failing close loses nothing.
+                    offset = mailbox.append(content);
+                } catch (IOException | RuntimeException e) {
+                    rollBack(targets, copies);
+                    throw e;
                 }
+                sequences[i] = mailbox.appended(offset);
+                copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.remaining()));
+            }
+        } finally {
+            for (Mailbox mailbox : targets) {
+                mailbox.appendLock.unlock();
             }
         }
+        // Outside the append locks, so that other sessions append while we wait for the disk
+        // and one fdatasync covers them all (group commit).
+        for (int i = 0; i < targets.size(); i++) {
+            targets.get(i).syncThrough(sequences[i]);
+        }
+        return copies;
     }
 
-    /** Cuts every file written so far back to its length before this delivery. */
-    private static void rollBack(List<FileChannel> channels, List<Long> sizesBefore) {
-        for (int i = 0; i < sizesBefore.size(); i++) {
+    /** Cuts the files written so far back to their length before; their append locks are held. */
+    private static void rollBack(List<Mailbox> targets, List<StoredCopy> written) {
+        for (int i = 0; i < written.size(); i++) {
             try {
-                FileChannel channel = channels.get(i);
-                channel.truncate(sizesBefore.get(i));
-                channel.force(false);
-            } catch (IOException ignored) {
+                targets.get(i).truncate(written.get(i).offset());
+            } catch (IOException | RuntimeException ignored) {
                 // Nothing better can be done here; the delivery reports its own failure.
             }
         }
     }
 
-    private static final class Mailbox {
-        final User user;
-        final Path file;
-        final ReentrantLock lock = new ReentrantLock();
-
-        Mailbox(User user, Path file) {
-            this.user = user;
-            this.file = file;
+    /** Closes the mailbox files; a later delivery opens them again. */
+    @Override
+    public void close() {
+        for (Mailbox mailbox : mailboxes.values()) {
+            mailbox.close();
         }
     }
 }

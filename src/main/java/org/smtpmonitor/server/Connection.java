@@ -71,6 +71,8 @@ final class Connection implements Runnable {
             try {
                 out = new BufferedOutputStream(socket.getOutputStream(), BUFFER_SIZE);
                 if (stopping) {
+                    // Accepted as the server began to stop: a 421 instead of the greeting.
+                    sayGoodbye(session.serviceClosing("Server shutting down"));
                     return;
                 }
                 send(session.greeting(), true);

@@ -25,6 +25,13 @@ final class SmtpInput {
     private int position;
     private int limit;
     private boolean discardingLine;
+    /**
+     * Message bytes are collected here, and the array is reused for the next message, so
+     * a busy connection does not allocate (and the collector reclaim) a buffer per message.
+     */
+    private byte[] messageBuffer = new byte[8192];
+    /** A larger buffer is not kept between messages: an idle session should not hold megabytes. */
+    private static final int KEPT_BUFFER = 1024 * 1024;
 
     /**
      * @param maxLineLength the most bytes a command line may have, its line ending included
@@ -55,6 +62,10 @@ final class SmtpInput {
             for (int i = scanned; i < limit; i++) {
                 if (buffer[i] == '\n') {
                     position = i + 1;
+                    // A whole long line can arrive in one read: the limit holds all the same.
+                    if (i + 1 - start > maxLineLength) {
+                        return TOO_LONG;
+                    }
                     int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
                     return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
                 }
@@ -111,12 +122,13 @@ final class SmtpInput {
     }
 
     /**
-     * Reads message data up to and including the terminating {@code .} line.
+     * Reads message data up to and including the terminating {@code .} line. The bytes
+     * of the message returned are valid until the next call.
      *
      * @throws EOFException when the client goes away before the end of the data
      */
     Message readMessage(long maxSize) throws IOException {
-        MessageBuilder message = new MessageBuilder(maxSize);
+        MessageBuilder message = new MessageBuilder(maxSize, messageBuffer);
         // State of the byte scanner. A line starts only after CRLF (or at the start):
         // after a bare LF a "." is content, which is what keeps SMTP smuggling out.
         int state = LINE_START;
@@ -176,7 +188,11 @@ final class SmtpInput {
                     case DOT_CR: {
                         if (b[i] == '\n') {
                             position = i + 1;
-                            return message.build();
+                            Message result = message.build();
+                            if (message.data.length <= KEPT_BUFFER) {
+                                messageBuffer = message.data;
+                            }
+                            return result;
                         }
                         // ".\r" then something else: the CR is content.
                         message.append((byte) '\r');
@@ -207,13 +223,14 @@ final class SmtpInput {
     /** Collects message bytes up to the size limit; past it, only counts them. */
     private static final class MessageBuilder {
         private final long maxSize;
-        private byte[] data = new byte[8192];
+        private byte[] data;
         private int length;
         private long size;
         long lines;
 
-        MessageBuilder(long maxSize) {
+        MessageBuilder(long maxSize, byte[] buffer) {
             this.maxSize = maxSize;
+            this.data = buffer;
         }
 
         void append(byte b) {
@@ -235,8 +252,7 @@ final class SmtpInput {
                 System.arraycopy(source, from, data, length, count);
                 length += count;
             } else if (before < maxSize) {
-                length = 0; // it will be thrown away: keep no memory for it
-                data = new byte[0];
+                length = 0; // it will be thrown away
             }
         }
 

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Runs the same SMTP load against smtp-monitor and the servers people would use
+# instead, in one run, and prints one table (also written to BENCHMARKS.md).
+#
+#   bench/compare.sh            # the full comparison (about 10 minutes on 2 cores)
+#   QUICK=1 bench/compare.sh    # fewer messages per load, for a trial run
+#
+# Peers: Postfix's smtp-sink (discards everything: the upper bound), GreenMail
+# (Java, keeps mail in memory), aiosmtpd (Python, appends to per-user files like ours,
+# without fsync). smtp-monitor runs headless, and once more with its window under
+# xvfb-run. The load generator is `smtp-monitor bench` for every server.
+# It installs what it needs on Debian (root or sudo), and stops everything it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$ROOT/target/compare
+JAR=$ROOT/target/smtp-monitor.jar
+GREENMAIL_VERSION=2.1.2
+RCPT=bench@example.com
+QUICK=${QUICK:-}
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_tools() {
+    local missing=()
+    command -v smtp-sink >/dev/null || missing+=(postfix)
+    /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing+=(python3-aiosmtpd)
+    command -v xvfb-run >/dev/null || missing+=(xvfb xauth)
+    [ -e /usr/lib/x86_64-linux-gnu/libgtk-3.so.0 ] || ls /usr/lib/*/libgtk-3.so.0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
+    [ ${#missing[@]} -eq 0 ] && return
+    log "installing ${missing[*]}"
+    # Postfix's package would start its daemon: forbid starting services while installing.
+    local policy=/usr/sbin/policy-rc.d had_policy=
+    [ -e $policy ] && had_policy=1
+    [ -n "$had_policy" ] || printf '#!/bin/sh\nexit 101\n' | as_root tee $policy >/dev/null
+    as_root chmod +x $policy
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ -n "$had_policy" ] || as_root rm -f $policy
+}
+
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {
+    local port=$1
+    for _ in $(seq 1 200); do
+        if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
+        sleep 0.1
+    done
+    log "nothing listens on port $port"; return 1
+}
+
+# bench SERVER CONNS MESSAGES SIZE PIPELINING(yes|no) PORT [extra args]: one run, one JSON line.
+bench() {
+    local server=$1 conns=$2 messages=$3 size=$4 pipelining=$5 port=$6; shift 6
+    local flags=(--host 127.0.0.1 --port "$port" --conns "$conns" --messages "$messages" --size "$size"
+                 --rcpt $RCPT --json)
+    [ "$pipelining" = yes ] && flags+=(--pipelining)
+    local json
+    if ! json=$(java -jar "$JAR" bench "${flags[@]}" "$@"); then
+        log "bench against $server failed: $json"
+    fi
+    printf '{"server":"%s","result":%s}\n' "$server" "${json:-null}" >> "$WORK/results.jsonl"
+}
+
+main() {
+    install_tools
+    if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml fxml -newer "$JAR" -print -quit)" ]; then
+        log "building target/smtp-monitor.jar"
+        mvn -B -ntp -q package -DskipTests
+    fi
+    local greenmail=$WORK/greenmail-standalone-$GREENMAIL_VERSION.jar
+    rm -rf "$WORK"; mkdir -p "$WORK"
+    if [ ! -f "$greenmail" ]; then
+        mvn -B -ntp -q dependency:copy -Dartifact=com.icegreen:greenmail-standalone:$GREENMAIL_VERSION \
+            -DoutputDirectory="$WORK" >/dev/null
+    fi
+    printf '%s\n' $RCPT > "$WORK/users.txt"
+    : > "$WORK/results.jsonl"
+
+    local p_sink p_green p_aio p_ours p_window
+    p_sink=$(free_port); p_green=$(free_port); p_aio=$(free_port); p_ours=$(free_port); p_window=$(free_port)
+
+    log "starting the servers"
+    smtp-sink -u nobody 127.0.0.1:"$p_sink" 1000 > "$WORK/smtp-sink.log" 2>&1 & PIDS+=($!)
+    java -Xmx2g -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$p_green" -Dgreenmail.auth.disabled \
+        -jar "$greenmail" > "$WORK/greenmail.log" 2>&1 & PIDS+=($!)
+    /usr/bin/python3 bench/aiosmtpd_server.py "$p_aio" "$WORK/aiosmtpd" > "$WORK/aiosmtpd.log" 2>&1 & PIDS+=($!)
+    java -jar "$JAR" "$WORK/users.txt" --headless --port "$p_ours" --mailbox-dir "$WORK/headless" \
+        > "$WORK/smtp-monitor.log" 2>&1 & PIDS+=($!)
+    for port in "$p_sink" "$p_green" "$p_aio" "$p_ours"; do wait_port "$port"; done
+
+    local n1k=20000 n1k1=5000 n100k=2000 n100k1=1000 warm=10000
+    if [ -n "$QUICK" ]; then n1k=4000; n1k1=1000; n100k=400; n100k1=200; warm=2000; fi
+
+    log "warming up (JIT) each server"
+    for entry in "smtp-sink:$p_sink" "greenmail:$p_green" "aiosmtpd:$p_aio" "smtp-monitor:$p_ours"; do
+        java -jar "$JAR" bench --port "${entry#*:}" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT \
+            > /dev/null 2>&1 || true
+    done
+    : > "$WORK/results.jsonl"
+
+    for pipelining in no yes; do
+        for load in "1 $n1k1 1024" "20 $n1k 1024" "1 $n100k1 102400" "20 $n100k 102400"; do
+            read -r conns messages size <<< "$load"
+            log "load: $conns conns, $messages x $size bytes, pipelining $pipelining"
+            bench smtp-sink "$conns" "$messages" "$size" $pipelining "$p_sink"
+            bench greenmail "$conns" "$messages" "$size" $pipelining "$p_green"
+            bench aiosmtpd "$conns" "$messages" "$size" $pipelining "$p_aio"
+            bench smtp-monitor "$conns" "$messages" "$size" $pipelining "$p_ours"
+        done
+    done
+
+    log "the generator against smtp-source, both to smtp-sink (20 conns, 1 KB, no pipelining)"
+    local start end
+    start=$(date +%s.%N)
+    smtp-source -d -s 20 -m 50000 -l 1024 -f bench@localhost -t $RCPT 127.0.0.1:"$p_sink"
+    end=$(date +%s.%N)
+    echo "$start $end" > "$WORK/smtp-source.txt"
+    bench smtp-sink-gen 20 50000 1024 no "$p_sink"
+
+    window_run "$p_window"
+    report
+}
+
+# smtp-monitor with its window open under Xvfb, monitoring the same load.
+window_run() {
+    local port=$1
+    log "smtp-monitor with the window (xvfb-run)"
+    xvfb-run -a -s "-screen 0 1280x800x24" java -Dsmtpmonitor.pulseLog="$WORK/pulses.jsonl" -jar "$JAR" \
+        "$WORK/users.txt" --port "$port" --mailbox-dir "$WORK/window" > "$WORK/window.log" 2>&1 & PIDS+=($!)
+    wait_port "$port"
+    local warm=10000 big=100000
+    [ -n "$QUICK" ] && { warm=2000; big=10000; }
+    java -jar "$JAR" bench --port "$port" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
+    : > "$WORK/pulses.jsonl"
+    bench smtp-monitor-window 20 "$( [ -n "$QUICK" ] && echo 4000 || echo 20000 )" 1024 no "$port"
+    cp "$WORK/pulses.jsonl" "$WORK/pulses-20k.jsonl"
+    bench smtp-monitor-window-100k 20 "$big" 1024 no "$port"
+    sleep 2
+    local pid
+    pid=$(pgrep -f "smtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
+    jcmd "$pid" GC.run > /dev/null
+    jcmd "$pid" GC.heap_info > "$WORK/window-heap.txt"
+}
+
+report() {
+    /usr/bin/python3 bench/report.py "$WORK" | tee "$WORK/table.md"
+}
+
+main "$@"

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Turns the results of bench/compare.sh (target/compare) into one table, checks the
+targets of issue 5, and writes BENCHMARKS.md. Run by compare.sh; usage: report.py WORKDIR"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+SERVERS = ["smtp-monitor", "smtp-sink", "greenmail", "aiosmtpd"]
+
+
+def load(work):
+    rows = []
+    with open(os.path.join(work, "results.jsonl")) as f:
+        for line in f:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def key(result):
+    return (result["conns"], result["size"], result["pipelining"])
+
+
+def machine():
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+    model = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+    memory = sh("free -g | awk '/Mem:/ {print $2}'")
+    java = sh("java -version 2>&1 | head -n 1")
+    fs = sh("df -T . | awk 'NR==2 {print $2}'")
+    return (f"{os.cpu_count()} cores ({model}), {memory} GiB, Linux {platform.release()}, "
+            f"{java}, filesystem {fs}")
+
+
+def pulses(path):
+    gaps, heap = [], []
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            gaps.append(entry.get("maxPulseGapMs", 0))
+    return max(gaps) if gaps else None
+
+
+def heap_after(path):
+    if not os.path.exists(path):
+        return None
+    text = open(path).read()
+    match = re.search(r"used (\d+)K", text)
+    return int(match.group(1)) / 1024 if match else None
+
+
+def main():
+    work = sys.argv[1]
+    rows = load(work)
+    by_load = {}
+    extra = {}
+    for row in rows:
+        result = row["result"]
+        if result is None:
+            continue
+        if row["server"] in SERVERS:
+            by_load.setdefault(key(result), {})[row["server"]] = result
+        else:
+            extra[row["server"]] = result
+
+    out = []
+    out.append("| load | server | msgs/s | MB/s | p50 ms | p99 ms | errors | smtp-monitor ÷ server |")
+    out.append("|---|---|---:|---:|---:|---:|---:|---:|")
+    for load_key in sorted(by_load, key=lambda k: (k[2], k[1], k[0])):
+        conns, size, pipelining = load_key
+        results = by_load[load_key]
+        ours = results.get("smtp-monitor")
+        label = f"{conns} conn{'s' if conns > 1 else ''}, {size // 1024} KB{', pipelined' if pipelining else ''}"
+        for server in SERVERS:
+            r = results.get(server)
+            if r is None:
+                continue
+            ratio = ours["messagesPerSecond"] / r["messagesPerSecond"] if ours and r["messagesPerSecond"] else 0
+            out.append(f"| {label} | {server} | {r['messagesPerSecond']:.0f} | {r['mbPerSecond']:.1f} | "
+                       f"{r['latencyMs']['p50']:.2f} | {r['latencyMs']['p99']:.2f} | {r['errors']} | {ratio:.2f} |")
+
+    checks = []
+
+    def check(name, ok, detail):
+        checks.append(f"- {'met' if ok else 'MISSED'}: {name} ({detail})")
+
+    l20 = by_load.get((20, 1024, False), {})
+    if all(s in l20 for s in SERVERS):
+        ours = l20["smtp-monitor"]["messagesPerSecond"]
+        for peer in ("greenmail", "aiosmtpd"):
+            ratio = ours / l20[peer]["messagesPerSecond"]
+            check(f"20 conns, 1 KB: at least 1.5x {peer}", ratio >= 1.5, f"{ratio:.2f}x")
+        share = ours / l20["smtp-sink"]["messagesPerSecond"]
+        check("20 conns, 1 KB: at least 60% of smtp-sink", share >= 0.6, f"{share:.0%}")
+    l1 = by_load.get((1, 1024, False), {})
+    if "smtp-monitor" in l1 and "greenmail" in l1:
+        ours, theirs = l1["smtp-monitor"]["latencyMs"]["p99"], l1["greenmail"]["latencyMs"]["p99"]
+        check("1 conn: p99 latency no worse than GreenMail's", ours <= theirs, f"{ours:.2f} ms vs {theirs:.2f} ms")
+    for conns in (1, 20):
+        big = by_load.get((conns, 102400, False), {})
+        if "smtp-monitor" in big and "greenmail" in big:
+            ours, theirs = big["smtp-monitor"]["mbPerSecond"], big["greenmail"]["mbPerSecond"]
+            check(f"{conns} conn(s), 100 KB: at least GreenMail's MB/s", ours >= theirs,
+                  f"{ours:.1f} vs {theirs:.1f} MB/s")
+    window = extra.get("smtp-monitor-window")
+    if window and "smtp-monitor" in l20:
+        share = window["messagesPerSecond"] / l20["smtp-monitor"]["messagesPerSecond"]
+        check("window open: at least 80% of the headless rate", share >= 0.8,
+              f"{window['messagesPerSecond']:.0f} vs {l20['smtp-monitor']['messagesPerSecond']:.0f} msgs/s, {share:.0%}")
+    gap = pulses(os.path.join(work, "pulses-20k.jsonl"))
+    gap_big = pulses(os.path.join(work, "pulses.jsonl"))
+    if gap is not None:
+        worst = max(gap, gap_big or 0)
+        check("window open: longest gap between FX pulses under 100 ms", worst < 100, f"{worst:.0f} ms")
+    heap = heap_after(os.path.join(work, "window-heap.txt"))
+    big_run = extra.get("smtp-monitor-window-100k")
+    if heap is not None:
+        count = big_run["ok"] if big_run else 0
+        check(f"window open: heap after a {count:,}-message run below 256 MB", heap < 256, f"{heap:.0f} MB")
+
+    generator = extra.get("smtp-sink-gen")
+    source_file = os.path.join(work, "smtp-source.txt")
+    if generator and os.path.exists(source_file):
+        start, end = map(float, open(source_file).read().split())
+        source_rate = 50000 / (end - start)
+        check("the generator reaches smtp-source's rate against smtp-sink",
+              generator["messagesPerSecond"] >= source_rate,
+              f"{generator['messagesPerSecond']:.0f} vs {source_rate:.0f} msgs/s")
+
+    text = "\n".join(out)
+    print(text)
+    print()
+    print("\n".join(checks))
+    with open("BENCHMARKS.md", "w") as f:
+        f.write("# Benchmarks\n\n")
+        f.write("Made by `bench/compare.sh` on " + datetime.date.today().isoformat() + ": " + machine() + ".\n")
+        f.write("Every server got the identical load from `smtp-monitor bench`, one after another in one run, "
+                "after a warm-up. smtp-monitor forces every message to disk before its 250; smtp-sink discards "
+                "mail, GreenMail keeps it in memory, aiosmtpd appends to files without syncing.\n\n")
+        f.write(text + "\n\n## Targets\n\n" + "\n".join(checks) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+package org.smtpmonitor.client;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The interactive console: prints the server's greeting, sends each line typed as a
+ * command and prints its whole reply, and after a {@code 354} sends the lines typed as
+ * message data until a line holding only {@code .}.
+ *
+ * <p>Lines go out as the bytes typed (commands and message alike), so 8-bit message
+ * text arrives exactly as the terminal or the piped file encoded it.
+ */
+public final class ConsoleClient {
+
+    /** Exit status: the session ended (QUIT, end of input, or the server closed it). */
+    public static final int ENDED = 0;
+    /** Exit status: the session broke (a timeout, a malformed reply, input ended inside a message). */
+    public static final int FAILED = 1;
+
+    static final String COMMAND_PROMPT = "smtp> ";
+    static final String DATA_PROMPT = "data> ";
+    private static final int GO_ON = -1;
+
+    private final SmtpConnection connection;
+    private final InputLines input;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean prompts;
+    private final boolean echo;
+    private final Duration timeout;
+
+    /**
+     * @param prompts show a prompt before each line is read (for a person at a terminal;
+     *                piped output stays free of them)
+     * @param echo    print each line read after its prompt, so the output of a piped
+     *                session reads like one typed at a terminal
+     * @param timeout the connection's reply timeout, for the message when it passes
+     */
+    public ConsoleClient(SmtpConnection connection, InputStream in, PrintWriter out, PrintWriter err,
+                         boolean prompts, boolean echo, Duration timeout) {
+        this.connection = connection;
+        this.input = new InputLines(in);
+        this.out = out;
+        this.err = err;
+        this.prompts = prompts;
+        this.echo = echo;
+        this.timeout = timeout;
+    }
+
+    /** Runs the session to its end; returns {@link #ENDED} or {@link #FAILED}. */
+    public int run() {
+        try {
+            SmtpReply greeting = connection.readReply();
+            print(greeting);
+            if (greeting.closesConnection()) {
+                return ENDED;
+            }
+            while (true) {
+                byte[] line = next(COMMAND_PROMPT);
+                if (line == null) {
+                    quitQuietly();
+                    return ENDED;
+                }
+                connection.sendLine(line);
+                SmtpReply reply = connection.readReply();
+                print(reply);
+                if (reply.closesConnection()) {
+                    return ENDED;
+                }
+                if (reply.code() == 354) {
+                    int status = sendMessage();
+                    if (status != GO_ON) {
+                        return status;
+                    }
+                }
+            }
+        } catch (EOFException e) {
+            complain(e.getMessage());
+            return ENDED;
+        } catch (IOException e) {
+            complain(ConnectionProblem.ofSession(e, timeout));
+            return FAILED;
+        }
+    }
+
+    /** Message mode: lines typed are message data until a line of only ".". */
+    private int sendMessage() throws IOException {
+        while (true) {
+            byte[] line = next(DATA_PROMPT);
+            if (line == null) {
+                complain("end of input in the middle of a message: the message was not sent"
+                        + " (a line holding only '.' ends a message)");
+                return FAILED;
+            }
+            if (line.length == 1 && line[0] == '.') {
+                connection.endData();
+                SmtpReply reply = connection.readReply();
+                print(reply);
+                return reply.closesConnection() ? ENDED : GO_ON;
+            }
+            connection.sendDataLine(line);
+            if (prompts) {
+                // A person types slowly: let the server see each line, so its idle timer
+                // does not run out while the message is still being written.
+                connection.flush();
+            }
+        }
+    }
+
+    private byte[] next(String prompt) throws IOException {
+        if (prompts && !echo) {
+            out.print(prompt);
+            out.flush();
+        }
+        byte[] line = input.next();
+        if (line == null && prompts && !echo) {
+            out.println();
+            out.flush();
+        }
+        if (line != null && echo) {
+            out.println(prompt + new String(line, StandardCharsets.UTF_8));
+            out.flush();
+        }
+        return line;
+    }
+
+    /** End of input: leave politely; the reply is of no interest to anyone now. */
+    private void quitQuietly() {
+        try {
+            connection.send("QUIT");
+            connection.readReply();
+        } catch (IOException ignored) {
+            // The connection is closed next either way.
+        }
+    }
+
+    private void print(SmtpReply reply) {
+        for (String line : reply.lines()) {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private void complain(String message) {
+        out.flush();
+        err.println("smtp-monitor client: " + message);
+        err.flush();
+    }
+}

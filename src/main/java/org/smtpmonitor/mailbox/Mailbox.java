@@ -1,0 +1,249 @@
+package org.smtpmonitor.mailbox;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One user's mailbox file, with the channel it is appended through and the bookkeeping
+ * of group commit: appends are made under {@link #appendLock}, then whoever needs them
+ * durable calls {@link #syncThrough}, and one fdatasync covers every append made before
+ * it began. Under load, many sessions' messages share one sync instead of queueing for
+ * one each; alone, a message waits for exactly one sync, as it would anyway.
+ */
+final class Mailbox implements AutoCloseable {
+
+    final User user;
+    final Path file;
+    /** Held while appending; deliveries lock all their mailboxes in address order. */
+    final ReentrantLock appendLock = new ReentrantLock();
+
+    private FileChannel channel;
+    private volatile Object channelFileKey;
+
+    /** Makes a file's appended bytes durable; a test may put a failing disk in its place. */
+    interface Disk {
+        void sync(FileChannel channel) throws IOException;
+    }
+
+    /** fdatasync: the data and the new length reach the disk, other metadata need not. */
+    static final Disk FDATASYNC = channel -> channel.force(false);
+
+    private final Disk disk;
+
+    // Group commit: appended counts appends, synced how many of them are settled (on disk,
+    // or cut back after a failed sync). unsynced holds {sequence, offset} of the others.
+    private final Object syncMonitor = new Object();
+    private long appended;
+    private long synced;
+    private boolean syncing;
+    private final ArrayDeque<long[]> unsynced = new ArrayDeque<>();
+    /** {first, last} sequences of appends whose sync failed; rare, so a list will do. */
+    private final List<long[]> failed = new ArrayList<>();
+    private IOException failure;
+
+    Mailbox(User user, Path file, Disk disk) {
+        this.user = user;
+        this.file = file;
+        this.disk = disk;
+    }
+
+    /**
+     * Appends {@code content} (its position is left as it was) at the end of the file;
+     * call with {@link #appendLock} held. Returns the offset it starts at.
+     */
+    long append(ByteBuffer content) throws IOException {
+        // One stat of the path tells both whether our channel still writes to the file
+        // that has this name, and how long that file is.
+        BasicFileAttributes attributes = attributes();
+        FileChannel out = channel(attributes);
+        boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey);
+        long offset = statedOurFile ? attributes.size() : out.size();
+        ByteBuffer bytes = content.duplicate();
+        long position = offset;
+        while (bytes.hasRemaining()) {
+            position += out.write(bytes, position);
+        }
+        return offset;
+    }
+
+    /**
+     * Marks the append at {@code offset} as made (with {@link #appendLock} still held);
+     * returns its sequence number for {@link #syncThrough}.
+     */
+    long appended(long offset) {
+        synchronized (syncMonitor) {
+            unsynced.addLast(new long[] {++appended, offset});
+            return appended;
+        }
+    }
+
+    /** Cuts the file back to {@code length}; call with {@link #appendLock} held. */
+    void truncate(long length) throws IOException {
+        FileChannel out = channel();
+        out.truncate(length);
+        disk.sync(out);
+    }
+
+    /**
+     * Returns once the append numbered {@code sequence}, and all before it, are on disk.
+     *
+     * @throws IOException when the sync failed: the append has then been cut back from
+     *                     the file, with every other append that was not yet on disk
+     */
+    void syncThrough(long sequence) throws IOException {
+        while (true) {
+            synchronized (syncMonitor) {
+                while (synced < sequence && syncing) {
+                    try {
+                        syncMonitor.wait();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for the disk", e);
+                    }
+                }
+                if (synced >= sequence) {
+                    if (hasFailed(sequence)) {
+                        throw new IOException("could not sync " + file + ": " + failure.getMessage(), failure);
+                    }
+                    return;
+                }
+                // This thread syncs for everyone: every append counted so far is covered.
+                syncing = true;
+            }
+            // Let sessions that are ready to append do so first, so that this sync covers
+            // them too. Alone on the machine, a yield returns at once and costs nothing.
+            Thread.yield();
+            long target;
+            synchronized (syncMonitor) {
+                target = appended;
+            }
+            IOException problem = null;
+            try {
+                disk.sync(currentChannel());
+            } catch (IOException e) {
+                problem = e;
+            } finally {
+                if (problem != null) {
+                    cutBackUnsynced(problem);
+                }
+                synchronized (syncMonitor) {
+                    syncing = false;
+                    if (problem == null) {
+                        synced = Math.max(synced, target);
+                        while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
+                            unsynced.removeFirst();
+                        }
+                    }
+                    syncMonitor.notifyAll();
+                }
+            }
+        }
+    }
+
+    /**
+     * After a failed sync nothing that was not on disk can be trusted to get there (Linux
+     * may report a lost write only once), so every append not yet synced is cut back and
+     * fails, and their clients get 451 rather than a 250 for mail that may be gone.
+     */
+    private void cutBackUnsynced(IOException problem) {
+        appendLock.lock();
+        try {
+            long offset;
+            synchronized (syncMonitor) {
+                if (unsynced.isEmpty()) {
+                    return;
+                }
+                offset = unsynced.peekFirst()[1];
+                failed.add(new long[] {unsynced.peekFirst()[0], appended});
+                failure = problem;
+                synced = appended;
+                unsynced.clear();
+            }
+            try {
+                truncate(offset);
+            } catch (IOException | RuntimeException ignored) {
+                // The disk is failing; the clients hear of it through their 451.
+            }
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
+    private boolean hasFailed(long sequence) {
+        for (long[] range : failed) {
+            if (sequence >= range[0] && sequence <= range[1]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The channel to the file as it is on disk now ({@code attributes} of its path, null
+     * when it is missing), reopened if the file was replaced or deleted: a user may well
+     * delete a mailbox to empty it while the server runs.
+     */
+    private synchronized FileChannel channel(BasicFileAttributes attributes) throws IOException {
+        Object key = attributes == null ? null : attributes.fileKey();
+        if (channel == null || !channel.isOpen() || key == null || !Objects.equals(key, channelFileKey)) {
+            closeChannel();
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (NoSuchFileException e) {
+                // The whole mailbox directory was removed: make it again rather than lose mail.
+                Files.createDirectories(file.getParent());
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+            BasicFileAttributes now = attributes();
+            channelFileKey = now == null ? null : now.fileKey();
+        }
+        return channel;
+    }
+
+    private FileChannel channel() throws IOException {
+        return channel(attributes());
+    }
+
+    private synchronized FileChannel currentChannel() {
+        if (channel == null) {
+            throw new IllegalStateException("sync before any append to " + file);
+        }
+        return channel;
+    }
+
+    private BasicFileAttributes attributes() {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // A channel we are replacing; what it wrote was synced or will be reported.
+            }
+            channel = null;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closeChannel();
+    }
+}

@@ -1,0 +1,64 @@
+package org.smtpmonitor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.smtpmonitor.event.LineReceived;
+import org.smtpmonitor.event.MessageDelivered;
+import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.ServerStarted;
+import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.SessionOpened;
+
+/** The headless log's lines. */
+class ConsoleLogTest {
+
+    private static final Instant AT = Instant.parse("2026-11-24T07:05:09.042Z");
+
+    @Test
+    void eachEventIsOneLineTaggedWithItsSession() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        new ConsoleLog(new PrintStream(bytes, true, StandardCharsets.UTF_8)).print(List.of(
+                new ServerStarted(new InetSocketAddress("127.0.0.1", 12000), "example.com", AT),
+                new SessionOpened(3, new InetSocketAddress("127.0.0.1", 40000), AT),
+                new LineReceived(3, "MAIL FROM:<a@x>", AT),
+                new ReplySent(3, "250 OK", AT),
+                new MessageDelivered(3, "Q.1", "a@x", List.of("alice@example.com"),
+                        List.of(new MessageDelivered.StoredCopy("alice@example.com", Path.of("a.txt"), 0, 12)), 12, AT),
+                new SessionClosed(3, SessionClosed.Reason.QUIT, AT)));
+        String time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(LocalTime.ofInstant(AT, ZoneId.systemDefault()));
+        List<String> expected = List.of(
+                "Waiting for connections on 127.0.0.1:12000",
+                "[3] Connection from 127.0.0.1:40000",
+                "[3] C: MAIL FROM:<a@x>",
+                "[3] S: 250 OK",
+                "[3] Delivered Q.1: 12 bytes from <a@x> to alice@example.com",
+                "[3] Closed (quit)");
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(expected.size(), lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(time + " " + expected.get(i), lines.get(i));
+        }
+    }
+
+    @Test
+    void timesArePaddedAndWrapAtMidnight() {
+        StringBuilder text = new StringBuilder();
+        ConsoleLog.appendTime(text, 86_400_000L * 3 + 3_600_000L * 9 + 60_000L * 5 + 7_000 + 8);
+        assertEquals("09:05:07.008", text.toString());
+        text.setLength(0);
+        ConsoleLog.appendTime(text, -1);
+        assertEquals("23:59:59.999", text.toString());
+    }
+}

@@ -1,0 +1,142 @@
+package org.smtpmonitor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+
+/** The command line, run in-process through picocli: exit codes and the one-line errors on stderr. */
+class MainCommandLineTest {
+
+    @TempDir
+    Path directory;
+
+    /** What one run printed and returned. */
+    private record Run(int exitCode, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exitCode = commandLine.execute(args);
+        return new Run(exitCode, out.toString(), err.toString());
+    }
+
+    private Path usersFile(String content) throws Exception {
+        return Files.writeString(directory.resolve("users.txt"), content);
+    }
+
+    @Test
+    void helpListsEveryOptionAndExitsZero() {
+        Run run = run("--help");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().contains("Usage: smtp-monitor"), run.out());
+        for (String option : List.of("USERS_FILE", "--port", "--bind", "--mailbox-dir", "--format", "--domain",
+                "--max-message-size", "--max-connections", "--idle-timeout", "--require-helo-domain", "--headless",
+                "--help", "--version")) {
+            assertTrue(run.out().contains(option), "--help does not mention " + option);
+        }
+        assertEquals("", run.err());
+    }
+
+    @Test
+    void versionPrintsTheBuildVersion() {
+        Run run = run("--version");
+        assertEquals(0, run.exitCode());
+        assertTrue(run.out().strip().matches("smtp-monitor \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?"), run.out());
+    }
+
+    @Test
+    void unknownOptionExitsTwoNamingIt() {
+        Run run = run("--bogus");
+        assertEquals(2, run.exitCode());
+        assertEquals("smtp-monitor: Unknown option: '--bogus' (see smtp-monitor --help)", run.err().strip());
+    }
+
+    @Test
+    void badOptionValuesExitTwoWithAClearMessage() throws Exception {
+        Path users = usersFile("alice@example.com\n");
+        String file = users.toString();
+        assertBadValue("--port", run(file, "--headless", "--port", "seventy"));
+        assertBadValue("--port: 70000 is not between 0 and 65535", run(file, "--headless", "--port", "70000"));
+        assertBadValue("--format: 'xml' is not raw or mbox", run(file, "--headless", "--format", "xml"));
+        assertBadValue("'0' is not a positive size", run(file, "--headless", "--max-message-size", "0"));
+        assertBadValue("'lots' is not a size", run(file, "--headless", "--max-message-size", "lots"));
+        assertBadValue("'soon' is not a duration", run(file, "--headless", "--idle-timeout", "soon"));
+        assertBadValue("--max-connections: must be at least 1", run(file, "--headless", "--max-connections", "0"));
+        assertBadValue("--domain", run(file, "--headless", "--domain", "bad_domain"));
+    }
+
+    private static void assertBadValue(String expected, Run run) {
+        assertEquals(2, run.exitCode(), run.err());
+        assertOneErrorLine(run);
+        assertTrue(run.err().contains(expected), "stderr does not say '" + expected + "': " + run.err());
+    }
+
+    private static void assertOneErrorLine(Run run) {
+        String err = run.err().strip();
+        assertTrue(err.startsWith("smtp-monitor: ") && !err.contains("\n"), "not one error line: " + run.err());
+    }
+
+    @Test
+    void headlessWithoutAUsersFileIsABadCommandLine() {
+        Run run = run("--headless");
+        assertEquals(2, run.exitCode());
+        assertEquals("smtp-monitor: --headless needs a USERS_FILE (see smtp-monitor --help)", run.err().strip());
+    }
+
+    @Test
+    void badUsersFileExitsOneWithFileLineAndReason() throws Exception {
+        Path users = usersFile("alice@example.com\n# comment\nbob@@example.com\n");
+        Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + users + ":3: 'bob@@example.com' is not an address: more than one '@'",
+                run.err().strip());
+        assertTrue(Files.notExists(directory.resolve("alice@example.com.txt")), "no mailbox made for a bad users file");
+    }
+
+    @Test
+    void missingUsersFileExitsOne() {
+        Path missing = directory.resolve("missing.txt");
+        Run run = run(missing.toString(), "--headless", "--port", "0");
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + missing + ": no such file", run.err().strip());
+    }
+
+    @Test
+    void portInUseExitsOneWithOneClearLine() throws Exception {
+        Path users = usersFile("alice@example.com\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            Run run = run(users.toString(), "--headless", "--port", String.valueOf(port), "--mailbox-dir",
+                    directory.toString());
+            assertEquals(1, run.exitCode());
+            assertEquals("smtp-monitor: cannot listen on 127.0.0.1:" + port + ": the port is already in use",
+                    run.err().strip());
+        }
+    }
+
+    @Test
+    void mailboxDirectoryUnderARegularFileExitsOne() throws Exception {
+        Path users = usersFile("alice@example.com\n");
+        Path plainFile = Files.writeString(directory.resolve("plain"), "not a directory");
+        Path mailboxes = plainFile.resolve("mail");
+        Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", mailboxes.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: cannot create mailbox directory " + mailboxes + ": Not a directory", run.err().strip());
+    }
+}

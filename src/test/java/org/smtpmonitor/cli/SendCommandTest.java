@@ -1,0 +1,157 @@
+package org.smtpmonitor.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.client.RunningServer;
+
+/** {@code smtp-monitor send} against the real server on an ephemeral port. */
+class SendCommandTest {
+
+    @TempDir
+    Path directory;
+    private RunningServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = RunningServer.start(directory);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private CommandRun send(String... args) {
+        List<String> all = new ArrayList<>(List.of("send", "--port", String.valueOf(server.port())));
+        all.addAll(List.of(args));
+        return CommandRun.run("", all.toArray(String[]::new));
+    }
+
+    private MimeMessage delivered(String address) throws Exception {
+        return new MimeMessage(Session.getInstance(new Properties()),
+                new ByteArrayInputStream(server.mailbox(address)));
+    }
+
+    @Test
+    void aMessageToAKnownUserIsDeliveredAndExitsZero() throws Exception {
+        CommandRun run = send("--from", "me@example.org", "--to", "alice@example.com", "--subject", "hello",
+                "--body", "Hi Alice!\n.a line with a dot\n");
+        assertEquals(0, run.exit(), run.err());
+        String[] lines = run.outLines().split("\n");
+        assertEquals("alice@example.com: accepted: 250 OK", lines[0]);
+        assertTrue(lines[1].startsWith("sent: 250 OK: queued as "), lines[1]);
+        assertEquals("", run.err());
+
+        String mailbox = new String(server.mailbox("alice@example.com"), StandardCharsets.UTF_8);
+        assertTrue(mailbox.matches("(?s)Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
+                + "From: me@example.org\r\nTo: alice@example.com\r\nSubject: hello\r\nMessage-ID: <[^>]+@example.org>\r\n"
+                + "\r\nHi Alice!\r\n.a line with a dot\r\n"), mailbox);
+        MimeMessage message = delivered("alice@example.com");
+        assertEquals("hello", message.getSubject());
+        assertTrue(message.getSentDate() != null);
+    }
+
+    @Test
+    void anUnknownUserIsRefusedNoDataIsSentAndTheExitSaysWhy() throws Exception {
+        CommandRun run = send("--from", "me@example.org", "--to", "nobody@example.com", "--body", "x");
+        assertEquals(1, run.exit());
+        assertEquals("nobody@example.com: refused: 550 Address unknown\n", run.outLines());
+        assertEquals("smtp-monitor send: no recipient was accepted, so the message was not sent:"
+                + " nobody@example.com (550 Address unknown)", run.err().strip());
+        assertTrue(server.awaitSessionsClosed(1));
+        assertArrayEquals(new byte[0], server.mailbox("alice@example.com"));
+    }
+
+    @Test
+    void aKnownAndAnUnknownUserDeliversToTheKnownOneAndExitsOne() throws Exception {
+        CommandRun run = send("--from", "me@example.org", "--to", "alice@example.com", "--to", "nobody@example.com",
+                "--to", "bob@example.com", "--body", "to some");
+        assertEquals(1, run.exit());
+        String[] lines = run.outLines().split("\n");
+        assertEquals("alice@example.com: accepted: 250 OK", lines[0]);
+        assertEquals("nobody@example.com: refused: 550 Address unknown", lines[1]);
+        assertEquals("bob@example.com: accepted: 250 OK", lines[2]);
+        assertTrue(lines[3].startsWith("sent: 250 OK: queued as "), lines[3]);
+        assertEquals("smtp-monitor send: not sent to 1 of 3 recipients: nobody@example.com (550 Address unknown)",
+                run.err().strip());
+        assertEquals("to some\r\n", delivered("alice@example.com").getContent());
+        assertArrayEquals(server.mailbox("alice@example.com"), server.mailbox("bob@example.com"));
+    }
+
+    @Test
+    void aNonAsciiMessageArrivesAsUtf8WithItsSubjectEncoded() throws Exception {
+        CommandRun run = send("--from", "me@example.org", "--to", "bob@example.com", "--subject", "Grüße ☃",
+                "--body", "Liebe Grüße\r\nzweite Zeile");
+        assertEquals(0, run.exit(), run.err());
+        MimeMessage message = delivered("bob@example.com");
+        assertEquals("Grüße ☃", message.getSubject());
+        assertEquals("Liebe Grüße\r\nzweite Zeile\r\n", message.getContent());
+        assertEquals("8bit", message.getEncoding());
+    }
+
+    @Test
+    void aBodyFileHasItsLineEndingsMadeCrlf() throws Exception {
+        Path body = directory.resolve("body.txt");
+        Files.write(body, "unix\nmac\rdos\r\n.dot\n".getBytes(StandardCharsets.US_ASCII));
+        CommandRun run = send("--from", "me@example.org", "--to", "bob@example.com", "--body-file", body.toString());
+        assertEquals(0, run.exit(), run.err());
+        String mailbox = new String(server.mailbox("bob@example.com"), StandardCharsets.US_ASCII);
+        assertTrue(mailbox.endsWith("\r\n\r\nunix\r\nmac\r\ndos\r\n.dot\r\n"), mailbox);
+    }
+
+    @Test
+    void aBodyFileThatIsNotUtf8IsRefusedBeforeConnecting() throws Exception {
+        Path body = directory.resolve("latin1.txt");
+        Files.write(body, "Gr\u00fc\u00dfe".getBytes(StandardCharsets.ISO_8859_1));
+        CommandRun run = send("--from", "me@example.org", "--to", "bob@example.com", "--body-file", body.toString());
+        assertEquals(2, run.exit());
+        assertEquals("smtp-monitor send: --body-file: " + body + ": not UTF-8 text", run.err().strip());
+    }
+
+    @Test
+    void aBadAddressIsABadCommandLine() {
+        CommandRun run = send("--from", "me", "--to", "bob@example.com");
+        assertEquals(2, run.exit());
+        assertEquals("smtp-monitor send: 'me' is not an address: it needs the form local@domain", run.err().strip());
+    }
+
+    @Test
+    void bodyAndBodyFileTogetherAreRefused() {
+        CommandRun run = send("--from", "me@example.org", "--to", "bob@example.com", "--body", "x", "--body-file", "y");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("mutually exclusive"), run.err());
+    }
+
+    @Test
+    void aConnectionRefusedIsOneLineAndExitOne() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        CommandRun run = CommandRun.run("", "send", "--port", String.valueOf(port), "--from", "me@example.org",
+                "--to", "bob@example.com");
+        assertEquals(1, run.exit());
+        assertEquals("", run.out());
+        assertEquals("smtp-monitor send: cannot connect to 127.0.0.1:" + port
+                + ": connection refused (is an SMTP server listening there?)", run.err().strip());
+    }
+}

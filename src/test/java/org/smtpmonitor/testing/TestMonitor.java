@@ -1,0 +1,117 @@
+package org.smtpmonitor.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.app.StartupException;
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.SessionEvent;
+import org.smtpmonitor.mailbox.MailboxFormat;
+
+/**
+ * A real monitor (users file, mailboxes, server on 127.0.0.1 and an ephemeral port)
+ * started as the app starts it, in a test's temporary directory, with every event it
+ * publishes recorded.
+ */
+public final class TestMonitor implements AutoCloseable {
+
+    /** The users of every test monitor; the greeting names the first one's domain. */
+    public static final String USERS = "# test users\nalice@example.com\nbob@example.com\n  carol  \n";
+
+    private final Path directory;
+    private final Monitor monitor;
+    private final EventRecorder events;
+
+    private TestMonitor(Path directory, Monitor monitor, EventRecorder events) {
+        this.directory = directory;
+        this.monitor = monitor;
+        this.events = events;
+    }
+
+    /** Default settings but for port 0 and the mailbox directory. */
+    public static Settings settings(Path directory) {
+        return Settings.defaults().withPort(0).withMailboxDirectory(directory);
+    }
+
+    /** Settings with the limits a test wants to reach quickly. */
+    public static Settings settings(Path directory, MailboxFormat format, long maxMessageSize, int maxConnections,
+                                    Duration idleTimeout, boolean requireHeloDomain) {
+        return new Settings(InetAddress.getLoopbackAddress(), 0, directory, format, "localhost", maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain);
+    }
+
+    public static TestMonitor start(Path directory) throws IOException, StartupException {
+        return start(directory, settings(directory));
+    }
+
+    /** Starts a monitor whose event bus has {@code listeners} besides the recorder. */
+    @SafeVarargs
+    public static TestMonitor start(Path directory, Settings settings, Consumer<? super SessionEvent>... listeners)
+            throws IOException, StartupException {
+        Path usersFile = directory.resolve("users.txt");
+        if (!Files.exists(usersFile)) {
+            Files.writeString(usersFile, USERS, StandardCharsets.UTF_8);
+        }
+        EventBus bus = new EventBus();
+        EventRecorder events = new EventRecorder();
+        for (Consumer<? super SessionEvent> listener : listeners) {
+            bus.subscribe(listener);
+        }
+        bus.subscribe(events);
+        return new TestMonitor(directory, Monitor.start(usersFile, settings, bus), events);
+    }
+
+    public Monitor monitor() {
+        return monitor;
+    }
+
+    public EventRecorder events() {
+        return events;
+    }
+
+    public InetSocketAddress address() {
+        InetSocketAddress bound = monitor.server().address();
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+    }
+
+    /** A new connection whose 220 greeting has been read. */
+    public RawSmtpClient client() throws IOException {
+        return RawSmtpClient.connectGreeted(address());
+    }
+
+    /** A new connection that has said EHLO. */
+    public RawSmtpClient ehloClient() throws IOException {
+        RawSmtpClient client = client();
+        String reply = client.command("EHLO client.test");
+        if (!reply.startsWith("250-")) {
+            client.close();
+            throw new AssertionError("EHLO failed: " + reply);
+        }
+        return client;
+    }
+
+    public Path mailbox(String address) {
+        return directory.resolve(address + ".txt");
+    }
+
+    public byte[] mailboxBytes(String address) throws IOException {
+        return Files.readAllBytes(mailbox(address));
+    }
+
+    public String mailboxText(String address) throws IOException {
+        return new String(mailboxBytes(address), StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() {
+        monitor.close();
+    }
+}
