@@ -34,6 +34,7 @@ final class MailboxIndexer implements AutoCloseable {
     private final Object wake = new Object();
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean sleeping;
 
     MailboxIndexer(MailboxFormat format, Consumer<MailboxIndex.MailboxState> sink) {
         this.format = format;
@@ -75,8 +76,11 @@ final class MailboxIndexer implements AutoCloseable {
 
     private void markDirty(List<Path> files) {
         dirty.addAll(files);
-        synchronized (wake) {
-            wake.notifyAll();
+        // Wake the indexer only if it sleeps: a wake-up per delivery would cost a system call each.
+        if (sleeping) {
+            synchronized (wake) {
+                wake.notifyAll();
+            }
         }
     }
 
@@ -86,9 +90,11 @@ final class MailboxIndexer implements AutoCloseable {
             try {
                 synchronized (wake) {
                     long wait = nextPoll - System.currentTimeMillis();
+                    sleeping = true;
                     if (dirty.isEmpty() && wait > 0) {
                         wake.wait(wait);
                     }
+                    sleeping = false;
                 }
                 if (closed) {
                     return;
