@@ -154,10 +154,22 @@ final class MainController {
     /** A table reached from the keyboard (Ctrl+1…4, Tab) starts on its first row, so arrows move from there. */
     private static void selectFirstRowOnFocus(TableView<?> table) {
         table.focusedProperty().addListener((o, was, focused) -> {
-            if (focused && table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) {
-                table.getSelectionModel().select(0);
+            if (focused) {
+                selectFirstRowIfNone(table);
             }
         });
+    }
+
+    private static void selectFirstRowIfNone(TableView<?> table) {
+        if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) {
+            table.getSelectionModel().select(0);
+        }
+    }
+
+    /** Moves the keyboard focus to a table (already focused or not) on its selected, or first, row. */
+    void focus(TableView<?> table) {
+        table.requestFocus();
+        selectFirstRowIfNone(table);
     }
 
     private static boolean isInScrollBar(javafx.scene.Node node) {

@@ -100,15 +100,16 @@ final class MainWindow {
         pulse(System.nanoTime());
         timer.start();
         stage.show();
-        controller.mailboxesTable.requestFocus();
+        // The sessions table first: it is empty, so nothing is selected (and no mailbox counts as viewed).
+        controller.sessionsTable.requestFocus();
     }
 
     private void installShortcuts(Scene scene) {
         var keys = scene.getAccelerators();
-        keys.put(KeyCombination.keyCombination("Shortcut+1"), controller.sessionsTable::requestFocus);
+        keys.put(KeyCombination.keyCombination("Shortcut+1"), () -> controller.focus(controller.sessionsTable));
         keys.put(KeyCombination.keyCombination("Shortcut+2"), controller.transcriptList::requestFocus);
-        keys.put(KeyCombination.keyCombination("Shortcut+3"), controller.mailboxesTable::requestFocus);
-        keys.put(KeyCombination.keyCombination("Shortcut+4"), controller.messagesTable::requestFocus);
+        keys.put(KeyCombination.keyCombination("Shortcut+3"), () -> controller.focus(controller.mailboxesTable));
+        keys.put(KeyCombination.keyCombination("Shortcut+4"), () -> controller.focus(controller.messagesTable));
         keys.put(KeyCombination.keyCombination("Shortcut+F"), () -> {
             controller.filterField.requestFocus();
             controller.filterField.selectAll();

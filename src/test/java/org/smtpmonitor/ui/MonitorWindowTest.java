@@ -271,6 +271,39 @@ class MonitorWindowTest extends FxRobot {
     }
 
     @Test
+    void selectedLinesAreCopiedAndTheTranscriptIsSavedAsText() throws Exception {
+        Path saved = directory.resolve("saved transcript.txt");
+        app.launch(app.settings(MailboxFormat.RAW), app.usersFile("users.txt", "alice@example.com"),
+                owner -> org.junit.jupiter.api.Assertions.fail("no users file chooser expected"), owner -> saved);
+        await("the main window opens", () -> app.launcher.window() != null && app.stage.isShowing());
+        sendSessionWithErrors();
+        clickRow("#sessionsTable", "1");
+        await("the transcript is complete", () -> shownTranscriptSize() > 20);
+        clickOn("#filterField").write("S: 5");
+        await("the filter applies", () -> shownTranscriptSize() == 2);
+        List<String> filtered = shownTranscript();
+        fx(() -> {
+            transcript().getSelectionModel().selectRange(0, 2);
+            return null;
+        });
+        clickOn("#copyButton");
+        String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
+        List<String> copiedLines = copied.lines().map(line -> line.substring(13)).toList();
+        assertEquals(filtered.subList(0, 2), copiedLines, "the selected lines, as shown");
+        await("the status bar says so", () -> lookup("#messageLabel").queryAs(Label.class).getText().equals("Copied 2 lines"));
+
+        clickOn("#saveButton");
+        await("the status bar says it is saved", () -> lookup("#messageLabel").queryAs(Label.class).getText()
+                .startsWith("Saved "));
+        List<String> lines = Files.readAllLines(saved, StandardCharsets.UTF_8);
+        assertTrue(lines.get(0).startsWith("# smtp-monitor session 1 from 127.0.0.1:"), lines.get(0));
+        List<String> body = lines.subList(1, lines.size()).stream().map(line -> line.substring(13)).toList();
+        assertTrue(body.size() > 20, "the whole transcript, not only the filtered lines: " + body);
+        assertEquals("S: 550 Address unknown", body.get(body.indexOf("C: RCPT TO:<nobody@example.com>") + 1));
+        assertEquals("-- Closed (quit)", body.get(body.size() - 1));
+    }
+
+    @Test
     void keyboardMovesBetweenPanesAndTogglesFollow() throws Exception {
         open(MailboxFormat.RAW);
         sendSessionWithErrors();
