@@ -2,6 +2,7 @@ package org.smtpmonitor.ui;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -86,11 +87,11 @@ final class SessionRow {
         }
         long seconds = millis / 1000;
         if (seconds < 60) {
-            return String.format("%.1f s", millis / 1000.0);
+            return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
         }
         if (seconds < 3600) {
-            return String.format("%d:%02d", seconds / 60, seconds % 60);
+            return String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
         }
-        return String.format("%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
 }

@@ -1,5 +1,7 @@
 package org.smtpmonitor.ui;
 
+import java.util.Locale;
+
 /** Byte counts for people: {@code 512 B}, {@code 3.4 KB}, {@code 12.0 MB}. */
 final class Sizes {
 
@@ -17,6 +19,6 @@ final class Sizes {
             value /= 1024;
             unit++;
         }
-        return String.format("%.1f %s", value, units[unit]);
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

@@ -35,8 +35,13 @@ final class BigMailbox {
             l.launch(users);
             return l;
         });
+        long opening = System.nanoTime();
         UiLoadBenchmark.await(() -> launcher.window() != null, 30);
         MainWindow window = launcher.window();
+        // Let the indexer read the file once and the window draw itself before measuring.
+        UiLoadBenchmark.await(() -> window.model().mailboxes().get(0).messagesProperty().get() == messages, 300);
+        long indexed = System.nanoTime() - opening;
+        Thread.sleep(1000);
         long start = System.nanoTime();
         HeadlessFx.fx(() -> {
             window.pulses().reset();
@@ -50,9 +55,10 @@ final class BigMailbox {
             return null;
         });
         Thread.sleep(500);
-        System.out.printf("%,d MB mbox mailbox, %,d messages: listed in the preview %.1f s after it was selected; "
-                + "longest gap between FX pulses meanwhile: %.0f ms%n", Files.size(mailbox) / 1048576, messages,
-                listed / 1e9, window.pulses().longestGapNanos() / 1e6);
+        System.out.printf("%,d MB mbox mailbox, %,d messages: indexed (read through once, off the FX thread) in %.1f s; "
+                + "listed in the preview %.1f s after it was selected; longest gap between FX pulses meanwhile: %.0f ms%n",
+                Files.size(mailbox) / 1048576, messages, indexed / 1e9, listed / 1e9,
+                window.pulses().longestGapNanos() / 1e6);
         HeadlessFx.fx(() -> {
             window.close();
             return null;
