@@ -7,7 +7,6 @@ import java.util.Locale;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.value.ObservableValue;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.css.PseudoClass;
@@ -17,7 +16,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -105,7 +103,7 @@ final class MainController {
         sessionStateColumn.setCellValueFactory(c -> c.getValue().stateProperty());
         sessionMessagesColumn.setCellValueFactory(c -> c.getValue().messagesProperty());
         sessionDurationColumn.setCellValueFactory(c -> c.getValue().durationProperty());
-        sessionsTable.setRowFactory(table -> pseudoClassRow(OPEN, row -> Bindings.createBooleanBinding(
+        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN, row -> Bindings.createBooleanBinding(
                 () -> row.stateProperty().get().equals("open"), row.stateProperty())));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
@@ -205,7 +203,7 @@ final class MainController {
             Instant last = c.getValue().lastDeliveryProperty().get();
             return last == null ? "\u2014" : CLOCK.format(last);
         }, c.getValue().lastDeliveryProperty()));
-        mailboxesTable.setRowFactory(table -> pseudoClassRow(FRESH, MailboxRow::freshProperty));
+        mailboxesTable.setRowFactory(table -> new FlagRow<>(FRESH, MailboxRow::freshProperty));
         model.selectedMailboxProperty().bind(mailboxesTable.getSelectionModel().selectedItemProperty());
     }
 
@@ -217,7 +215,7 @@ final class MainController {
         messageSubjectColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().subject()));
         messageDateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().date()));
         messageSizeColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(Sizes.human(c.getValue().length())));
-        messagesTable.setRowFactory(table -> pseudoClassRow(UNKNOWN, message ->
+        messagesTable.setRowFactory(table -> new FlagRow<>(UNKNOWN, message ->
                 new ReadOnlyObjectWrapper<>(!message.known())));
         messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, message) -> {
             if (!preview.isUpdating()) {
@@ -252,31 +250,6 @@ final class MainController {
         });
         messageLabel.textProperty().bind(actions.messageProperty());
         serverButton.disableProperty().bind(actions.busyProperty());
-    }
-
-    private static <T> TableRow<T> pseudoClassRow(PseudoClass pseudoClass,
-                                                  java.util.function.Function<T, ObservableValue<Boolean>> flag) {
-        return new TableRow<>() {
-            private ObservableValue<Boolean> watched;
-            private final javafx.beans.value.ChangeListener<Boolean> listener =
-                    (o, old, on) -> pseudoClassStateChanged(pseudoClass, on);
-
-            @Override
-            protected void updateItem(T item, boolean empty) {
-                super.updateItem(item, empty);
-                if (watched != null) {
-                    watched.removeListener(listener);
-                    watched = null;
-                }
-                if (item == null || empty) {
-                    pseudoClassStateChanged(pseudoClass, false);
-                    return;
-                }
-                watched = flag.apply(item);
-                watched.addListener(listener);
-                pseudoClassStateChanged(pseudoClass, Boolean.TRUE.equals(watched.getValue()));
-            }
-        };
     }
 
     // Actions named in main.fxml.

@@ -75,9 +75,9 @@ public final class UiLoadBenchmark {
         long fxThread = HeadlessFx.fx(() -> Thread.currentThread().getId());
         long fxCpuBefore = threadsBean.getThreadCpuTime(fxThread);
         long processCpuBefore = processCpuNanos();
-        Probe probe = new Probe();
+        FxResponsiveness.Probe probe = new FxResponsiveness.Probe();
         probe.start();
-        GapTimeline timeline = HeadlessFx.fx(GapTimeline::new);
+        FxResponsiveness.GapTimeline timeline = HeadlessFx.fx(FxResponsiveness.GapTimeline::new);
         AtomicLongArray sentTo = new AtomicLongArray(USERS.length);
         long start = System.nanoTime();
         List<Thread> threads = new ArrayList<>();
@@ -252,77 +252,6 @@ public final class UiLoadBenchmark {
                         + (progress != null ? ": " + HeadlessFx.fx(progress::get) : ""));
             }
             Thread.sleep(50);
-        }
-    }
-
-    /** Every gap between pulses, by the second of the flood it began in. */
-    static final class GapTimeline extends javafx.animation.AnimationTimer {
-        private final List<long[]> gaps = new ArrayList<>(); // {start offset, length}
-        private long first;
-        private long last;
-
-        GapTimeline() {
-            start();
-        }
-
-        @Override
-        public void handle(long now) {
-            if (last == 0) {
-                first = now;
-            } else {
-                gaps.add(new long[] {last - first, now - last});
-            }
-            last = now;
-        }
-
-        long longest(int fromSecond, int toSecond) {
-            long longest = 0;
-            for (long[] gap : gaps) {
-                long second = gap[0] / 1_000_000_000L;
-                if (second >= fromSecond && second < toSecond) {
-                    longest = Math.max(longest, gap[1]);
-                }
-            }
-            return longest;
-        }
-
-        long median() {
-            long[] lengths = gaps.stream().mapToLong(g -> g[1]).sorted().toArray();
-            return lengths.length == 0 ? 0 : lengths[lengths.length / 2];
-        }
-    }
-
-    /** Asks the FX thread for a no-op every 50 ms and notes the slowest answer and the peak heap. */
-    static final class Probe {
-        volatile long worstNanos;
-        volatile long peakHeap;
-        private volatile boolean running = true;
-        private final Thread thread = new Thread(this::run, "fx-probe");
-
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
-
-        private void run() {
-            while (running) {
-                long asked = System.nanoTime();
-                java.util.concurrent.CountDownLatch answered = new java.util.concurrent.CountDownLatch(1);
-                Platform.runLater(answered::countDown);
-                try {
-                    answered.await();
-                    worstNanos = Math.max(worstNanos, System.nanoTime() - asked);
-                    peakHeap = Math.max(peakHeap, Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
         }
     }
 }
