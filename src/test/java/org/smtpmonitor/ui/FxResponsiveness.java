@@ -12,11 +12,17 @@ final class FxResponsiveness {
     private FxResponsiveness() {
     }
 
-    /** Every gap between pulses, by the second of the flood it began in. */
+    /**
+     * Every gap between pulses, by the second of the flood it began in, with the CPU time
+     * the FX thread used in it: a gap full of FX work is the window's own doing, a gap
+     * with little is the FX thread waiting for a core.
+     */
     static final class GapTimeline extends javafx.animation.AnimationTimer {
-        private final List<long[]> gaps = new ArrayList<>(); // {start offset, length}
+        private final java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        private final List<long[]> gaps = new ArrayList<>(); // {start offset, length, FX CPU in it}
         private long first;
         private long last;
+        private long lastCpu;
 
         GapTimeline() {
             start();
@@ -24,12 +30,25 @@ final class FxResponsiveness {
 
         @Override
         public void handle(long now) {
+            long cpu = threads.getCurrentThreadCpuTime();
             if (last == 0) {
                 first = now;
             } else {
-                gaps.add(new long[] {last - first, now - last});
+                gaps.add(new long[] {last - first, now - last, cpu - lastCpu});
             }
             last = now;
+            lastCpu = cpu;
+        }
+
+        /** The FX thread's CPU time within the longest gap of the whole run. */
+        long cpuInLongest() {
+            long[] longest = {0, 0, 0};
+            for (long[] gap : gaps) {
+                if (gap[1] > longest[1]) {
+                    longest = gap;
+                }
+            }
+            return longest[2];
         }
 
         long longest(int fromSecond, int toSecond) {

@@ -134,8 +134,8 @@ public final class UiLoadBenchmark {
                 + " slowest runLater probe: %.0f ms%n", longestPulseGap / 1e6, window.pulses().longestGapAtNanos() / 1e9,
                 pulses, window.pulses().gapsOver100ms(), probe.worstNanos / 1e6);
         System.out.printf("longest gap between pulses in the first 5 s of the flood: %.0f ms; after that: %.0f ms; "
-                + "median gap: %.0f ms%n", timeline.longest(0, 5) / 1e6, timeline.longest(5, Integer.MAX_VALUE) / 1e6,
-                timeline.median() / 1e6);
+                + "median gap: %.0f ms; the FX thread ran %.0f ms of the longest gap%n", timeline.longest(0, 5) / 1e6,
+                timeline.longest(5, Integer.MAX_VALUE) / 1e6, timeline.median() / 1e6, timeline.cpuInLongest() / 1e6);
         System.out.printf("CPU time: the FX thread %.1f s, the whole process (clients, server, window) %.1f s, "
                 + "in %.1f s on %d cores%n", fxCpu / 1e9, processCpu / 1e9, shown / 1e9,
                 Runtime.getRuntime().availableProcessors());
