@@ -9,89 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
-import javafx.scene.control.ListView;
-import javafx.scene.control.TableRow;
-import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
-import javafx.scene.input.KeyCode;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.mailbox.MailboxFormat;
-import org.testfx.api.FxRobot;
 
 /** The main window on a real server over real sockets, asserting on what the user sees. */
-class MonitorWindowTest extends FxRobot {
-
-    @TempDir
-    Path directory;
-    WindowTestSupport app;
-
-    @BeforeEach
-    void start() throws Exception {
-        app = new WindowTestSupport(directory);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        app.close();
-    }
-
-    private MainWindow open(MailboxFormat format) throws Exception {
-        return app.open(app.settings(format), app.usersFile("users.txt", "alice@example.com", "bob@example.com"));
-    }
-
-    private TableView<?> table(String id) {
-        return lookup(id).queryAs(TableView.class);
-    }
-
-    @SuppressWarnings("unchecked")
-    private ListView<TranscriptLine> transcript() {
-        return lookup("#transcriptList").queryAs(ListView.class);
-    }
-
-    private String label(String id) throws Exception {
-        return fx(() -> lookup(id).queryAs(Label.class).getText());
-    }
-
-    /** The transcript as shown, without the times. */
-    private List<String> shownTranscript() throws Exception {
-        return fx(() -> {
-            List<String> lines = new ArrayList<>();
-            for (TranscriptLine line : transcript().getItems()) {
-                lines.add(line.formatted().substring(13));
-            }
-            return lines;
-        });
-    }
-
-    private void clickRow(String tableId, String firstCellPrefix) throws Exception {
-        await("a row " + firstCellPrefix + " in " + tableId, () -> Views.row(table(tableId), firstCellPrefix) != null);
-        TableRow<?> row = fx(() -> Views.row(table(tableId), firstCellPrefix));
-        clickOn(row);
-    }
-
-    private void sendSessionWithErrors() throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
-            client.reply();
-            client.send("EHLO tester");
-            client.send("MAIL FROM:<me@test.org>");
-            client.send("RCPT TO:<nobody@example.com>");
-            client.send("BLAH");
-            client.send("RCPT TO:<alice@example.com>");
-            client.send("DATA");
-            client.send("Subject: hi\r\n\r\nHello Alice\r\n.");
-            client.send("QUIT");
-        }
-    }
+class MonitorWindowTest extends WindowTestBase {
 
     @Test
     void sessionAppearsWithItsTranscriptInOrderIncluding550And500() throws Exception {
@@ -181,10 +110,6 @@ class MonitorWindowTest extends FxRobot {
         await("every line is back", () -> shownTranscriptSize() == all);
     }
 
-    private int shownTranscriptSize() {
-        return transcript().getItems().size();
-    }
-
     @Test
     void mailboxCountNewMarkAndPreviewFollowDeliveries() throws Exception {
         open(MailboxFormat.MBOX);
@@ -268,57 +193,5 @@ class MonitorWindowTest extends FxRobot {
             again.send("QUIT");
         }
         await("the third session is listed", () -> Views.rows(table("#sessionsTable")).size() == 3);
-    }
-
-    @Test
-    void selectedLinesAreCopiedAndTheTranscriptIsSavedAsText() throws Exception {
-        Path saved = directory.resolve("saved transcript.txt");
-        app.launch(app.settings(MailboxFormat.RAW), app.usersFile("users.txt", "alice@example.com"),
-                owner -> org.junit.jupiter.api.Assertions.fail("no users file chooser expected"), owner -> saved);
-        await("the main window opens", () -> app.launcher.window() != null && app.stage.isShowing());
-        sendSessionWithErrors();
-        clickRow("#sessionsTable", "1");
-        await("the transcript is complete", () -> shownTranscriptSize() > 20);
-        clickOn("#filterField").write("S: 5");
-        await("the filter applies", () -> shownTranscriptSize() == 2);
-        List<String> filtered = shownTranscript();
-        fx(() -> {
-            transcript().getSelectionModel().selectRange(0, 2);
-            return null;
-        });
-        clickOn("#copyButton");
-        String copied = fx(() -> javafx.scene.input.Clipboard.getSystemClipboard().getString());
-        List<String> copiedLines = copied.lines().map(line -> line.substring(13)).toList();
-        assertEquals(filtered.subList(0, 2), copiedLines, "the selected lines, as shown");
-        await("the status bar says so", () -> lookup("#messageLabel").queryAs(Label.class).getText().equals("Copied 2 lines"));
-
-        clickOn("#saveButton");
-        await("the status bar says it is saved", () -> lookup("#messageLabel").queryAs(Label.class).getText()
-                .startsWith("Saved "));
-        List<String> lines = Files.readAllLines(saved, StandardCharsets.UTF_8);
-        assertTrue(lines.get(0).startsWith("# smtp-monitor session 1 from 127.0.0.1:"), lines.get(0));
-        List<String> body = lines.subList(1, lines.size()).stream().map(line -> line.substring(13)).toList();
-        assertTrue(body.size() > 20, "the whole transcript, not only the filtered lines: " + body);
-        assertEquals("S: 550 Address unknown", body.get(body.indexOf("C: RCPT TO:<nobody@example.com>") + 1));
-        assertEquals("-- Closed (quit)", body.get(body.size() - 1));
-    }
-
-    @Test
-    void keyboardMovesBetweenPanesAndTogglesFollow() throws Exception {
-        open(MailboxFormat.RAW);
-        sendSessionWithErrors();
-        await("the session is listed", () -> Views.rows(table("#sessionsTable")).size() == 1);
-        press(KeyCode.CONTROL, KeyCode.DIGIT1).release(KeyCode.DIGIT1, KeyCode.CONTROL);
-        await("the sessions table has focus", () -> table("#sessionsTable").isFocused());
-        await("the newest session is selected and its transcript shown", () -> shownTranscriptSize() > 20);
-        press(KeyCode.CONTROL, KeyCode.E).release(KeyCode.E, KeyCode.CONTROL);
-        await("follow is off", () -> !lookup("#followToggle").queryAs(javafx.scene.control.ToggleButton.class).isSelected());
-        press(KeyCode.CONTROL, KeyCode.F).release(KeyCode.F, KeyCode.CONTROL);
-        await("the filter has focus", () -> lookup("#filterField").query().isFocused());
-        press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
-        await("the mailboxes table has focus, on its first row", () -> table("#mailboxesTable").isFocused()
-                && lookup("#previewStatus").queryAs(Label.class).getText().startsWith("alice@example.com: 1 message,"));
-        press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
-        await("the transcript has focus", () -> transcript().isFocused());
     }
 }
