@@ -149,6 +149,31 @@ class MonitorWindowTest extends WindowTestBase {
     }
 
     @Test
+    void rawMailboxPreviewSplitsDeliveredMailAndKeepsEarlierMailAsOneRow() throws Exception {
+        Path mail = Files.createDirectories(directory.resolve("mail"));
+        Files.writeString(mail.resolve("alice@example.com.txt"), "Subject: from last week\r\n\r\nold\r\n");
+        open(MailboxFormat.RAW);
+        await("the earlier mail is counted apart", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
+                .equals("0 + earlier"));
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("HELO tester");
+            client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: one\n\n1");
+            client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: two\n\n2");
+            client.send("QUIT");
+        }
+        await("alice's count", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2 + earlier"));
+        clickRow("#mailboxesTable", "alice@example.com");
+        await("the preview lists both messages and the earlier mail", () -> Views.rows(table("#messagesTable")).stream()
+                .map(row -> row.get(2)).toList()
+                .equals(List.of("two", "one", "(earlier mail: message boundaries unknown)")));
+        clickRow("#messagesTable", "me@test.org");
+        // A text area shows CR LF as a line break.
+        await("the source of the newest message shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
+                .equals("From: me@test.org\nSubject: two\n\n2\n"));
+    }
+
+    @Test
     void mailboxFileChangedOnDiskIsReadAgain() throws Exception {
         open(MailboxFormat.MBOX);
         clickRow("#mailboxesTable", "alice@example.com");

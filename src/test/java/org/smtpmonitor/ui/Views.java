@@ -41,15 +41,20 @@ final class Views {
         return texts;
     }
 
-    /** The rendered row of a table whose first cell starts with {@code prefix}, or null. */
+    /** The topmost rendered row of a table whose first cell starts with {@code prefix}, or null. */
     static TableRow<?> row(TableView<?> table, String prefix) {
         table.layout();
+        List<TableRow<?>> rows = new ArrayList<>();
         for (Node node : table.lookupAll(".table-row-cell")) {
             if (node instanceof TableRow<?> row && row.getItem() != null && row.isVisible()) {
-                Node first = row.getChildrenUnmodifiable().isEmpty() ? null : row.getChildrenUnmodifiable().get(0);
-                if (first instanceof Labeled cell && cell.getText() != null && cell.getText().startsWith(prefix)) {
-                    return row;
-                }
+                rows.add(row);
+            }
+        }
+        rows.sort(Comparator.comparingInt(IndexedCell::getIndex));
+        for (TableRow<?> row : rows) {
+            Node first = row.getChildrenUnmodifiable().isEmpty() ? null : row.getChildrenUnmodifiable().get(0);
+            if (first instanceof Labeled cell && cell.getText() != null && cell.getText().startsWith(prefix)) {
+                return row;
             }
         }
         return null;
