@@ -1,0 +1,134 @@
+package org.smtpmonitor.ui;
+
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+import javafx.application.Platform;
+import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.app.StartupException;
+import org.smtpmonitor.event.EventBus;
+
+/**
+ * Gets from the command line to a running window: asks for a users file when none was
+ * given, starts the monitor off the FX thread, and on failure shows the reason with a way
+ * to choose another file or quit. {@link #launch} answers the exit status: 0 when the
+ * user cancelled the chooser or closed the window, 1 after "Quit" on an error.
+ * The file choosers come in through the constructor so tests can answer them.
+ */
+public final class Launcher {
+
+    private final Settings settings;
+    private final Function<Window, Path> usersFileChooser;
+    private final Function<Window, Path> saveChooser;
+    private final Stage stage;
+    private final PrintStream err;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile MainWindow window;
+
+    public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
+                    Stage stage, PrintStream err) {
+        this.settings = settings;
+        this.usersFileChooser = usersFileChooser;
+        this.saveChooser = saveChooser;
+        this.stage = stage;
+        this.err = err;
+    }
+
+    /** Starts on the FX thread; the future completes with the exit status. */
+    public CompletableFuture<Integer> launch(Path usersFile) {
+        if (usersFile == null) {
+            askForUsersFile();
+        } else {
+            start(usersFile);
+        }
+        return exit;
+    }
+
+    private void askForUsersFile() {
+        Path chosen = usersFileChooser.apply(stage.isShowing() ? stage : null);
+        if (chosen == null) {
+            err.println("smtp-monitor: no users file chosen, so there is nothing to serve; exiting");
+            err.flush();
+            exit.complete(0);
+            return;
+        }
+        start(chosen);
+    }
+
+    private void start(Path usersFile) {
+        EventBus events = new EventBus();
+        EventInbox inbox = new EventInbox(settings.format());
+        AutoCloseable subscription = events.subscribe(inbox);
+        // Reading the users file, creating mailboxes and binding the port are I/O: not on the FX thread.
+        Thread thread = new Thread(() -> {
+            try {
+                Monitor monitor = Monitor.start(usersFile, settings, events);
+                Platform.runLater(() -> opened(monitor, inbox, subscription));
+            } catch (StartupException e) {
+                inbox.indexer().close();
+                Platform.runLater(() -> failed(e));
+            } catch (RuntimeException e) {
+                inbox.indexer().close();
+                StartupException wrapped = new StartupException(StartupException.Kind.USERS_FILE, usersFile,
+                        usersFile + ": " + e, e);
+                Platform.runLater(() -> failed(wrapped));
+            }
+        }, "monitor-start");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void opened(Monitor monitor, EventInbox inbox, AutoCloseable subscription) {
+        MainWindow main = new MainWindow(stage, monitor, inbox, subscription, saveChooser);
+        window = main;
+        main.closed().thenRun(() -> exit.complete(0));
+        main.show();
+    }
+
+    private void failed(StartupException error) {
+        StartupErrorDialog.show(error, chooseAnother -> {
+            if (chooseAnother) {
+                askForUsersFile();
+            } else {
+                err.println("smtp-monitor: " + error.getMessage());
+                err.flush();
+                exit.complete(1);
+            }
+        });
+    }
+
+    /** The main window once it is open (null before). */
+    MainWindow window() {
+        return window;
+    }
+
+    /** The chooser of the real application: text files, starting in the working directory. */
+    public static Path chooseUsersFile(Window owner) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("smtp-monitor: choose a users file");
+        chooser.getExtensionFilters().addAll(new FileChooser.ExtensionFilter("Text files", "*.txt"),
+                new FileChooser.ExtensionFilter("All files", "*"));
+        chooser.setInitialDirectory(Path.of("").toAbsolutePath().toFile());
+        File file = chooser.showOpenDialog(owner);
+        return file == null ? null : file.toPath();
+    }
+
+    /** Where to save a transcript, asked of the real user. */
+    public static Path chooseTranscriptFile(Window owner) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Save transcript");
+        chooser.getExtensionFilters().add(new FileChooser.ExtensionFilter("Text files", "*.txt"));
+        chooser.setInitialFileName("transcript.txt");
+        chooser.setInitialDirectory(Path.of("").toAbsolutePath().toFile());
+        File file = chooser.showSaveDialog(owner);
+        return file == null ? null : file.toPath();
+    }
+}

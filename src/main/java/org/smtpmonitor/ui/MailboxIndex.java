@@ -1,0 +1,209 @@
+package org.smtpmonitor.ui;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.smtpmonitor.mailbox.MailboxFormat;
+
+/**
+ * Where the messages of one mailbox file lie. An mbox file is split at its {@code From }
+ * lines; a raw file only where the server said it stored a copy (a {@code StoredCopy}),
+ * so a stretch written before the app started stays one row of unknown boundaries.
+ *
+ * <p>Indexing is incremental: rows before {@link #stableEnd} never change while the file
+ * only grows, so each refresh reads just the new bytes. The last rows may still be being
+ * written and are read again on the next refresh. A file that shrank is read again whole.
+ * Thread-safe: the indexer thread updates it, server threads add copies, preview tasks read.
+ */
+final class MailboxIndex {
+
+    /** A stretch of a raw file that no stored copy explains for this long is mail of unknown boundaries. */
+    static final long GAP_SETTLE_NANOS = 2_000_000_000L;
+
+    private final Path file;
+    private final MailboxFormat format;
+    private final List<MessageSummary> rows = new ArrayList<>();
+    private final TreeMap<Long, Long> pendingCopies = new TreeMap<>();
+    private final Queue<long[]> newCopies = new ConcurrentLinkedQueue<>();
+    private final Map<Long, MessageSummary> parsed = new HashMap<>();
+    private long gapStart = -1;
+    private long gapSeen;
+    private int stableRows;
+    private long stableEnd;
+    private long generation;
+    private long indexedSize = -1;
+    private long indexedModified = -1;
+
+    MailboxIndex(Path file, MailboxFormat format) {
+        this.file = file;
+        this.format = format;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /**
+     * The server stored {@code length} bytes at {@code offset} (raw mailboxes use it to
+     * split). Takes no lock: a server thread must not wait while a big file is read.
+     */
+    void copyStored(long offset, long length) {
+        newCopies.add(new long[] {offset, length});
+    }
+
+    /** True when the file's size or time differs from when it was last indexed. */
+    synchronized boolean changedSince(long size, long modified) {
+        return size != indexedSize || modified != indexedModified;
+    }
+
+    /** Reads what is new in the file (whole, if it shrank) and returns the new state. */
+    synchronized MailboxState refresh(long size, long modified) throws IOException {
+        if (size < stableEnd) {
+            rows.clear();
+            pendingCopies.clear();
+            parsed.clear();
+            gapStart = -1;
+            stableRows = 0;
+            stableEnd = 0;
+            generation++;
+        }
+        rows.subList(stableRows, rows.size()).clear();
+        for (long[] copy = newCopies.poll(); copy != null; copy = newCopies.poll()) {
+            if (copy[0] >= stableEnd) {
+                pendingCopies.put(copy[0], copy[1]);
+            }
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (format == MailboxFormat.MBOX) {
+                indexMbox(channel, size);
+            } else {
+                indexRaw(channel, size);
+            }
+        }
+        indexedSize = size;
+        indexedModified = modified;
+        return state(size);
+    }
+
+    private void indexMbox(FileChannel channel, long size) throws IOException {
+        List<MessageSummary> found = MboxScanner.scan(channel, stableEnd, size);
+        rows.addAll(found);
+        // The last message may still be growing: read it again next time.
+        stableRows = Math.max(stableRows, rows.size() - 1);
+        if (stableRows < rows.size()) {
+            stableEnd = rows.get(stableRows).offset();
+        } else {
+            stableEnd = size;
+        }
+    }
+
+    /**
+     * Splits a raw file where copies were stored. Copies are announced in the order their
+     * sessions finish, not always in file order, so a stretch no copy covers may be one
+     * whose announcement is still on its way: rows after such a gap stay provisional
+     * until the gap is filled, or has stayed unexplained for {@link #GAP_SETTLE_NANOS}
+     * (mail written before the app started, or by someone else).
+     */
+    private void indexRaw(FileChannel channel, long size) throws IOException {
+        long now = System.nanoTime();
+        long position = stableEnd;
+        while (!pendingCopies.isEmpty()) {
+            Map.Entry<Long, Long> copy = pendingCopies.firstEntry();
+            long offset = copy.getKey();
+            long length = copy.getValue();
+            if (offset + length > size) {
+                break; // not in the file yet as far as we have read it
+            }
+            if (offset < position) {
+                pendingCopies.pollFirstEntry();
+                parsed.remove(offset);
+                continue;
+            }
+            if (offset > position) {
+                if (gapStart != position) {
+                    gapStart = position;
+                    gapSeen = now;
+                    break;
+                }
+                if (now - gapSeen < GAP_SETTLE_NANOS) {
+                    break;
+                }
+                rows.add(MessageSummary.unknown(position, offset - position));
+            }
+            rows.add(summary(channel, offset, length));
+            pendingCopies.pollFirstEntry();
+            parsed.remove(offset);
+            position = offset + length;
+        }
+        stableEnd = position;
+        stableRows = rows.size();
+        for (Map.Entry<Long, Long> copy : pendingCopies.entrySet()) {
+            long offset = copy.getKey();
+            long length = copy.getValue();
+            if (offset + length > size) {
+                break;
+            }
+            if (offset > position) {
+                rows.add(MessageSummary.unknown(position, offset - position));
+            }
+            rows.add(summary(channel, offset, length));
+            position = offset + length;
+        }
+        if (size > position) {
+            // Bytes no delivery has told us about yet: mail from before, or one being stored now.
+            rows.add(MessageSummary.unknown(position, size - position));
+        }
+    }
+
+    /** The headers of a stored copy, read once even while its row is still provisional. */
+    private MessageSummary summary(FileChannel channel, long offset, long length) throws IOException {
+        MessageSummary summary = parsed.get(offset);
+        if (summary == null || summary.length() != length) {
+            summary = readHeaders(channel, offset, length);
+            parsed.put(offset, summary);
+        }
+        return summary;
+    }
+
+    private static MessageSummary readHeaders(FileChannel channel, long offset, long length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, MessageSummary.MAX_HEADER_BYTES));
+        while (buffer.hasRemaining()) {
+            if (channel.read(buffer, offset + buffer.position()) < 0) {
+                break;
+            }
+        }
+        return MessageSummary.parse(offset, length, buffer.array(), buffer.position());
+    }
+
+    private MailboxState state(long size) {
+        int messages = 0;
+        boolean unknown = false;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).known()) {
+                messages++;
+            } else {
+                unknown = true;
+            }
+        }
+        return new MailboxState(file, messages, unknown, size, generation);
+    }
+
+    /** A copy of the rows, oldest first. */
+    synchronized List<MessageSummary> rows() {
+        return List.copyOf(rows);
+    }
+
+    /** What the mailbox list shows about one file after it was indexed. */
+    record MailboxState(Path file, int messages, boolean unknownContent, long size, long generation) {
+    }
+}

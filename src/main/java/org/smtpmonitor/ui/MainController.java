@@ -1,0 +1,279 @@
+package org.smtpmonitor.ui;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.css.PseudoClass;
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
+
+/**
+ * Wires the controls of {@code main.fxml} to the view models. Holds no state of its own
+ * beyond the "follow" scroll request; actions are handed to {@link WindowActions}.
+ */
+final class MainController {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
+    private static final PseudoClass OPEN = PseudoClass.getPseudoClass("open");
+    private static final PseudoClass FRESH = PseudoClass.getPseudoClass("fresh");
+    private static final PseudoClass UNKNOWN = PseudoClass.getPseudoClass("unknown");
+
+    @FXML Button serverButton;
+    @FXML Button openFolderButton;
+    @FXML Label usersFileLabel;
+    @FXML TableView<SessionRow> sessionsTable;
+    @FXML TableColumn<SessionRow, Long> sessionIdColumn;
+    @FXML TableColumn<SessionRow, String> sessionClientColumn;
+    @FXML TableColumn<SessionRow, String> sessionStartColumn;
+    @FXML TableColumn<SessionRow, String> sessionStateColumn;
+    @FXML TableColumn<SessionRow, Number> sessionMessagesColumn;
+    @FXML TableColumn<SessionRow, String> sessionDurationColumn;
+    @FXML TextField filterField;
+    @FXML ToggleButton followToggle;
+    @FXML Button copyButton;
+    @FXML Button saveButton;
+    @FXML Label droppedLabel;
+    @FXML ListView<TranscriptLine> transcriptList;
+    @FXML TableView<MailboxRow> mailboxesTable;
+    @FXML TableColumn<MailboxRow, String> mailboxAddressColumn;
+    @FXML TableColumn<MailboxRow, String> mailboxCountColumn;
+    @FXML TableColumn<MailboxRow, String> mailboxSizeColumn;
+    @FXML TableColumn<MailboxRow, String> mailboxLastColumn;
+    @FXML Label previewStatus;
+    @FXML TableView<MessageSummary> messagesTable;
+    @FXML TableColumn<MessageSummary, String> messageFromColumn;
+    @FXML TableColumn<MessageSummary, String> messageToColumn;
+    @FXML TableColumn<MessageSummary, String> messageSubjectColumn;
+    @FXML TableColumn<MessageSummary, String> messageDateColumn;
+    @FXML TableColumn<MessageSummary, String> messageSizeColumn;
+    @FXML TextArea sourceArea;
+    @FXML Label listeningLabel;
+    @FXML Label openSessionsLabel;
+    @FXML Label deliveredLabel;
+    @FXML Label errorsLabel;
+    @FXML Label messageLabel;
+
+    private final MonitorViewModel model;
+    private final PreviewViewModel preview;
+    private final WindowActions actions;
+    private boolean scrollWanted;
+
+    MainController(MonitorViewModel model, PreviewViewModel preview, WindowActions actions) {
+        this.model = model;
+        this.preview = preview;
+        this.actions = actions;
+    }
+
+    @FXML
+    void initialize() {
+        selectFirstRowOnFocus(sessionsTable);
+        selectFirstRowOnFocus(mailboxesTable);
+        selectFirstRowOnFocus(messagesTable);
+        bindSessions();
+        bindTranscript();
+        bindMailboxes();
+        bindPreview();
+        bindStatus();
+    }
+
+    private void bindSessions() {
+        sessionsTable.setItems(model.sessions());
+        sessionIdColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
+        sessionClientColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().client()));
+        sessionStartColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(CLOCK.format(c.getValue().started())));
+        sessionStateColumn.setCellValueFactory(c -> c.getValue().stateProperty());
+        sessionMessagesColumn.setCellValueFactory(c -> c.getValue().messagesProperty());
+        sessionDurationColumn.setCellValueFactory(c -> c.getValue().durationProperty());
+        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN, row -> Bindings.createBooleanBinding(
+                () -> row.stateProperty().get().equals("open"), row.stateProperty())));
+        model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
+    }
+
+    private void bindTranscript() {
+        TranscriptViewModel transcript = model.transcript();
+        transcriptList.itemsProperty().bind(transcript.visibleLinesProperty());
+        transcriptList.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        transcriptList.setCellFactory(list -> new TranscriptCell());
+        transcript.filterProperty().bind(filterField.textProperty());
+        followToggle.selectedProperty().bindBidirectional(transcript.followProperty());
+        droppedLabel.textProperty().bind(transcript.droppedTextProperty());
+        droppedLabel.visibleProperty().bind(transcript.droppedTextProperty().isNotEmpty());
+        droppedLabel.managedProperty().bind(droppedLabel.visibleProperty());
+        ListChangeListener<TranscriptLine> grown = change -> scrollWanted = true;
+        transcript.visibleLinesProperty().addListener((o, old, lines) -> {
+            if (old != null) {
+                old.removeListener(grown);
+            }
+            lines.addListener(grown);
+            scrollWanted = true;
+        });
+        transcript.followProperty().addListener((o, old, on) -> scrollWanted = on);
+        // Scrolling up, or reaching for the scroll bar, means the user wants to read: stop following.
+        transcriptList.addEventFilter(ScrollEvent.SCROLL, e -> {
+            if (e.getDeltaY() > 0) {
+                transcript.followProperty().set(false);
+            }
+        });
+        transcriptList.addEventFilter(MouseEvent.MOUSE_PRESSED, e -> {
+            if (e.getTarget() instanceof javafx.scene.Node node && isInScrollBar(node)) {
+                transcript.followProperty().set(false);
+            }
+        });
+        transcriptList.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.UP || e.getCode() == KeyCode.PAGE_UP || e.getCode() == KeyCode.HOME) {
+                transcript.followProperty().set(false);
+            } else if (e.getCode() == KeyCode.END) {
+                transcript.followProperty().set(true);
+            }
+        });
+        copyButton.disableProperty().bind(Bindings.isEmpty(transcriptList.getSelectionModel().getSelectedItems()));
+        saveButton.disableProperty().bind(transcript.selectedSessionProperty().isNull());
+    }
+
+    /** A table reached from the keyboard (Ctrl+1…4, Tab) starts on its first row, so arrows move from there. */
+    private static void selectFirstRowOnFocus(TableView<?> table) {
+        table.focusedProperty().addListener((o, was, focused) -> {
+            if (focused) {
+                selectFirstRowIfNone(table);
+            }
+        });
+    }
+
+    private static void selectFirstRowIfNone(TableView<?> table) {
+        if (table.getSelectionModel().isEmpty() && !table.getItems().isEmpty()) {
+            table.getSelectionModel().select(0);
+        }
+    }
+
+    /** Moves the keyboard focus to a table (already focused or not) on its selected, or first, row. */
+    void focus(TableView<?> table) {
+        table.requestFocus();
+        selectFirstRowIfNone(table);
+    }
+
+    private static boolean isInScrollBar(javafx.scene.Node node) {
+        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+            if (n instanceof javafx.scene.control.ScrollBar) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Called once per pulse after the events were applied: keeps the newest line in view. */
+    void afterPulse() {
+        if (scrollWanted && model.transcript().followProperty().get()) {
+            ObservableList<TranscriptLine> items = transcriptList.getItems();
+            if (items != null && !items.isEmpty()) {
+                transcriptList.scrollTo(items.size() - 1);
+            }
+        }
+        scrollWanted = false;
+    }
+
+    private void bindMailboxes() {
+        mailboxesTable.setItems(model.mailboxes());
+        mailboxAddressColumn.setCellValueFactory(c -> Bindings.createStringBinding(
+                () -> c.getValue().address() + (c.getValue().freshProperty().get() ? "  \u2022 new" : ""),
+                c.getValue().freshProperty()));
+        mailboxCountColumn.setCellValueFactory(c -> Bindings.createStringBinding(c.getValue()::countText,
+                c.getValue().messagesProperty(), c.getValue().unknownContentProperty()));
+        mailboxSizeColumn.setCellValueFactory(c -> Bindings.createStringBinding(
+                () -> Sizes.human(c.getValue().sizeProperty().get()), c.getValue().sizeProperty()));
+        mailboxLastColumn.setCellValueFactory(c -> Bindings.createStringBinding(() -> {
+            Instant last = c.getValue().lastDeliveryProperty().get();
+            return last == null ? "\u2014" : CLOCK.format(last);
+        }, c.getValue().lastDeliveryProperty()));
+        mailboxesTable.setRowFactory(table -> new FlagRow<>(FRESH, MailboxRow::freshProperty));
+        model.selectedMailboxProperty().bind(mailboxesTable.getSelectionModel().selectedItemProperty());
+    }
+
+    private void bindPreview() {
+        preview.mailboxProperty().bind(model.selectedMailboxProperty());
+        messagesTable.setItems(preview.messages());
+        messageFromColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().from()));
+        messageToColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().to()));
+        messageSubjectColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().subject()));
+        messageDateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().date()));
+        messageSizeColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(Sizes.human(c.getValue().length())));
+        messagesTable.setRowFactory(table -> new FlagRow<>(UNKNOWN, message ->
+                new ReadOnlyObjectWrapper<>(!message.known())));
+        messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, message) -> {
+            if (!preview.isUpdating()) {
+                preview.selectedMessageProperty().set(message);
+            }
+        });
+        // After a new listing, select the message the user was reading again.
+        preview.reloadsProperty().addListener((o, old, n) -> {
+            MessageSummary selected = preview.selectedMessageProperty().get();
+            if (selected != null) {
+                messagesTable.getSelectionModel().select(selected);
+            }
+        });
+        previewStatus.textProperty().bind(preview.statusProperty());
+        sourceArea.textProperty().bind(preview.sourceProperty());
+    }
+
+    private void bindStatus() {
+        listeningLabel.textProperty().bind(Bindings.createStringBinding(() -> model.listeningProperty().get() == null
+                ? "Server stopped" : "Listening on " + MonitorViewModel.address(model.listeningProperty().get()),
+                model.listeningProperty()));
+        serverButton.textProperty().bind(Bindings.when(model.listeningProperty().isNull())
+                .then("Start server").otherwise("Stop server"));
+        openSessionsLabel.textProperty().bind(Bindings.format("Open sessions: %d", model.openSessionsProperty()));
+        deliveredLabel.textProperty().bind(Bindings.format("Delivered: %,d", model.deliveredProperty()));
+        errorsLabel.textProperty().bind(Bindings.format("Errors: %,d", model.errorsProperty()));
+        model.errorsProperty().addListener((o, old, n) -> {
+            if (!errorsLabel.getStyleClass().contains("errors")) {
+                errorsLabel.getStyleClass().add("errors");
+            }
+            errorsLabel.setTooltip(new javafx.scene.control.Tooltip(model.lastErrorProperty().get()));
+        });
+        messageLabel.textProperty().bind(actions.messageProperty());
+        serverButton.disableProperty().bind(actions.busyProperty());
+    }
+
+    // Actions named in main.fxml.
+
+    @FXML
+    void toggleServer() {
+        actions.toggleServer();
+    }
+
+    @FXML
+    void openMailboxFolder() {
+        actions.openMailboxFolder();
+    }
+
+    @FXML
+    void copySelectedLines() {
+        actions.copy(transcriptList.getSelectionModel().getSelectedItems());
+    }
+
+    @FXML
+    void saveTranscript() {
+        SessionRow session = model.transcript().selectedSessionProperty().get();
+        if (session != null) {
+            actions.save(session, transcriptList.getScene().getWindow());
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.smtpmonitor.ui;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * One row of the mailbox preview: where a message lies in its mailbox file and the
+ * headers shown for it. A stretch of a raw mailbox whose message boundaries nobody
+ * knows (mail stored before the app started) is one row with {@code known == false}.
+ */
+record MessageSummary(long offset, long length, String from, String to, String subject, String date,
+                      boolean known) {
+
+    /** Header bytes read for the list; a header block past this is cut (the source view shows it all). */
+    static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    static MessageSummary unknown(long offset, long length) {
+        return new MessageSummary(offset, length, "", "", "(earlier mail: message boundaries unknown)", "", false);
+    }
+
+    /**
+     * The summary of the message whose first {@code length} header bytes are in
+     * {@code header} (a leading mbox {@code From } line is skipped: it has no colon).
+     */
+    static MessageSummary parse(long offset, long messageLength, byte[] header, int length) {
+        String from = "";
+        String to = "";
+        String subject = "";
+        String date = "";
+        String text = new String(header, 0, length, StandardCharsets.UTF_8);
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder field = null;
+        for (int i = 0; i <= lines.length; i++) {
+            String line = i < lines.length ? lines[i] : "";
+            boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
+            if (continuation && field != null) {
+                field.append(' ').append(line.strip());
+                continue;
+            }
+            if (field != null) {
+                int colon = field.indexOf(":");
+                String name = field.substring(0, colon).strip().toLowerCase(Locale.ROOT);
+                String value = EncodedWords.decode(field.substring(colon + 1).strip());
+                switch (name) {
+                    case "from" -> from = from.isEmpty() ? value : from;
+                    case "to" -> to = to.isEmpty() ? value : to;
+                    case "subject" -> subject = subject.isEmpty() ? value : subject;
+                    case "date" -> date = date.isEmpty() ? value : date;
+                    default -> { }
+                }
+                field = null;
+            }
+            if (line.isEmpty()) {
+                break; // the blank line that ends the header block
+            }
+            if (line.indexOf(':') > 0 && !continuation) {
+                field = new StringBuilder(line);
+            }
+        }
+        return new MessageSummary(offset, messageLength, from, to, subject, date, true);
+    }
+}

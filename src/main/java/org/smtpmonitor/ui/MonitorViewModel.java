@@ -1,0 +1,249 @@
+package org.smtpmonitor.ui;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import org.smtpmonitor.event.LineReceived;
+import org.smtpmonitor.event.MessageDelivered;
+import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.ServerStarted;
+import org.smtpmonitor.event.ServerStopped;
+import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.SessionEvent;
+import org.smtpmonitor.event.SessionOpened;
+
+/**
+ * What the window shows, as observable state: the sessions (newest first, at most
+ * {@code sessionLimit}), their transcripts, the mailboxes and the status bar's figures.
+ * Server events come in batches ({@link #apply}), each applied with a few list changes,
+ * whatever its size. Needs no stage; changed on the FX thread only.
+ */
+final class MonitorViewModel {
+
+    static final int DEFAULT_SESSION_LIMIT = 1_000;
+
+    private final int sessionLimit;
+    private final int transcriptLimit;
+    private final ObservableList<SessionRow> sessions = FXCollections.observableArrayList();
+    private final Map<Long, SessionRow> sessionsById = new HashMap<>();
+    private final Set<SessionRow> openRows = new LinkedHashSet<>();
+    private final ObservableList<MailboxRow> mailboxes = FXCollections.observableArrayList();
+    private final Map<Path, MailboxRow> mailboxesByFile = new HashMap<>();
+    private final IntegerProperty openSessions = new SimpleIntegerProperty();
+    private final LongProperty delivered = new SimpleLongProperty();
+    private final LongProperty errors = new SimpleLongProperty();
+    private final StringProperty lastError = new SimpleStringProperty("");
+    private final ObjectProperty<InetSocketAddress> listening = new SimpleObjectProperty<>();
+    private final ObjectProperty<MailboxRow> selectedMailbox = new SimpleObjectProperty<>();
+    private final TranscriptViewModel transcript = new TranscriptViewModel();
+
+    MonitorViewModel(int sessionLimit, int transcriptLimit) {
+        this.sessionLimit = sessionLimit;
+        this.transcriptLimit = transcriptLimit;
+        selectedMailbox.addListener((o, old, row) -> {
+            if (row != null) {
+                row.freshProperty().set(false);
+            }
+        });
+    }
+
+    MonitorViewModel() {
+        this(DEFAULT_SESSION_LIMIT, Transcript.DEFAULT_LIMIT);
+    }
+
+    /** Adds the mailboxes being served, in the order of the users file. */
+    void addMailbox(String address, Path file) {
+        MailboxRow row = new MailboxRow(address, file);
+        mailboxesByFile.put(file, row);
+        mailboxes.add(row);
+    }
+
+    /** Applies a batch of server events, in order. */
+    void apply(List<SessionEvent> batch) {
+        Map<SessionRow, List<TranscriptLine>> newLines = new LinkedHashMap<>();
+        List<SessionRow> opened = new ArrayList<>();
+        int open = openSessions.get();
+        long deliveredCount = delivered.get();
+        long errorCount = errors.get();
+        for (SessionEvent event : batch) {
+            if (event instanceof SessionOpened e) {
+                SessionRow row = new SessionRow(e.sessionId(), address(e.client()), e.at(), transcriptLimit);
+                sessionsById.put(row.id(), row);
+                openRows.add(row);
+                opened.add(row);
+                open++;
+                note(newLines, row, e.at(), "Connection from " + row.client());
+            } else if (event instanceof LineReceived e) {
+                line(newLines, e.sessionId(), new TranscriptLine(e.at(), TranscriptLine.Direction.CLIENT, e.text()));
+            } else if (event instanceof ReplySent e) {
+                line(newLines, e.sessionId(), new TranscriptLine(e.at(), TranscriptLine.Direction.SERVER, e.text()));
+            } else if (event instanceof MessageDelivered e) {
+                deliveredCount++;
+                delivered(e);
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    row.delivered();
+                    note(newLines, row, e.at(), "Delivered " + e.queueId() + ": " + e.size() + " bytes from <"
+                            + e.sender() + "> to " + String.join(", ", e.recipients()));
+                }
+            } else if (event instanceof SessionClosed e) {
+                open--;
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    row.close(e.reason(), e.at());
+                    openRows.remove(row);
+                    note(newLines, row, e.at(), "Closed (" + e.reason().label() + ")");
+                }
+            } else if (event instanceof ServerError e) {
+                errorCount++;
+                lastError.set(e.message());
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    note(newLines, row, e.at(), "Error: " + e.message());
+                }
+            } else if (event instanceof ServerStarted e) {
+                listening.set(e.address());
+            } else if (event instanceof ServerStopped) {
+                listening.set(null);
+            }
+        }
+        for (Map.Entry<SessionRow, List<TranscriptLine>> entry : newLines.entrySet()) {
+            entry.getKey().transcript().append(entry.getValue());
+        }
+        if (!opened.isEmpty()) {
+            Collections.reverse(opened);
+            sessions.addAll(0, opened);
+            trimSessions();
+        }
+        openSessions.set(open);
+        delivered.set(deliveredCount);
+        errors.set(errorCount);
+    }
+
+    private void delivered(MessageDelivered e) {
+        for (MessageDelivered.StoredCopy copy : e.copies()) {
+            MailboxRow mailbox = mailboxesByFile.get(copy.mailbox());
+            if (mailbox != null) {
+                mailbox.lastDeliveryProperty().set(e.at());
+                if (mailbox != selectedMailbox.get()) {
+                    mailbox.freshProperty().set(true);
+                }
+            }
+        }
+    }
+
+    /**
+     * Keeps the newest {@code sessionLimit} sessions; older ones go with their transcripts
+     * (the table's selection lets go of a removed row by itself).
+     */
+    private void trimSessions() {
+        if (sessions.size() <= sessionLimit) {
+            return;
+        }
+        List<SessionRow> old = sessions.subList(sessionLimit, sessions.size());
+        for (SessionRow row : old) {
+            sessionsById.remove(row.id());
+            openRows.remove(row);
+        }
+        old.clear();
+    }
+
+    private void line(Map<SessionRow, List<TranscriptLine>> newLines, long sessionId, TranscriptLine line) {
+        SessionRow row = sessionsById.get(sessionId);
+        if (row != null) {
+            newLines.computeIfAbsent(row, r -> new ArrayList<>()).add(line);
+        }
+    }
+
+    private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, Instant at, String text) {
+        newLines.computeIfAbsent(row, r -> new ArrayList<>())
+                .add(new TranscriptLine(at, TranscriptLine.Direction.NOTE, text));
+    }
+
+    /** Applies what the mailbox indexer found in the files. */
+    void applyMailboxStates(List<MailboxIndex.MailboxState> states) {
+        for (MailboxIndex.MailboxState state : states) {
+            MailboxRow row = mailboxesByFile.get(state.file());
+            if (row != null) {
+                row.unknownContentProperty().set(state.unknownContent());
+                row.messagesProperty().set(state.messages());
+                row.sizeProperty().set(state.size());
+                row.generation(state.generation());
+            }
+        }
+    }
+
+    /** Moves the durations of open sessions on. */
+    void tick(Instant now) {
+        for (SessionRow row : openRows) {
+            row.tick(now);
+        }
+    }
+
+    static String address(InetSocketAddress address) {
+        if (address == null) {
+            return "?";
+        }
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return host + ":" + address.getPort();
+    }
+
+    ObservableList<SessionRow> sessions() {
+        return sessions;
+    }
+
+    ObservableList<MailboxRow> mailboxes() {
+        return mailboxes;
+    }
+
+    IntegerProperty openSessionsProperty() {
+        return openSessions;
+    }
+
+    LongProperty deliveredProperty() {
+        return delivered;
+    }
+
+    LongProperty errorsProperty() {
+        return errors;
+    }
+
+    StringProperty lastErrorProperty() {
+        return lastError;
+    }
+
+    /** Where the server listens; null while it is stopped. */
+    ObjectProperty<InetSocketAddress> listeningProperty() {
+        return listening;
+    }
+
+    /** The mailbox being previewed; selecting it clears its "new" mark. */
+    ObjectProperty<MailboxRow> selectedMailboxProperty() {
+        return selectedMailbox;
+    }
+
+    TranscriptViewModel transcript() {
+        return transcript;
+    }
+}

@@ -1,0 +1,41 @@
+package org.smtpmonitor.ui;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** One line of a session's transcript: what the client sent, what the server replied, or a note. */
+record TranscriptLine(Instant at, Direction direction, String text) {
+
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
+            .withZone(ZoneId.systemDefault());
+
+    enum Direction {
+        CLIENT("C:"), SERVER("S:"), NOTE("--");
+
+        private final String tag;
+
+        Direction(String tag) {
+            this.tag = tag;
+        }
+
+        String tag() {
+            return tag;
+        }
+    }
+
+    /** The line as shown and copied: {@code 07:20:29.887 S: 250 OK}. */
+    String formatted() {
+        return TIME.format(at) + " " + direction.tag() + " " + text;
+    }
+
+    /** True when the filter text occurs in the line as shown (direction included), ignoring case. */
+    boolean matches(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return true;
+        }
+        String needle = filter.strip().toLowerCase(Locale.ROOT);
+        return (direction.tag() + " " + text).toLowerCase(Locale.ROOT).contains(needle);
+    }
+}

@@ -1,0 +1,194 @@
+package org.smtpmonitor.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javafx.collections.ListChangeListener;
+
+import org.junit.jupiter.api.Test;
+import org.smtpmonitor.event.LineReceived;
+import org.smtpmonitor.event.MessageDelivered;
+import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.ServerStarted;
+import org.smtpmonitor.event.ServerStopped;
+import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.SessionEvent;
+import org.smtpmonitor.event.SessionOpened;
+
+/** The window's state without a stage: batching, bounds and counts. */
+class MonitorViewModelTest {
+
+    static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+    static final Path ALICE = Path.of("/mail/alice@example.com.txt");
+    static final Path BOB = Path.of("/mail/bob@example.com.txt");
+
+    static SessionOpened opened(long id) {
+        return new SessionOpened(id, new InetSocketAddress("127.0.0.1", 40000 + (int) id), T0.plusMillis(id));
+    }
+
+    static MessageDelivered delivered(long session, Path... mailboxes) {
+        List<MessageDelivered.StoredCopy> copies = new ArrayList<>();
+        List<String> recipients = new ArrayList<>();
+        for (Path mailbox : mailboxes) {
+            String address = mailbox.getFileName().toString().replace(".txt", "");
+            recipients.add(address);
+            copies.add(new MessageDelivered.StoredCopy(address, mailbox, 0, 10));
+        }
+        return new MessageDelivered(session, "Q" + session, "me@test.org", recipients, copies, 10, T0.plusSeconds(1));
+    }
+
+    MonitorViewModel model(int sessions, int lines) {
+        MonitorViewModel model = new MonitorViewModel(sessions, lines);
+        model.addMailbox("alice@example.com", ALICE);
+        model.addMailbox("bob@example.com", BOB);
+        return model;
+    }
+
+    @Test
+    void aBatchOfManySessionsIsOneChangeOfTheSessionList() {
+        MonitorViewModel model = model(1000, 100);
+        AtomicInteger changes = new AtomicInteger();
+        model.sessions().addListener((ListChangeListener<SessionRow>) c -> changes.incrementAndGet());
+        List<SessionEvent> batch = new ArrayList<>();
+        for (long id = 1; id <= 50; id++) {
+            batch.add(opened(id));
+            batch.add(new LineReceived(id, "EHLO x", T0));
+        }
+        model.apply(batch);
+        assertEquals(1, changes.get());
+        assertEquals(50, model.sessions().size());
+        assertEquals(50, model.sessions().get(0).id(), "newest first");
+        assertEquals(1, model.sessions().get(49).id());
+    }
+
+    @Test
+    void aBatchOfLinesIsOneChangeOfTheTranscript() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1)));
+        SessionRow row = model.sessions().get(0);
+        AtomicInteger changes = new AtomicInteger();
+        row.transcript().lines().addListener((ListChangeListener<TranscriptLine>) c -> changes.incrementAndGet());
+        model.apply(List.of(new LineReceived(1, "EHLO x", T0), new ReplySent(1, "250-a", T0),
+                new ReplySent(1, "250 HELP", T0), new LineReceived(1, "QUIT", T0)));
+        assertEquals(1, changes.get());
+        assertEquals(List.of("EHLO x", "250-a", "250 HELP", "QUIT"),
+                row.transcript().lines().subList(1, 5).stream().map(TranscriptLine::text).toList());
+    }
+
+    @Test
+    void transcriptKeepsTheNewestLinesAndCountsTheDropped() {
+        MonitorViewModel model = model(1000, 10);
+        model.apply(List.of(opened(1)));
+        List<SessionEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            batch.add(new LineReceived(1, "NOOP " + i, T0));
+        }
+        model.apply(batch.subList(0, 4));
+        model.apply(batch.subList(4, 24));
+        Transcript transcript = model.sessions().get(0).transcript();
+        assertEquals(10, transcript.lines().size());
+        assertEquals("NOOP 14", transcript.lines().get(0).text());
+        assertEquals("NOOP 23", transcript.lines().get(9).text());
+        assertEquals(15, transcript.dropped(), "24 lines and the connection note, 10 kept");
+
+        model.transcript().selectedSessionProperty().set(model.sessions().get(0));
+        assertEquals("15 earlier lines dropped (the newest 10 are kept)", model.transcript().droppedTextProperty().get());
+        model.apply(List.of(new LineReceived(1, "QUIT", T0)));
+        assertEquals("16 earlier lines dropped (the newest 10 are kept)", model.transcript().droppedTextProperty().get());
+    }
+
+    @Test
+    void sessionListKeepsTheNewestSessionsAndIgnoresEventsOfDroppedOnes() {
+        MonitorViewModel model = model(3, 100);
+        for (long id = 1; id <= 5; id++) {
+            model.apply(List.of(opened(id)));
+        }
+        assertEquals(List.of(5L, 4L, 3L), model.sessions().stream().map(SessionRow::id).toList());
+        model.apply(List.of(new LineReceived(1, "EHLO late", T0), delivered(1, ALICE),
+                new SessionClosed(1, SessionClosed.Reason.QUIT, T0)));
+        assertEquals(4, model.openSessionsProperty().get(), "a dropped session still counts until it closes");
+        assertEquals(1, model.deliveredProperty().get(), "and its deliveries count");
+    }
+
+    @Test
+    void countsOpenSessionsDeliveriesErrorsAndMessagesPerSession() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(new ServerStarted(new InetSocketAddress("127.0.0.1", 12000), "example.com", T0),
+                opened(1), opened(2), delivered(1, ALICE), delivered(1, ALICE, BOB),
+                new ServerError(2, "mailbox full", T0), new SessionClosed(2, SessionClosed.Reason.IDLE_TIMEOUT, T0)));
+        assertEquals(1, model.openSessionsProperty().get());
+        assertEquals(2, model.deliveredProperty().get());
+        assertEquals(1, model.errorsProperty().get());
+        assertEquals("mailbox full", model.lastErrorProperty().get());
+        SessionRow second = model.sessions().get(0);
+        SessionRow first = model.sessions().get(1);
+        assertEquals(2, first.messagesProperty().get());
+        assertEquals("open", first.stateProperty().get());
+        assertEquals("closed (idle timeout)", second.stateProperty().get());
+        assertEquals(12000, model.listeningProperty().get().getPort());
+        model.apply(List.of(new ServerStopped(T0)));
+        assertNull(model.listeningProperty().get());
+    }
+
+    @Test
+    void aDeliveryMarksTheMailboxNewUntilItIsViewed() {
+        MonitorViewModel model = model(1000, 100);
+        MailboxRow alice = model.mailboxes().get(0);
+        MailboxRow bob = model.mailboxes().get(1);
+        model.selectedMailboxProperty().set(bob);
+        model.apply(List.of(opened(1), delivered(1, ALICE, BOB)));
+        assertTrue(alice.freshProperty().get());
+        assertFalse(bob.freshProperty().get(), "bob's mailbox is being viewed");
+        assertEquals(T0.plusSeconds(1), alice.lastDeliveryProperty().get());
+        model.selectedMailboxProperty().set(alice);
+        assertFalse(alice.freshProperty().get());
+    }
+
+    @Test
+    void mailboxCountsComeFromTheIndexedFile() {
+        MonitorViewModel model = model(1000, 100);
+        model.applyMailboxStates(List.of(new MailboxIndex.MailboxState(ALICE, 3, true, 2048, 0)));
+        MailboxRow alice = model.mailboxes().get(0);
+        assertEquals("3 + earlier", alice.countText());
+        assertEquals(2048, alice.sizeProperty().get());
+        assertEquals("0", model.mailboxes().get(1).countText());
+    }
+
+    @Test
+    void filterShowsMatchingLinesOfTheSelectedSessionLive() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1), new LineReceived(1, "RCPT TO:<x@y>", T0), new ReplySent(1, "550 Address unknown", T0),
+                new LineReceived(1, "BLAH", T0), new ReplySent(1, "500 Syntax error, command unrecognized", T0)));
+        TranscriptViewModel transcript = model.transcript();
+        transcript.selectedSessionProperty().set(model.sessions().get(0));
+        transcript.filterProperty().set("s: 5");
+        assertEquals(List.of("550 Address unknown", "500 Syntax error, command unrecognized"),
+                transcript.visibleLines().stream().map(TranscriptLine::text).toList());
+        model.apply(List.of(new ReplySent(1, "503 Bad sequence of commands", T0), new LineReceived(1, "QUIT 5", T0)));
+        assertEquals(3, transcript.visibleLines().size(), "new lines pass through the filter as they come");
+        transcript.filterProperty().set("");
+        assertEquals(7, transcript.visibleLines().size(), "the connection note and six lines");
+    }
+
+    @Test
+    void openSessionsDurationsMoveOnAndStopAtTheClose() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1)));
+        SessionRow row = model.sessions().get(0);
+        model.tick(T0.plusSeconds(5));
+        assertEquals("5.0 s", row.durationProperty().get());
+        model.apply(List.of(new SessionClosed(1, SessionClosed.Reason.QUIT, T0.plusSeconds(75))));
+        model.tick(T0.plusSeconds(500));
+        assertEquals("1:14", row.durationProperty().get());
+    }
+}

@@ -1,0 +1,222 @@
+package org.smtpmonitor.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.smtpmonitor.ui.WindowTestSupport.await;
+import static org.smtpmonitor.ui.WindowTestSupport.fx;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.List;
+
+import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TextArea;
+
+import org.junit.jupiter.api.Test;
+import org.smtpmonitor.mailbox.MailboxFormat;
+
+/** The main window on a real server over real sockets, asserting on what the user sees. */
+class MonitorWindowTest extends WindowTestBase {
+
+    @Test
+    void sessionAppearsWithItsTranscriptInOrderIncluding550And500() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+
+        clickRow("#sessionsTable", "1");
+        await("the session is closed", () -> Views.rows(table("#sessionsTable")).get(0).get(3).equals("closed (quit)"));
+        List<String> row = fx(() -> Views.rows(table("#sessionsTable")).get(0));
+        assertEquals("127.0.0.1", row.get(1).substring(0, row.get(1).indexOf(':')));
+        assertEquals("1", row.get(4), "messages delivered");
+        await("the transcript ends with the close", () -> {
+            var items = transcript().getItems();
+            return !items.isEmpty() && items.get(items.size() - 1).text().equals("Closed (quit)");
+        });
+        List<String> shown = shownTranscript();
+        List<String> expected = List.of("-- Connection from 127.0.0.1:", "S: 220 example.com ESMTP", "C: EHLO tester",
+                "S: 250-example.com Hello tester", "S: 250 HELP", "C: MAIL FROM:<me@test.org>", "S: 250 OK",
+                "C: RCPT TO:<nobody@example.com>", "S: 550 Address unknown", "C: BLAH",
+                "S: 500 Syntax error, command unrecognized", "C: RCPT TO:<alice@example.com>", "S: 250 OK",
+                "C: DATA", "S: 354 ", "C: <message: ", "C: .", "-- Delivered ", "S: 250 OK: queued as ",
+                "C: QUIT", "S: 221 ", "-- Closed (quit)");
+        int at = -1;
+        for (String prefix : expected) {
+            int found = -1;
+            for (int i = at + 1; i < shown.size(); i++) {
+                if (shown.get(i).startsWith(prefix)) {
+                    found = i;
+                    break;
+                }
+            }
+            assertTrue(found > at, "'" + prefix + "' after line " + at + " in " + shown);
+            at = found;
+        }
+        assertEquals("Delivered: 1", label("#deliveredLabel"));
+        assertEquals("Open sessions: 0", label("#openSessionsLabel"));
+    }
+
+    @Test
+    void errorRepliesAreColouredApartFromClientAndServerLines() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+        clickRow("#sessionsTable", "1");
+        await("the transcript is complete", () -> transcript().getItems().size() > 20);
+        fx(() -> {
+            transcript().scrollTo(0);
+            return null;
+        });
+        await("the 550 line is rendered", () -> Views.cells(transcript()).stream()
+                .anyMatch(cell -> cell.getText().contains("S: 550 Address unknown")));
+        List<Labeled> cells = fx(() -> Views.cells(transcript()));
+        java.util.Map<String, java.util.Set<javafx.scene.paint.Paint>> colours = new java.util.HashMap<>();
+        for (Labeled cell : cells) {
+            String text = cell.getText();
+            String expected = text.contains(" C: ") ? "client" : text.contains(" S: 5") ? "server-error"
+                    : text.contains(" S: ") ? "server" : "note";
+            assertTrue(cell.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass(expected)),
+                    text + " has " + cell.getPseudoClassStates());
+            colours.computeIfAbsent(expected, k -> new java.util.HashSet<>()).add(fx(cell::getTextFill));
+        }
+        assertEquals(4, colours.size(), "client, server, error and note lines are all on screen");
+        java.util.Set<javafx.scene.paint.Paint> distinct = new java.util.HashSet<>();
+        for (var kind : colours.values()) {
+            assertEquals(1, kind.size(), "one colour per kind of line: " + colours);
+            distinct.addAll(kind);
+        }
+        assertEquals(4, distinct.size(), "each kind of line has its own colour: " + colours);
+    }
+
+    @Test
+    void filterBoxShowsOnlyMatchingLines() throws Exception {
+        open(MailboxFormat.RAW);
+        sendSessionWithErrors();
+        clickRow("#sessionsTable", "1");
+        await("the transcript is complete", () -> shownTranscriptSize() > 20);
+        int all = shownTranscriptSize();
+
+        clickOn("#filterField").write("550");
+        await("the filter applies", () -> shownTranscriptSize() == 1);
+        assertEquals(List.of("S: 550 Address unknown"), shownTranscript());
+
+        clickOn("#filterField").eraseText(3).write("rcpt to");
+        await("the filter applies", () -> shownTranscriptSize() == 2);
+        assertEquals(List.of("C: RCPT TO:<nobody@example.com>", "C: RCPT TO:<alice@example.com>"), shownTranscript());
+
+        clickOn("#filterField").eraseText(7);
+        await("every line is back", () -> shownTranscriptSize() == all);
+    }
+
+    @Test
+    void mailboxCountNewMarkAndPreviewFollowDeliveries() throws Exception {
+        open(MailboxFormat.MBOX);
+        String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString("Grüße aus Köln".getBytes(StandardCharsets.UTF_8)) + "?=";
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("HELO tester");
+            client.mail("carol@test.org", "bob@example.com", "From: Carol <carol@test.org>\nTo: bob@example.com\nSubject: "
+                    + subject + "\nDate: Tue, 24 Nov 2026 08:00:00 +0000\n\nFirst line of the body\n");
+            await("bob's count is 1 and marked new", () -> {
+                List<List<String>> rows = Views.rows(table("#mailboxesTable"));
+                return rows.get(1).get(0).equals("bob@example.com  \u2022 new") && rows.get(1).get(1).equals("1");
+            });
+            assertEquals(List.of("alice@example.com", "0"), fx(() -> Views.rows(table("#mailboxesTable")).get(0).subList(0, 2)));
+
+            clickRow("#mailboxesTable", "bob@example.com");
+            await("the mark goes once bob's mailbox is viewed",
+                    () -> Views.rows(table("#mailboxesTable")).get(1).get(0).equals("bob@example.com"));
+            await("the preview lists the message", () -> Views.rows(table("#messagesTable")).size() == 1);
+            List<String> message = fx(() -> Views.rows(table("#messagesTable")).get(0));
+            assertEquals("Carol <carol@test.org>", message.get(0));
+            assertEquals("Grüße aus Köln", message.get(2), "the encoded subject is decoded");
+
+            clickRow("#messagesTable", "Carol");
+            await("the source shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
+                    .contains("Subject: " + subject));
+            assertTrue(fx(() -> lookup("#sourceArea").queryAs(TextArea.class).getText()).startsWith("From carol@test.org "));
+
+            client.mail("dave@test.org", "bob@example.com", "From: dave@test.org\nSubject: second\n\nmore\n");
+            await("the preview lists the new message first", () -> {
+                List<List<String>> rows = Views.rows(table("#messagesTable"));
+                return rows.size() == 2 && rows.get(0).get(2).equals("second");
+            });
+            await("bob's count is 2", () -> Views.rows(table("#mailboxesTable")).get(1).get(1).equals("2"));
+            client.send("QUIT");
+        }
+    }
+
+    @Test
+    void rawMailboxPreviewSplitsDeliveredMailAndKeepsEarlierMailAsOneRow() throws Exception {
+        Path mail = Files.createDirectories(directory.resolve("mail"));
+        Files.writeString(mail.resolve("alice@example.com.txt"), "Subject: from last week\r\n\r\nold\r\n");
+        open(MailboxFormat.RAW);
+        await("the earlier mail is counted apart", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
+                .equals("0 + earlier"));
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("HELO tester");
+            client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: one\n\n1");
+            client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: two\n\n2");
+            client.send("QUIT");
+        }
+        await("alice's count", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2 + earlier"));
+        clickRow("#mailboxesTable", "alice@example.com");
+        await("the preview lists both messages and the earlier mail", () -> Views.rows(table("#messagesTable")).stream()
+                .map(row -> row.get(2)).toList()
+                .equals(List.of("two", "one", "(earlier mail: message boundaries unknown)")));
+        clickRow("#messagesTable", "me@test.org");
+        // A text area shows CR LF as a line break.
+        await("the source of the newest message shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
+                .equals("From: me@test.org\nSubject: two\n\n2\n"));
+    }
+
+    @Test
+    void mailboxFileChangedOnDiskIsReadAgain() throws Exception {
+        open(MailboxFormat.MBOX);
+        clickRow("#mailboxesTable", "alice@example.com");
+        Path alice = directory.resolve("mail").resolve("alice@example.com.txt");
+        Files.writeString(alice, "From x@y Tue Nov 24 08:00:00 2026\nSubject: written by hand\n\nhi\n\n",
+                StandardOpenOption.APPEND);
+        await("the count follows the file", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
+        await("the preview follows the file", () -> Views.rows(table("#messagesTable")).size() == 1
+                && Views.rows(table("#messagesTable")).get(0).get(2).equals("written by hand"));
+    }
+
+    @Test
+    void severalSessionsOpenAtOnceAndStopStartServer() throws Exception {
+        open(MailboxFormat.RAW);
+        int port = app.serverAddress().getPort();
+        assertEquals("Listening on 127.0.0.1:" + port, label("#listeningLabel"));
+        assertTrue(fx(() -> app.stage.getTitle()).equals("smtp-monitor \u2014 127.0.0.1:" + port + " \u2014 users.txt"));
+        try (SmtpTestClient first = new SmtpTestClient(app.serverAddress());
+             SmtpTestClient second = new SmtpTestClient(app.serverAddress())) {
+            first.reply();
+            second.reply();
+            await("two sessions are open", () -> Views.rows(table("#sessionsTable")).stream()
+                    .filter(r -> r.get(3).equals("open")).count() == 2);
+            assertEquals("Open sessions: 2", label("#openSessionsLabel"));
+
+            clickOn("#serverButton");
+            assertTrue(first.reply().get(0).startsWith("421 "), "a connected client is told the server stops");
+            assertTrue(second.reply().get(0).startsWith("421 "));
+            await("the status says stopped", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
+                    .equals("Server stopped"));
+            await("both sessions closed for the shutdown", () -> Views.rows(table("#sessionsTable")).stream()
+                    .filter(r -> r.get(3).equals("closed (server shutdown)")).count() == 2);
+            assertEquals("Open sessions: 0", label("#openSessionsLabel"));
+        }
+        await("the button offers a start", () -> lookup("#serverButton").queryAs(Labeled.class).getText()
+                .equals("Start server") && !lookup("#serverButton").queryAs(Labeled.class).isDisabled());
+        clickOn("#serverButton");
+        await("the server listens again", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
+                .startsWith("Listening on 127.0.0.1:"));
+        try (SmtpTestClient again = new SmtpTestClient(app.serverAddress())) {
+            assertTrue(again.reply().get(0).startsWith("220 "));
+            again.send("QUIT");
+        }
+        await("the third session is listed", () -> Views.rows(table("#sessionsTable")).size() == 3);
+    }
+}

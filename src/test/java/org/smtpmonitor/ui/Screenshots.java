@@ -1,0 +1,167 @@
+package org.smtpmonitor.ui;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+import javafx.scene.Scene;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TableView;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+import javax.imageio.ImageIO;
+
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.mailbox.MailboxFormat;
+
+/**
+ * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
+ * headless (Monocle): the main window with a live session and a mailbox preview, and the
+ * error dialog for a bad users file.
+ *
+ * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
+ */
+public final class Screenshots {
+
+    private Screenshots() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "screenshots");
+        Files.createDirectories(out);
+        HeadlessFx.start();
+        Path work = Files.createTempDirectory("smtp-monitor-shots");
+        Path users = work.resolve("users.txt");
+        Files.write(users, List.of("# The team", "alice@example.com", "bob@example.com", "carol@example.com",
+                "dave@example.com"));
+        Settings defaults = Settings.defaults();
+        Settings settings = new Settings(defaults.bindAddress(), 0, work.resolve("mail"), MailboxFormat.MBOX,
+                defaults.defaultDomain(), defaults.maxMessageSize(), defaults.maxConnections(),
+                defaults.idleTimeout(), false);
+
+        Launcher launcher = HeadlessFx.fx(() -> {
+            Launcher l = new Launcher(settings, owner -> null, owner -> null, new Stage(), System.err);
+            l.launch(users);
+            return l;
+        });
+        await(() -> launcher.window() != null);
+        MainWindow window = launcher.window();
+        InetSocketAddress server = window.monitor().server().address();
+
+        sendTraffic(server);
+        SmtpTestClient live = new SmtpTestClient(server);
+        live.reply();
+        live.send("EHLO laptop.test.org");
+        live.send("MAIL FROM:<eve@test.org>");
+        live.send("RCPT TO:<mallory@example.com>");
+        live.send("BLAH");
+        live.send("RCPT TO:<bob@example.com>");
+        live.send("DATA");
+        live.send(("From: Eve <eve@test.org>\r\nTo: bob@example.com\r\nSubject: =?UTF-8?Q?R=C3=A9sum=C3=A9_attached?=\r\n"
+                + "Date: Tue, 24 Nov 2026 09:14:02 +0000\r\n\r\nHi Bob,\r\nsee attached.\r\n."));
+        live.send("NOOP");
+
+        await(() -> window.model().deliveredProperty().get() == 5 && window.model().openSessionsProperty().get() == 1);
+        HeadlessFx.fx(() -> {
+            @SuppressWarnings("unchecked")
+            TableView<SessionRow> sessions = (TableView<SessionRow>) window.stage().getScene().lookup("#sessionsTable");
+            sessions.getSelectionModel().select(0);
+            @SuppressWarnings("unchecked")
+            TableView<MailboxRow> mailboxes = (TableView<MailboxRow>) window.stage().getScene().lookup("#mailboxesTable");
+            mailboxes.getSelectionModel().select(1);
+            return null;
+        });
+        await(() -> window.stage().getScene().lookup("#messagesTable") instanceof TableView<?> t && t.getItems().size() == 3);
+        HeadlessFx.fx(() -> {
+            ((TableView<?>) window.stage().getScene().lookup("#messagesTable")).getSelectionModel().select(0);
+            ((ListView<?>) window.stage().getScene().lookup("#transcriptList")).requestFocus();
+            return null;
+        });
+        Thread.sleep(1500);
+        snapshot(window.stage().getScene(), out.resolve("main-window.png"));
+
+        // The error dialog, for a users file with a bad line.
+        Path bad = work.resolve("users-with-typo.txt");
+        Files.write(bad, List.of("alice@example.com", "bob@example.com", "carol@@example.com"));
+        Launcher failing = HeadlessFx.fx(() -> {
+            Launcher l = new Launcher(settings.withPort(0), owner -> null, owner -> null, new Stage(),
+                    new PrintStream(PrintStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+            l.launch(bad);
+            return l;
+        });
+        await(() -> Window.getWindows().stream().anyMatch(w -> w.getScene() != null
+                && w.getScene().lookup("#startup-error") != null && w.isShowing()));
+        Thread.sleep(500);
+        Scene dialog = HeadlessFx.fx(() -> Window.getWindows().stream()
+                .filter(w -> w.getScene() != null && w.getScene().lookup("#startup-error") != null)
+                .findFirst().orElseThrow().getScene());
+        snapshot(dialog, out.resolve("startup-error.png"));
+
+        live.send("QUIT");
+        live.close();
+        HeadlessFx.fx(() -> {
+            window.close();
+            return null;
+        });
+        window.closed().get();
+        System.out.println("Wrote " + out.resolve("main-window.png") + " and " + out.resolve("startup-error.png"));
+        System.exit(0);
+    }
+
+    private static void sendTraffic(InetSocketAddress server) throws Exception {
+        try (SmtpTestClient client = new SmtpTestClient(server)) {
+            client.reply();
+            client.send("EHLO build.test.org");
+            client.mail("ci@test.org", "alice@example.com", "From: CI <ci@test.org>\nTo: alice@example.com\n"
+                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:11 +0000\n\nAll 212 tests passed.\n");
+            client.mail("ci@test.org", "bob@example.com", "From: CI <ci@test.org>\nTo: bob@example.com\n"
+                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:12 +0000\n\nAll 212 tests passed.\n");
+            client.send("QUIT");
+        }
+        try (SmtpTestClient client = new SmtpTestClient(server)) {
+            client.reply();
+            client.send("HELO shop.test.org");
+            String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(
+                    "Ihre Bestellung über 3 Bücher".getBytes(StandardCharsets.UTF_8)) + "?=";
+            client.mail("orders@shop.test.org", "bob@example.com", "From: =?UTF-8?Q?B=C3=BCcher_Shop?= <orders@shop.test.org>\n"
+                    + "To: bob@example.com\nSubject: " + subject + "\nDate: Tue, 24 Nov 2026 09:12:40 +0000\n\nDanke!\n");
+            client.mail("orders@shop.test.org", "carol@example.com", "From: orders@shop.test.org\nTo: carol@example.com\n"
+                    + "Subject: Your order has shipped\nDate: Tue, 24 Nov 2026 09:13:05 +0000\n\nTracking: 0042\n");
+            client.send("QUIT");
+        }
+    }
+
+    private static void await(BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!HeadlessFx.fx(condition::getAsBoolean)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the window did not get there in 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Writes what the scene shows, pixel for pixel, without javafx-swing. */
+    static void snapshot(Scene scene, Path file) throws Exception {
+        WritableImage image = HeadlessFx.fx(() -> scene.snapshot(null));
+        int width = (int) image.getWidth();
+        int height = (int) image.getHeight();
+        BufferedImage buffered = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        PixelReader pixels = image.getPixelReader();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                buffered.setRGB(x, y, pixels.getArgb(x, y));
+            }
+        }
+        ImageIO.write(buffered, "png", file.toFile());
+    }
+}

@@ -1,0 +1,108 @@
+package org.smtpmonitor.ui;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** Starts the real window on a temporary users file and an ephemeral port, and reads it from tests. */
+final class WindowTestSupport {
+
+    final Path directory;
+    final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    Launcher launcher;
+    Stage stage;
+    CompletableFuture<Integer> exit;
+
+    WindowTestSupport(Path directory) throws Exception {
+        this.directory = directory;
+        FxToolkit.registerPrimaryStage();
+    }
+
+    Path usersFile(String name, String... lines) throws Exception {
+        Path file = directory.resolve(name);
+        Files.write(file, List.of(lines), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    Settings settings(MailboxFormat format) {
+        Settings d = Settings.defaults();
+        return new Settings(d.bindAddress(), 0, directory.resolve("mail"), format, d.defaultDomain(),
+                d.maxMessageSize(), d.maxConnections(), d.idleTimeout(), d.requireHeloDomain());
+    }
+
+    /** Launches on the FX thread, as MonitorApp does, with the given choosers. */
+    void launch(Settings settings, Path usersFile, Function<Window, Path> chooser, Function<Window, Path> saveChooser)
+            throws Exception {
+        fx(() -> {
+            stage = new Stage();
+            launcher = new Launcher(settings, chooser, saveChooser, stage, err);
+            exit = launcher.launch(usersFile);
+            return null;
+        });
+    }
+
+    /** Launches and waits for the main window to be up. */
+    MainWindow open(Settings settings, Path usersFile) throws Exception {
+        launch(settings, usersFile, owner -> fail("no chooser expected"), owner -> null);
+        await("the main window opens", () -> launcher.window() != null && launcher.window().stage().isShowing());
+        return launcher.window();
+    }
+
+    InetSocketAddress serverAddress() {
+        return launcher.window().monitor().server().address();
+    }
+
+    void close() throws Exception {
+        if (launcher != null && launcher.window() != null) {
+            fx(() -> {
+                launcher.window().close();
+                return null;
+            });
+            launcher.window().closed().get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    String errText() {
+        return errBytes.toString(StandardCharsets.UTF_8);
+    }
+
+    static <T> T fx(Callable<T> callable) throws Exception {
+        if (Platform.isFxApplicationThread()) {
+            return callable.call();
+        }
+        return WaitForAsyncUtils.asyncFx(callable).get(20, TimeUnit.SECONDS);
+    }
+
+    /** Waits (up to 15 s) until the condition, checked on the FX thread, holds. */
+    static void await(String what, BooleanSupplier condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (fx(condition::getAsBoolean)) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        fail("timed out waiting until " + what);
+    }
+}
