@@ -155,7 +155,7 @@ window_run() {
     bench smtp-monitor-window-100k 20 "$big" 1024 no "$port"
     sleep 2
     local pid
-    pid=$(pgrep -f "smtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
+    pid=$(pgrep -f "^java -Dsmtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
     jcmd "$pid" GC.run > /dev/null
     jcmd "$pid" GC.heap_info > "$WORK/window-heap.txt"
 }

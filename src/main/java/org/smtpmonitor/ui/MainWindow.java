@@ -99,6 +99,7 @@ final class MainWindow {
         });
         pulse(System.nanoTime());
         timer.start();
+        PulseLog.startIfAsked(pulses);
         stage.show();
         // The sessions table first: it is empty, so nothing is selected (and no mailbox counts as viewed).
         controller.sessionsTable.requestFocus();

@@ -1,5 +1,7 @@
 package org.smtpmonitor.ui;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * The longest gap between two FX pulses seen since the last reset: how long the window
  * was unable to repaint or answer the user. Written on the FX thread, read by anyone.
@@ -12,6 +14,8 @@ final class PulseStatistics {
     private volatile long longestGapAt;
     private volatile long pulses;
     private volatile long gapsOver100ms;
+    /** The longest gap since {@link #takeLongestGapNanos()} was last called, for a log read off the FX thread. */
+    private final AtomicLong sinceTaken = new AtomicLong();
 
     void pulse(long now) {
         if (last != 0) {
@@ -22,6 +26,9 @@ final class PulseStatistics {
             }
             if (gap > 100_000_000L) {
                 gapsOver100ms++;
+            }
+            if (gap > sinceTaken.get()) {
+                sinceTaken.set(gap);
             }
         } else {
             first = now;
@@ -50,6 +57,11 @@ final class PulseStatistics {
 
     long longestGapNanos() {
         return longestGapNanos;
+    }
+
+    /** The longest gap since the last call (from any thread), and starts that measure afresh. */
+    long takeLongestGapNanos() {
+        return sinceTaken.getAndSet(0);
     }
 
     long pulses() {
