@@ -143,6 +143,16 @@ def main():
               generator["messagesPerSecond"] >= source_rate,
               f"{generator['messagesPerSecond']:.0f} vs {source_rate:.0f} msgs/s")
 
+    names = {"smtp-monitor-window": "smtp-monitor, window open (xvfb-run), 20 conns, 1 KB",
+             "smtp-monitor-window-100k": "smtp-monitor, window open, 20 conns, 1 KB, the long run",
+             "smtp-sink-gen": "`smtp-monitor bench` against smtp-sink, 20 conns, 1 KB (best of 3)"}
+    if extra:
+        out.append("")
+        out.append("| run | messages | msgs/s | p50 ms | p99 ms | errors |")
+        out.append("|---|---:|---:|---:|---:|---:|")
+        for name, r in extra.items():
+            out.append(f"| {names.get(name, name)} | {r['ok'] + r['errors']:,} | {r['messagesPerSecond']:.0f} | "
+                       f"{r['latencyMs']['p50']:.2f} | {r['latencyMs']['p99']:.2f} | {r['errors']} |")
     text = "\n".join(out)
     print(text)
     print()
