@@ -4,14 +4,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
 import org.smtpmonitor.client.OutgoingMessage;
-import org.smtpmonitor.server.ServerConfig;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -38,12 +36,6 @@ final class BenchCommand implements Callable<Integer> {
 
     /** A bound on memory: every connection holds its own copy of the message. */
     static final int MAX_SIZE = 64 * 1024 * 1024;
-
-    @Option(names = "--host", paramLabel = "HOST", description = "Server to load (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Its port (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
 
     @Option(names = "--conns", paramLabel = "C", description = "Connections at once (default: ${DEFAULT-VALUE}).")
     int connections = 1;
@@ -73,9 +65,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Afterwards, check that every message of this run is in FILE (raw or mbox) exactly once.")
     Path verifyMailbox;
 
-    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.Time.class,
-            description = "How long to wait to connect and for each reply (default: 30s).")
-    Duration timeout = Duration.ofSeconds(30);
+    @CommandLine.Mixin
+    ServerAddress server;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -124,9 +115,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private LoadGenerator.Options options() {
         CommandLine cmd = spec.commandLine();
-        if (port < 1 || port > 65535) {
-            throw new CommandLine.ParameterException(cmd, "--port: " + port + " is not between 1 and 65535");
-        }
+        server.check(cmd);
         if (messages < 1) {
             throw new CommandLine.ParameterException(cmd, "--messages: must be at least 1");
         }
@@ -140,8 +129,8 @@ final class BenchCommand implements Callable<Integer> {
             checkAddress(cmd, "--rcpt", address);
         }
         checkAddress(cmd, "--from", from);
-        return new LoadGenerator.Options(host, port, connections, messages, (int) size, from, recipients,
-                pipelining, timeout);
+        return new LoadGenerator.Options(server.host, server.port, connections, messages, (int) size, from, recipients,
+                pipelining, server.timeout);
     }
 
     private static void checkAddress(CommandLine cmd, String option, String address) {

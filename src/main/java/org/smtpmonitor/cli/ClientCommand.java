@@ -3,13 +3,11 @@ package org.smtpmonitor.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.ConsoleClient;
 import org.smtpmonitor.client.SmtpConnection;
-import org.smtpmonitor.server.ServerConfig;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,19 +46,12 @@ import picocli.CommandLine.Option;
                 "  221 example.com Service closing transmission channel"})
 final class ClientCommand implements Callable<Integer> {
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Server to connect to (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Its port (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
-
-    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.Time.class,
-            description = "How long to wait to connect and for each reply: 30, 10s, 500ms (default: 30s).")
-    Duration timeout = Duration.ofSeconds(30);
-
     @Option(names = "--echo", description = "Print each line read after its prompt, so that the output of a piped"
             + " session reads like a typed one.")
     boolean echo;
+
+    @CommandLine.Mixin
+    ServerAddress server;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,21 +70,19 @@ final class ClientCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (port < 1 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " is not between 1 and 65535");
-        }
+        server.check(spec.commandLine());
         SmtpConnection connection;
         try {
-            connection = SmtpConnection.open(host, port, timeout);
+            connection = SmtpConnection.open(server.host, server.port, server.timeout);
         } catch (IOException e) {
-            err.println("smtp-monitor client: " + ConnectionProblem.ofConnecting(e, host, port, timeout));
+            err.println("smtp-monitor client: " + ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout));
             err.flush();
             return ConsoleClient.FAILED;
         }
         // Prompts only for a person at a terminal: piped output is the replies alone.
         boolean prompts = stdin == System.in && System.console() != null;
         try (connection) {
-            return new ConsoleClient(connection, stdin, out, err, prompts, echo, timeout).run();
+            return new ConsoleClient(connection, stdin, out, err, prompts, echo, server.timeout).run();
         } catch (IOException e) {
             return ConsoleClient.ENDED; // closing failed: the session is over anyway
         }

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -19,7 +18,6 @@ import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.MessageSender;
 import org.smtpmonitor.client.OutgoingMessage;
 import org.smtpmonitor.client.SmtpConnection;
-import org.smtpmonitor.server.ServerConfig;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -67,19 +65,12 @@ final class SendCommand implements Callable<Integer> {
         Path file;
     }
 
-    @Option(names = "--host", paramLabel = "HOST", description = "Server to send to (default: ${DEFAULT-VALUE}).")
-    String host = "127.0.0.1";
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Its port (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
-
     @Option(names = "--helo", paramLabel = "NAME",
             description = "The name given in EHLO (default: the sender's domain).")
     String helo;
 
-    @Option(names = "--timeout", paramLabel = "TIME", converter = Units.Time.class,
-            description = "How long to wait to connect and for each reply (default: 30s).")
-    Duration timeout = Duration.ofSeconds(30);
+    @CommandLine.Mixin
+    ServerAddress server;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,9 +89,7 @@ final class SendCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (port < 1 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " is not between 1 and 65535");
-        }
+        server.check(spec.commandLine());
         OutgoingMessage message;
         try {
             String text = body == null ? "" : body.text != null ? body.text : readBody(body.file);
@@ -118,7 +107,7 @@ final class SendCommand implements Callable<Integer> {
             try {
                 outcome = new MessageSender(connection, heloName).send(message);
             } catch (IOException e) {
-                return fail(err, 1, ConnectionProblem.ofSession(e, timeout));
+                return fail(err, 1, ConnectionProblem.ofSession(e, server.timeout));
             }
         } catch (IOException e) {
             return fail(err, 1, "closing the connection failed: " + e.getMessage());
@@ -128,9 +117,9 @@ final class SendCommand implements Callable<Integer> {
 
     private SmtpConnection open(PrintWriter err) {
         try {
-            return SmtpConnection.open(host, port, timeout);
+            return SmtpConnection.open(server.host, server.port, server.timeout);
         } catch (IOException e) {
-            fail(err, 1, ConnectionProblem.ofConnecting(e, host, port, timeout));
+            fail(err, 1, ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout));
             return null;
         }
     }
