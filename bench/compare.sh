@@ -2,7 +2,7 @@
 # Runs the same SMTP load against smtp-monitor and the servers people would use
 # instead, in one run, and prints one table (also written to BENCHMARKS.md).
 #
-#   bench/compare.sh            # the full comparison (about 10 minutes on 2 cores)
+#   bench/compare.sh            # the full comparison (about 7 minutes on 2 cores)
 #   QUICK=1 bench/compare.sh    # fewer messages per load, for a trial run
 #   SKIP_WINDOW=1 ...           # without the run with the window open
 #
