@@ -8,10 +8,6 @@ package org.smtpmonitor.mailbox;
  */
 public record User(String address, int line) {
 
-    public String localPart() {
-        return address.substring(0, address.lastIndexOf('@'));
-    }
-
     public String domain() {
         return address.substring(address.lastIndexOf('@') + 1);
     }

@@ -26,7 +26,8 @@ import org.smtpmonitor.smtp.Step;
  * <p>While a message waits for the disk, or while the client does not read its replies,
  * the connection reads nothing more, so memory stays bounded and replies keep their
  * order. Replies are written once per loop turn, so pipelined commands get their
- * replies in one packet (RFC 2920). Used by its loop's thread only.
+ * replies in one packet (RFC 2920). Used by its loop's thread only, but for
+ * {@link #awaitDurable}, which the disk thread calls while the connection reads nothing.
  */
 final class ClientConnection {
 
@@ -120,8 +121,10 @@ final class ClientConnection {
                 if (message == null) {
                     break;
                 }
-                received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
-                received(".");
+                if (events.hasListeners()) {
+                    received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
+                    received(".");
+                }
                 if (message.tooLarge()) {
                     send(session.messageTooLarge().reply());
                     continue;
@@ -277,15 +280,6 @@ final class ClientConnection {
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
-    /** True when bytes already received wait to be handled (after a delivery, say). */
-    boolean hasWork() {
-        return !closed && !closing && delivery == null && decoder.hasBufferedInput();
     }
 
     void close(Reason reason) {

@@ -113,10 +113,6 @@ public final class SmtpServer implements AutoCloseable {
         return running;
     }
 
-    public ServerConfig config() {
-        return config;
-    }
-
     /** Sessions connected right now. */
     public int openSessions() {
         return open.get();
@@ -158,8 +154,7 @@ public final class SmtpServer implements AutoCloseable {
     /** One connection too many: a 421 and close, without a session. */
     private void refuse(long id, SocketChannel client) {
         Instant now = Instant.now();
-        Reply reply = new SmtpSession(config.smtp(), store, queueIdPrefix + id)
-                .serviceClosing("Too many connections, try again later");
+        Reply reply = SmtpSession.serviceClosing(config.smtp().domain(), "Too many connections, try again later");
         if (events.hasListeners()) {
             try {
                 events.publish(new SessionOpened(id, (InetSocketAddress) client.getRemoteAddress(), now));

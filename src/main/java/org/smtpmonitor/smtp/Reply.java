@@ -61,10 +61,6 @@ public final class Reply {
         return wire;
     }
 
-    public boolean isPositive() {
-        return code < 400;
-    }
-
     @Override
     public String toString() {
         return String.join("\n", transcript);

@@ -77,7 +77,12 @@ public final class SmtpSession {
 
     /** The reply sent to a client the server drops for {@code reason} (a 421). */
     public Reply serviceClosing(String reason) {
-        return Reply.of(421, config.domain() + " " + reason + ", closing transmission channel");
+        return serviceClosing(config.domain(), reason);
+    }
+
+    /** The 421 of a server named {@code domain}, for a client refused before it has a session. */
+    public static Reply serviceClosing(String domain, String reason) {
+        return Reply.of(421, domain + " " + reason + ", closing transmission channel");
     }
 
     /** How many messages this session has stored. */
