@@ -23,9 +23,9 @@ import org.smtpmonitor.smtp.Step;
  * One client's connection, driven by its {@link EventLoop}: bytes in through a
  * {@link SmtpDecoder}, commands to the {@link SmtpSession}, replies out through a buffer.
  *
- * <p>While a message waits for the disk, or while the client does not read its replies,
- * the connection reads nothing more, so memory stays bounded and replies keep their
- * order. Replies are written once per loop turn, so pipelined commands get their
+ * <p>While a message waits for the disk, the connection only buffers what arrives (up to
+ * its input buffer); while the client does not read its replies, it reads nothing more,
+ * so memory stays bounded and replies keep their order. Replies are written once per loop turn, so pipelined commands get their
  * replies in one packet (RFC 2920). Used by its loop's thread only, but for
  * {@link #awaitDurable}, which the disk thread calls while the connection reads nothing.
  */
@@ -52,6 +52,8 @@ final class ClientConnection {
     private Reason closeReason;
     private boolean closed;
     private boolean stopping;
+    /** The client closed its side (or the socket failed) while a message waited for the disk. */
+    private boolean inputEnded;
 
     ClientConnection(long id, SocketChannel channel, SmtpSession session, EventBus events, ServerConfig config,
                      EventLoop loop) {
@@ -84,22 +86,34 @@ final class ClientConnection {
         flush();
     }
 
-    /** The socket has bytes (or the client left). */
+    /**
+     * The socket has bytes (or the client left). While a message waits for the disk, what
+     * arrives is only buffered, and a client that left is closed once the message is
+     * answered, so that its session's events keep their order.
+     */
     void onReadable(long now) {
         int n;
         try {
             n = channel.read(decoder.space());
         } catch (IOException e) {
-            close(Reason.CLIENT_DISCONNECTED);
-            return;
+            n = -1;
         }
         if (n < 0) {
-            close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
+            inputEnded = true;
+            if (delivery == null) {
+                close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
+            } else {
+                updateInterest();
+            }
             return;
         }
         decoder.filled(n);
         lastInput = now;
-        process();
+        if (delivery == null) {
+            process();
+        } else {
+            updateInterest();
+        }
     }
 
     /** The socket can take more of the replies. */
@@ -175,6 +189,11 @@ final class ClientConnection {
                     step.copies(), deliveringSize, Instant.now()));
         }
         send(step.reply());
+        if (inputEnded) {
+            flush();
+            close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
+            return;
+        }
         if (stopping) {
             stopNow();
             return;
@@ -272,9 +291,11 @@ final class ClientConnection {
         if (out.position() > 0) {
             ops |= SelectionKey.OP_WRITE;
         }
-        // Read only when the bytes can be handled: not while a message waits for the disk,
-        // the client lets replies pile up, or the session is ending.
-        if (!closing && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+        // Read while there is room for the bytes, even while a message waits for the disk
+        // (what arrives then waits in the buffer): turning reading off and on again would
+        // cost two epoll_ctl calls a message. Not while the client lets replies pile up,
+        // or the session is ending.
+        if (!closing && !inputEnded && decoder.hasSpace() && out.position() < OUTPUT_HIGH_WATER) {
             ops |= SelectionKey.OP_READ;
         }
         if (key.interestOps() != ops) {

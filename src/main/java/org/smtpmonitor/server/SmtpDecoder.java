@@ -73,6 +73,11 @@ final class SmtpDecoder {
         return position < limit;
     }
 
+    /** True when {@link #space()} has room for at least one more byte. */
+    boolean hasSpace() {
+        return position > 0 || limit < buffer.length;
+    }
+
     boolean inMessage() {
         return inMessage;
     }
