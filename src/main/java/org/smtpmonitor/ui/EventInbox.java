@@ -12,14 +12,14 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 
 /**
  * Where server threads leave events for the window: a lock-free queue that the FX thread
- * drains once per pulse, so a flood of events costs one list update per pulse rather than
- * one {@code Platform.runLater} per line. Stored copies also go to the mailbox indexer
+ * drains in batches (see {@link MainWindow}), so a flood of events costs one list update
+ * per batch rather than one {@code Platform.runLater} per line. Stored copies also go to the mailbox indexer
  * straight away, so it learns message boundaries even while the window is busy.
  */
 final class EventInbox implements Consumer<SessionEvent> {
 
     /** At most this many events are applied in one pulse, so one pulse stays short under a flood. */
-    static final int MAX_PER_PULSE = 20_000;
+    static final int MAX_PER_APPLY = 20_000;
 
     private final Queue<SessionEvent> events = new ConcurrentLinkedQueue<>();
     private final Queue<MailboxIndex.MailboxState> mailboxStates = new ConcurrentLinkedQueue<>();
@@ -44,12 +44,12 @@ final class EventInbox implements Consumer<SessionEvent> {
         return indexer;
     }
 
-    /** The events queued so far, oldest first (at most {@link #MAX_PER_PULSE}). */
+    /** The events queued so far, oldest first (at most {@link #MAX_PER_APPLY}). */
     List<SessionEvent> drainEvents() {
         List<SessionEvent> batch = new ArrayList<>();
         for (SessionEvent event = events.poll(); event != null; event = events.poll()) {
             batch.add(event);
-            if (batch.size() == MAX_PER_PULSE) {
+            if (batch.size() == MAX_PER_APPLY) {
                 break;
             }
         }

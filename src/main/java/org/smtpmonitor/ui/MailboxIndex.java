@@ -27,6 +27,9 @@ import org.smtpmonitor.mailbox.MailboxFormat;
  */
 final class MailboxIndex {
 
+    /** Header bytes read first for a summary; only a longer header block is read again. */
+    private static final int FIRST_HEADER_READ = 4096;
+
     /** A stretch of a raw file that no stored copy explains for this long is mail of unknown boundaries. */
     static final long GAP_SETTLE_NANOS = 2_000_000_000L;
 
@@ -176,13 +179,24 @@ final class MailboxIndex {
     }
 
     private static MessageSummary readHeaders(FileChannel channel, long offset, long length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(length, MessageSummary.MAX_HEADER_BYTES));
+        // Most header blocks fit in the first read; a longer one is read again, whole.
+        ByteBuffer buffer = read(channel, offset, (int) Math.min(length, FIRST_HEADER_READ));
+        int read = buffer.position();
+        if (MessageSummary.headerEnd(buffer.array(), read) == read && read < length
+                && read < MessageSummary.MAX_HEADER_BYTES) {
+            buffer = read(channel, offset, (int) Math.min(length, MessageSummary.MAX_HEADER_BYTES));
+        }
+        return MessageSummary.parse(offset, length, buffer.array(), buffer.position());
+    }
+
+    private static ByteBuffer read(FileChannel channel, long offset, int count) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(count);
         while (buffer.hasRemaining()) {
             if (channel.read(buffer, offset + buffer.position()) < 0) {
                 break;
             }
         }
-        return MessageSummary.parse(offset, length, buffer.array(), buffer.position());
+        return buffer;
     }
 
     private MailboxState state(long size) {

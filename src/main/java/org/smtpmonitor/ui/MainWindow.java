@@ -24,13 +24,15 @@ import org.smtpmonitor.event.SessionEvent;
 
 /**
  * The main window of a running monitor. Events from the server wait in an
- * {@link EventInbox}; an {@link AnimationTimer} drains it once per pulse and applies the
- * whole batch to the view models. Closing the window stops the server.
+ * {@link EventInbox}; an {@link AnimationTimer} drains it (at most ten times a second) and
+ * applies the whole batch to the view models. Closing the window stops the server.
  */
 final class MainWindow {
 
     /** Durations of open sessions move on this often. */
     private static final long TICK_NANOS = 250_000_000L;
+    /** Server events are applied at most this often, but for a backlog (see {@link #pulse}). */
+    static final long APPLY_NANOS = 100_000_000L;
 
     private final Stage stage;
     private final Monitor monitor;
@@ -48,6 +50,9 @@ final class MainWindow {
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
     private long lastTick;
+    private long lastApply = Long.MIN_VALUE / 2;
+    /** The last apply took {@link EventInbox#MAX_PER_APPLY} events and left more. */
+    private boolean backlog;
     private boolean closing;
 
     MainWindow(Stage stage, Monitor monitor, EventInbox inbox, AutoCloseable subscription,
@@ -130,12 +135,31 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+Q"), this::close);
     }
 
-    /** One pulse: apply what the server and the indexer reported since the last one. */
+    /**
+     * One pulse: apply what the server and the indexer reported since the last time, unless
+     * that was less than {@link #APPLY_NANOS} ago. A lone event shows at the next pulse;
+     * under a flood the tables change ten times a second instead of sixty, and each change
+     * costs a layout, CSS and rendering pass that would take the server's processor time.
+     */
     private void pulse(long now) {
         pulses.pulse(now);
+        if (backlog || now - lastApply >= APPLY_NANOS) {
+            applyInbox(now);
+        }
+        if (now - lastTick >= TICK_NANOS) {
+            lastTick = now;
+            model.tick(Instant.now());
+        }
+        preview.pulse(now);
+        controller.afterPulse();
+    }
+
+    private void applyInbox(long now) {
         List<SessionEvent> events = inbox.drainEvents();
+        backlog = events.size() == EventInbox.MAX_PER_APPLY;
         if (!events.isEmpty()) {
             model.apply(events);
+            lastApply = now;
         }
         List<MailboxIndex.MailboxState> states = inbox.drainMailboxStates();
         if (!states.isEmpty()) {
@@ -145,12 +169,6 @@ final class MainWindow {
                         .forEach(preview::mailboxChanged);
             }
         }
-        if (now - lastTick >= TICK_NANOS) {
-            lastTick = now;
-            model.tick(Instant.now());
-        }
-        preview.pulse(now);
-        controller.afterPulse();
     }
 
     /** Stops the server and everything else off the FX thread, then completes {@link #closed()}. */

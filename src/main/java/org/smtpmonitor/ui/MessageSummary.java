@@ -27,11 +27,20 @@ record MessageSummary(long offset, long length, String from, String to, String s
         String to = "";
         String subject = "";
         String date = "";
-        String text = new String(header, 0, length, StandardCharsets.UTF_8);
-        String[] lines = text.split("\r?\n", -1);
+        // Only the header block is decoded: the bytes may go on into the body.
+        String text = new String(header, 0, headerEnd(header, length), StandardCharsets.UTF_8);
         StringBuilder field = null;
-        for (int i = 0; i <= lines.length; i++) {
-            String line = i < lines.length ? lines[i] : "";
+        int start = 0;
+        while (true) {
+            int newline = start <= text.length() ? text.indexOf('\n', start) : -1;
+            String line;
+            if (newline < 0) {
+                line = start < text.length() ? text.substring(start) : "";
+                start = text.length() + 1;
+            } else {
+                line = text.substring(start, newline > start && text.charAt(newline - 1) == '\r' ? newline - 1 : newline);
+                start = newline + 1;
+            }
             boolean continuation = !line.isEmpty() && (line.charAt(0) == ' ' || line.charAt(0) == '\t');
             if (continuation && field != null) {
                 field.append(' ').append(line.strip());
@@ -51,12 +60,25 @@ record MessageSummary(long offset, long length, String from, String to, String s
                 field = null;
             }
             if (line.isEmpty()) {
-                break; // the blank line that ends the header block
+                break; // the blank line that ends the header block (or the end of the bytes)
             }
             if (line.indexOf(':') > 0 && !continuation) {
                 field = new StringBuilder(line);
             }
         }
         return new MessageSummary(offset, messageLength, from, to, subject, date, true);
+    }
+
+    /** Where the blank line that ends the header block begins, or {@code length} if it is not there. */
+    static int headerEnd(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == '\n' && i + 1 < length) {
+                byte next = bytes[i + 1];
+                if (next == '\n' || next == '\r' && i + 2 < length && bytes[i + 2] == '\n') {
+                    return i + 1;
+                }
+            }
+        }
+        return length;
     }
 }

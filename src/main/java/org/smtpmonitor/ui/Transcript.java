@@ -5,7 +5,6 @@ import java.util.List;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.SimpleLongProperty;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
@@ -16,33 +15,19 @@ final class Transcript {
 
     static final int DEFAULT_LIMIT = 10_000;
 
-    private final int limit;
-    private final ObservableList<TranscriptLine> lines = FXCollections.observableArrayList();
+    private final BoundedList<TranscriptLine> lines;
     private final LongProperty dropped = new SimpleLongProperty();
 
     Transcript(int limit) {
-        this.limit = limit;
+        this.lines = new BoundedList<>(limit);
     }
 
-    /** Adds a batch of lines at once (one or two list changes, whatever the batch size). */
+    /** Adds a batch of lines as one list change, whatever the batch size. */
     void append(List<TranscriptLine> batch) {
-        if (batch.isEmpty()) {
-            return;
-        }
-        if (batch.size() >= limit) {
-            long lost = lines.size() + batch.size() - limit;
-            lines.setAll(batch.subList(batch.size() - limit, batch.size()));
-            dropped.set(dropped.get() + lost);
-            return;
-        }
-        int excess = lines.size() + batch.size() - limit;
-        if (excess > 0) {
-            lines.remove(0, excess);
-        }
-        lines.addAll(batch);
-        if (excess > 0) {
+        int lost = lines.append(batch);
+        if (lost > 0) {
             // After the lines changed, so that a view showing both figures sees them agree.
-            dropped.set(dropped.get() + excess);
+            dropped.set(dropped.get() + lost);
         }
     }
 

@@ -97,6 +97,20 @@ class MailboxIndexTest {
     }
 
     @Test
+    void aHeaderBlockLongerThanTheFirstReadIsReadWhole() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        String longHeaders = "X-Trace: " + "t".repeat(9000) + "\r\nSubject: after a long header\r\n\r\nbody\r\n";
+        String small = "Subject: small\r\n\r\n" + "b".repeat(20_000) + "\r\n";
+        Files.writeString(file, longHeaders + small, StandardCharsets.US_ASCII);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, longHeaders.length());
+        index.copyStored(longHeaders.length(), small.length());
+        assertEquals(2, refresh(index, file).messages());
+        assertEquals(List.of("after a long header", "small"),
+                index.rows().stream().map(MessageSummary::subject).toList());
+    }
+
+    @Test
     void rawCopiesAnnouncedOutOfFileOrderAreAllCounted() throws Exception {
         Path file = directory.resolve("carol.txt");
         String one = "Subject: one\r\n\r\n1\r\n";
