@@ -58,6 +58,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "Send MAIL, RCPT and DATA in one write (RFC 2920), when the server offers it.")
     boolean pipelining;
 
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "First send N messages the same way, on their own connections, and count none of them:"
+                    + " the run is then measured with the JIT compilers of the generator and a Java server done"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--json", description = "Print one JSON object instead of the text report.")
     boolean json;
 
@@ -83,6 +89,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         LoadGenerator.Result result;
         try {
+            if (warmup > 0 && !warmUp(err)) {
+                return 1;
+            }
             result = generator.run(note -> fail(err, note));
         } catch (LoadGenerator.SetupException e) {
             fail(err, e.getMessage());
@@ -103,7 +112,7 @@ final class BenchCommand implements Callable<Integer> {
                 verified = new MailboxVerifier.Result(0, messages, 0);
             }
         }
-        BenchReport report = new BenchReport(options(), result, verified);
+        BenchReport report = new BenchReport(options(), result, verified, warmup);
         if (json) {
             out.println(report.json());
         } else {
@@ -111,6 +120,23 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return report.success() ? 0 : 1;
+    }
+
+    /** The warm-up run (its messages have their own run id); false, with the reasons told, if it failed. */
+    private boolean warmUp(PrintWriter err) throws LoadGenerator.SetupException {
+        LoadGenerator.Options measured = options();
+        LoadGenerator.Options options = new LoadGenerator.Options(measured.host(), measured.port(),
+                Math.min(measured.connections(), warmup), warmup, measured.size(), measured.from(),
+                measured.recipients(), measured.pipelining(), measured.timeout());
+        LoadGenerator.Result result = new LoadGenerator(options).run(note -> { });
+        if (result.errors() == 0 && result.ok() == warmup) {
+            return true;
+        }
+        fail(err, "the warm-up failed: " + result.ok() + " of " + warmup + " messages accepted");
+        for (String problem : result.problems()) {
+            fail(err, "warm-up: " + problem);
+        }
+        return false;
     }
 
     private LoadGenerator.Options options() {
@@ -121,6 +147,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (connections < 1 || connections > messages) {
             throw new CommandLine.ParameterException(cmd, "--conns: must be between 1 and --messages (" + messages + ")");
+        }
+        if (warmup < 0) {
+            throw new CommandLine.ParameterException(cmd, "--warmup: must not be negative");
         }
         if (size > MAX_SIZE) {
             throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE + " bytes (64MB)");

@@ -11,7 +11,8 @@ import org.smtpmonitor.client.MailboxVerifier;
  * The outcome of {@code smtp-monitor bench}, for people (a few labelled lines) or for
  * scripts (one JSON object, written by hand: it is flat and small).
  */
-record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, MailboxVerifier.Result verified) {
+record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, MailboxVerifier.Result verified,
+                   int warmup) {
 
     private static final double NANOS_PER_MILLI = 1e6;
 
@@ -37,6 +38,9 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
                 + options.messages() + " messages of " + options.size() + " bytes from " + options.from() + " to "
                 + String.join(", ", options.recipients()) + ", "
                 + (result.pipelined() ? "pipelined" : "lock-step") + " (run id " + result.runId() + ")");
+        if (warmup > 0) {
+            line(text, "warm-up", warmup + " messages sent first, not counted");
+        }
         line(text, "sent", result.ok() + " OK, " + result.errors() + " errors in "
                 + format(result.seconds(), 3) + " s");
         line(text, "rate", format(messagesPerSecond(), 0) + " messages/s, " + format(mbPerSecond(), 2)
@@ -81,6 +85,7 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
             json.append("{\"found\":").append(verified.found()).append(",\"missing\":").append(verified.missing())
                     .append(",\"duplicates\":").append(verified.duplicates()).append('}');
         }
+        json.append(",\"warmup\":").append(warmup);
         return json.append('}').toString();
     }
 

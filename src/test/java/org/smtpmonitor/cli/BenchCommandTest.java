@@ -33,7 +33,8 @@ class BenchCommandTest {
             + "\"messages\":(\\d+),\"size\":(\\d+),\"pipelining\":(true|false),\"ok\":(\\d+),\"errors\":(\\d+),"
             + "\"seconds\":(\\d+\\.\\d+),\"messagesPerSecond\":(\\d+\\.\\d+),\"mbPerSecond\":(\\d+\\.\\d+),"
             + "\"latencyMs\":\\{\"p50\":(\\d+\\.\\d+),\"p90\":(\\d+\\.\\d+),\"p99\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\},"
-            + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\})\\}");
+            + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\}),"
+            + "\"warmup\":(\\d+)\\}");
 
     @TempDir
     Path directory;
@@ -127,6 +128,43 @@ class BenchCommandTest {
         assertConsistent(json);
         assertDeliveredOnce(json.group(15), 50, 2000, alice);
         assertDeliveredOnce(json.group(15), 50, 2000, bob);
+    }
+
+    @Test
+    void aWarmUpRunsFirstAndIsNeitherCountedNorVerified() throws IOException {
+        Path mailbox = server.mailboxFile("alice@example.com");
+        CommandRun run = bench(server.port(), "--conns", "3", "--messages", "30", "--warmup", "20", "--size", "1024",
+                "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        Matcher json = json(run);
+        assertEquals("30", json.group(6));
+        assertEquals("20", json.group(19));
+        assertEquals(List.of("30", "0", "0"), List.of(json.group(16), json.group(17), json.group(18)));
+        assertEquals(50L * 1024, Files.size(mailbox), "the warm-up's messages were delivered too");
+        assertDeliveredOnceAmongOthers(json.group(15), 30, mailbox);
+
+        CommandRun text = bench(server.port(), "--messages", "3", "--warmup", "2", "--rcpt", "alice@example.com");
+        assertEquals(0, text.exit(), text.err());
+        assertTrue(text.out().contains("warm-up:  2 messages sent first, not counted"), text.out());
+        assertTrue(text.out().contains("sent:     3 OK, 0 errors"), text.out());
+    }
+
+    @Test
+    void aWarmUpThatFailsEndsTheRunWithItsReason() {
+        CommandRun run = bench(server.port(), "--messages", "3", "--warmup", "2", "--rcpt", "nobody@example.com");
+        assertEquals(1, run.exit());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("the warm-up failed: 0 of 2 messages accepted"), run.err());
+    }
+
+    private void assertDeliveredOnceAmongOthers(String runId, int messages, Path mailbox) throws IOException {
+        String text = Files.readString(mailbox, StandardCharsets.US_ASCII);
+        for (int n = 1; n <= messages; n++) {
+            String header = "\r\nX-Bench-Id: " + runId + "-" + String.format("%02d", n) + "\r\n";
+            int first = text.indexOf(header);
+            assertTrue(first >= 0, "message " + n + " missing");
+            assertEquals(-1, text.indexOf(header, first + 1), "message " + n + " twice");
+        }
     }
 
     @Test
@@ -266,6 +304,9 @@ class BenchCommandTest {
         CommandRun conns = bench(server.port(), "--rcpt", "bob@example.com", "--conns", "5", "--messages", "4");
         assertEquals(2, conns.exit());
         assertTrue(conns.err().contains("--conns: must be between 1 and --messages (4)"), conns.err());
+        CommandRun warmup = bench(server.port(), "--rcpt", "bob@example.com", "--warmup", "-1");
+        assertEquals(2, warmup.exit());
+        assertTrue(warmup.err().contains("--warmup: must not be negative"), warmup.err());
         CommandRun address = bench(server.port(), "--rcpt", "bob");
         assertEquals(2, address.exit());
         assertTrue(address.err().contains("--rcpt: 'bob' is not an address"), address.err());
