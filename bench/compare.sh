@@ -2,8 +2,9 @@
 # Runs the same SMTP load against smtp-monitor and the servers people would use
 # instead, in one run, and prints one table (also written to BENCHMARKS.md).
 #
-#   bench/compare.sh            # the full comparison (about 7 minutes on 2 cores)
+#   bench/compare.sh            # the full comparison (about 10 minutes on 2 cores)
 #   QUICK=1 bench/compare.sh    # fewer messages per load, for a trial run
+#   ROUNDS=N ...                # runs of each load against each server (default 3; medians)
 #   SKIP_WINDOW=1 ...           # without the run with the window open
 #
 # Peers: Postfix's smtp-sink (discards everything: the upper bound), GreenMail
@@ -19,6 +20,7 @@ JAR=$ROOT/target/smtp-monitor.jar
 GREENMAIL_VERSION=2.1.2
 RCPT=bench@example.com
 QUICK=${QUICK:-}
+ROUNDS=${ROUNDS:-3}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -42,9 +44,17 @@ install_tools() {
 }
 
 PIDS=()
+# Newest first, each given five seconds to end: the window's JVM must be gone before its
+# xvfb-run is stopped, or xvfb-run would leave its Xvfb behind.
 cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
+    local i pid
+    for (( i = ${#PIDS[@]} - 1; i >= 0; i-- )); do
+        pid=${PIDS[i]}
+        kill "$pid" 2>/dev/null || continue
+        for _ in $(seq 1 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
     done
     wait 2>/dev/null || true
 }
@@ -63,6 +73,13 @@ wait_port() {
     log "nothing listens on port $port"; return 1
 }
 
+# Before each measured run: what the last run left behind must not land on the next one
+# (dirty pages of a server that does not sync, a JVM's garbage collection after its run).
+settle() {
+    sync
+    sleep 1
+}
+
 # bench SERVER CONNS MESSAGES SIZE PIPELINING(yes|no) PORT [extra args]: one run, one JSON line.
 bench() {
     local server=$1 conns=$2 messages=$3 size=$4 pipelining=$5 port=$6; shift 6
@@ -74,6 +91,7 @@ bench() {
                  --warmup "$warmup" --rcpt $RCPT --json)
     [ "$pipelining" = yes ] && flags+=(--pipelining)
     local json
+    settle
     if ! json=$(java -jar "$JAR" bench "${flags[@]}" "$@"); then
         log "bench against $server failed: $json"
     fi
@@ -120,20 +138,27 @@ main() {
     done
     : > "$WORK/results.jsonl"
 
-    for pipelining in no yes; do
-        for load in "1 $n1k1 1024" "20 $n1k 1024" "1 $n100k1 102400" "20 $n100k 102400"; do
-            read -r conns messages size <<< "$load"
-            log "load: $conns conns, $messages x $size bytes, pipelining $pipelining"
-            bench smtp-sink "$conns" "$messages" "$size" $pipelining "$p_sink"
-            bench greenmail "$conns" "$messages" "$size" $pipelining "$p_green"
-            bench aiosmtpd "$conns" "$messages" "$size" $pipelining "$p_aio"
-            bench smtp-monitor "$conns" "$messages" "$size" $pipelining "$p_ours"
+    # Every load runs ROUNDS times against each server, the servers' order turning by one
+    # each round, so that no server always follows the same one; the report takes medians.
+    local servers=("smtp-sink:$p_sink" "greenmail:$p_green" "aiosmtpd:$p_aio" "smtp-monitor:$p_ours")
+    local round i entry
+    for round in $(seq 1 "$ROUNDS"); do
+        for pipelining in no yes; do
+            for load in "1 $n1k1 1024" "20 $n1k 1024" "1 $n100k1 102400" "20 $n100k 102400"; do
+                read -r conns messages size <<< "$load"
+                log "round $round of $ROUNDS, load: $conns conns, $messages x $size bytes, pipelining $pipelining"
+                for i in 0 1 2 3; do
+                    entry=${servers[$(( (i + round - 1) % 4 ))]}
+                    bench "${entry%%:*}" "$conns" "$messages" "$size" $pipelining "${entry#*:}"
+                done
+            done
         done
     done
 
-    log "the generator against smtp-source, both to smtp-sink (20 conns, 1 KB, no pipelining), best of 3"
+    log "the generator against smtp-source, both to smtp-sink (20 conns, 1 KB, lock-step), 5 runs each, taking turns"
     local start end
-    for _ in 1 2 3; do
+    for _ in 1 2 3 4 5; do
+        settle
         start=$(date +%s.%N)
         smtp-source -d -s 20 -m 50000 -l 1024 -f bench@localhost -t $RCPT 127.0.0.1:"$p_sink"
         end=$(date +%s.%N)
@@ -152,18 +177,22 @@ window_run() {
     xvfb-run -a -s "-screen 0 1280x800x24" java -Dsmtpmonitor.pulseLog="$WORK/pulses.jsonl" -jar "$JAR" \
         "$WORK/users.txt" --port "$port" --mailbox-dir "$WORK/window" > "$WORK/window.log" 2>&1 & PIDS+=($!)
     wait_port "$port"
+    # xvfb-run does not pass a signal on to the program it runs: stop the JVM itself at the end.
+    local pid
+    pid=$(pgrep -f "^java -Dsmtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
+    PIDS+=("$pid")
     # The window's process has much more code to compile than the server alone: it only
     # reaches its steady rate after about 80,000 messages (measured), so it warms up longer.
     local warm=100000 big=100000
     [ -n "$QUICK" ] && { warm=2000; big=10000; }
     java -jar "$JAR" bench --port "$port" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
     : > "$WORK/pulses.jsonl"
-    bench smtp-monitor-window 20 "$( [ -n "$QUICK" ] && echo 4000 || echo 20000 )" 1024 no "$port"
+    for _ in $(seq 1 "$ROUNDS"); do
+        bench smtp-monitor-window 20 "$( [ -n "$QUICK" ] && echo 4000 || echo 20000 )" 1024 no "$port"
+    done
     cp "$WORK/pulses.jsonl" "$WORK/pulses-20k.jsonl"
     bench smtp-monitor-window-100k 20 "$big" 1024 no "$port"
     sleep 2
-    local pid
-    pid=$(pgrep -f "^java -Dsmtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
     jcmd "$pid" GC.run > /dev/null
     jcmd "$pid" GC.heap_info > "$WORK/window-heap.txt"
 }
