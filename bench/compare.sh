@@ -119,7 +119,8 @@ main() {
 
     log "starting the servers"
     smtp-sink -u nobody 127.0.0.1:"$p_sink" 1000 > "$WORK/smtp-sink.log" 2>&1 & PIDS+=($!)
-    java -Xmx2g -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$p_green" -Dgreenmail.auth.disabled \
+    # GreenMail keeps every message in memory: three rounds of the loads take about 4 GB.
+    java -Xmx10g -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$p_green" -Dgreenmail.auth.disabled \
         -jar "$greenmail" > "$WORK/greenmail.log" 2>&1 & PIDS+=($!)
     /usr/bin/python3 bench/aiosmtpd_server.py "$p_aio" "$WORK/aiosmtpd" > "$WORK/aiosmtpd.log" 2>&1 & PIDS+=($!)
     java -jar "$JAR" "$WORK/users.txt" --headless --port "$p_ours" --mailbox-dir "$WORK/headless" \
