@@ -19,7 +19,7 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 final class EventInbox implements Consumer<SessionEvent> {
 
     /** At most this many events are applied in one pulse, so one pulse stays short under a flood. */
-    static final int MAX_PER_APPLY = 20_000;
+    static final int MAX_PER_APPLY = 60_000;
 
     private final Queue<SessionEvent> events = new ConcurrentLinkedQueue<>();
     private final Queue<MailboxIndex.MailboxState> mailboxStates = new ConcurrentLinkedQueue<>();

@@ -143,7 +143,7 @@ final class MailboxIndex {
                 }
                 rows.add(MessageSummary.unknown(position, offset - position));
             }
-            rows.add(summary(channel, offset, length));
+            rows.add(summary(offset, length));
             pendingCopies.pollFirstEntry();
             parsed.remove(offset);
             position = offset + length;
@@ -159,7 +159,7 @@ final class MailboxIndex {
             if (offset > position) {
                 rows.add(MessageSummary.unknown(position, offset - position));
             }
-            rows.add(summary(channel, offset, length));
+            rows.add(summary(offset, length));
             position = offset + length;
         }
         if (size > position) {
@@ -168,14 +168,57 @@ final class MailboxIndex {
         }
     }
 
-    /** The headers of a stored copy, read once even while its row is still provisional. */
-    private MessageSummary summary(FileChannel channel, long offset, long length) throws IOException {
+    /**
+     * The row of a stored copy: its headers if they were read while the row was still
+     * provisional, else a row whose headers are read only when someone asks for the rows
+     * ({@link #rows()}): a mailbox nobody looks at costs no reading and parsing per message.
+     */
+    private MessageSummary summary(long offset, long length) {
         MessageSummary summary = parsed.get(offset);
-        if (summary == null || summary.length() != length) {
-            summary = readHeaders(channel, offset, length);
-            parsed.put(offset, summary);
+        return summary != null && summary.length() == length ? summary : unread(offset, length);
+    }
+
+    private static MessageSummary unread(long offset, long length) {
+        return new MessageSummary(offset, length, null, null, null, null, true);
+    }
+
+    private static boolean isUnread(MessageSummary row) {
+        return row.from() == null;
+    }
+
+    /** Reads the headers of every row that has not had them read yet. */
+    private void readUnreadHeaders() {
+        FileChannel channel = null;
+        try {
+            for (int i = 0; i < rows.size(); i++) {
+                MessageSummary row = rows.get(i);
+                if (!isUnread(row)) {
+                    continue;
+                }
+                MessageSummary read;
+                try {
+                    if (channel == null) {
+                        channel = FileChannel.open(file, StandardOpenOption.READ);
+                    }
+                    read = readHeaders(channel, row.offset(), row.length());
+                } catch (IOException e) {
+                    // Gone or unreadable: the row is shown without its headers.
+                    read = new MessageSummary(row.offset(), row.length(), "", "", "", "", true);
+                }
+                rows.set(i, read);
+                if (i >= stableRows) {
+                    parsed.put(row.offset(), read); // provisional rows are made again at each refresh
+                }
+            }
+        } finally {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // Only read from.
+                }
+            }
         }
-        return summary;
     }
 
     private static MessageSummary readHeaders(FileChannel channel, long offset, long length) throws IOException {
@@ -212,8 +255,9 @@ final class MailboxIndex {
         return new MailboxState(file, messages, unknown, size, generation);
     }
 
-    /** A copy of the rows, oldest first. */
+    /** A copy of the rows, oldest first, every one with its headers (reads the file: not on the FX thread). */
     synchronized List<MessageSummary> rows() {
+        readUnreadHeaders();
         return List.copyOf(rows);
     }
 

@@ -111,6 +111,21 @@ class MailboxIndexTest {
     }
 
     @Test
+    void aRawMailboxHasItsHeadersReadWhenItsRowsAreAskedForAndOnlyOnce() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        Files.writeString(file, "Subject: AAAA\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, Files.size(file));
+        assertEquals(1, refresh(index, file).messages(), "counted without reading its headers");
+        // Same length, other bytes: what the rows show is what the file says when they are asked for ...
+        Files.writeString(file, "Subject: BBBB\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
+        assertEquals("BBBB", index.rows().get(0).subject());
+        // ... and those headers are kept, not read again.
+        Files.writeString(file, "Subject: CCCC\r\n\r\nx\r\n", StandardCharsets.US_ASCII);
+        assertEquals("BBBB", index.rows().get(0).subject());
+    }
+
+    @Test
     void rawCopiesAnnouncedOutOfFileOrderAreAllCounted() throws Exception {
         Path file = directory.resolve("carol.txt");
         String one = "Subject: one\r\n\r\n1\r\n";
