@@ -78,6 +78,24 @@ final class BoundedList<E> extends ObservableListBase<E> {
         return skipped + dropped;
     }
 
+    /** Drops every element as one change; returns how many there were. */
+    int dropAll() {
+        if (size == 0) {
+            return 0;
+        }
+        List<E> removed = new ArrayList<>(this);
+        beginChange();
+        try {
+            items = new Object[16];
+            head = 0;
+            size = 0;
+            nextRemove(0, removed);
+        } finally {
+            endChange();
+        }
+        return removed.size();
+    }
+
     /** Grows the ring (up to the limit) so that {@code wanted} elements fit, oldest first at 0. */
     private void ensureCapacity(int wanted) {
         if (wanted <= items.length) {

@@ -42,9 +42,17 @@ import org.smtpmonitor.event.SessionOpened;
 final class MonitorViewModel {
 
     static final int DEFAULT_SESSION_LIMIT = 1_000;
+    /**
+     * Transcript lines kept in all, across sessions (about 150 bytes each): past it, the
+     * oldest sessions lose theirs, closed ones first. Without it, a thousand sessions of
+     * {@link Transcript#DEFAULT_LIMIT} lines each could take gigabytes.
+     */
+    static final int DEFAULT_LINE_BUDGET = 200_000;
 
     private final int sessionLimit;
     private final int transcriptLimit;
+    private final int lineBudget;
+    private long keptLines;
     private final ObservableList<SessionRow> sessions = FXCollections.observableArrayList();
     private final Map<Long, SessionRow> sessionsById = new HashMap<>();
     private final Set<SessionRow> openRows = new LinkedHashSet<>();
@@ -58,9 +66,10 @@ final class MonitorViewModel {
     private final ObjectProperty<MailboxRow> selectedMailbox = new SimpleObjectProperty<>();
     private final TranscriptViewModel transcript = new TranscriptViewModel();
 
-    MonitorViewModel(int sessionLimit, int transcriptLimit) {
+    MonitorViewModel(int sessionLimit, int transcriptLimit, int lineBudget) {
         this.sessionLimit = sessionLimit;
         this.transcriptLimit = transcriptLimit;
+        this.lineBudget = lineBudget;
         selectedMailbox.addListener((o, old, row) -> {
             if (row != null) {
                 row.freshProperty().set(false);
@@ -68,8 +77,12 @@ final class MonitorViewModel {
         });
     }
 
+    MonitorViewModel(int sessionLimit, int transcriptLimit) {
+        this(sessionLimit, transcriptLimit, Integer.MAX_VALUE);
+    }
+
     MonitorViewModel() {
-        this(DEFAULT_SESSION_LIMIT, Transcript.DEFAULT_LIMIT);
+        this(DEFAULT_SESSION_LIMIT, Transcript.DEFAULT_LIMIT, DEFAULT_LINE_BUDGET);
     }
 
     /** Adds the mailboxes being served, in the order of the users file. */
@@ -129,12 +142,15 @@ final class MonitorViewModel {
             }
         }
         for (Map.Entry<SessionRow, List<TranscriptLine>> entry : newLines.entrySet()) {
-            entry.getKey().transcript().append(entry.getValue());
+            keptLines += entry.getValue().size() - entry.getKey().transcript().append(entry.getValue());
         }
         if (!opened.isEmpty()) {
             Collections.reverse(opened);
             sessions.addAll(0, opened);
             trimSessions();
+        }
+        if (keptLines > lineBudget) {
+            keepWithinLineBudget();
         }
         openSessions.set(open);
         delivered.set(deliveredCount);
@@ -165,8 +181,32 @@ final class MonitorViewModel {
         for (SessionRow row : old) {
             sessionsById.remove(row.id());
             openRows.remove(row);
+            keptLines -= row.transcript().lines().size();
         }
         old.clear();
+    }
+
+    /**
+     * Drops whole transcripts, oldest session first, closed sessions before open ones and
+     * the one on view last of all, until the lines kept are a tenth under the budget (so
+     * that this does not run at every batch).
+     */
+    private void keepWithinLineBudget() {
+        long goal = lineBudget - lineBudget / 10;
+        SessionRow onView = transcript.selectedSessionProperty().get();
+        for (boolean closedOnly : new boolean[] {true, false}) {
+            for (int i = sessions.size() - 1; i >= 0 && keptLines > goal; i--) {
+                SessionRow row = sessions.get(i);
+                if (row != onView && (!closedOnly || !openRows.contains(row))) {
+                    keptLines -= row.transcript().dropAll();
+                }
+            }
+        }
+    }
+
+    /** Transcript lines kept in all sessions together. */
+    long keptLines() {
+        return keptLines;
     }
 
     private void line(Map<SessionRow, List<TranscriptLine>> newLines, long sessionId, TranscriptLine line) {

@@ -22,13 +22,21 @@ final class Transcript {
         this.lines = new BoundedList<>(limit);
     }
 
-    /** Adds a batch of lines as one list change, whatever the batch size. */
-    void append(List<TranscriptLine> batch) {
+    /** Adds a batch of lines as one list change, whatever the batch size; returns how many lines it dropped. */
+    int append(List<TranscriptLine> batch) {
         int lost = lines.append(batch);
         if (lost > 0) {
             // After the lines changed, so that a view showing both figures sees them agree.
             dropped.set(dropped.get() + lost);
         }
+        return lost;
+    }
+
+    /** Drops every line kept (counted as dropped); returns how many there were. */
+    int dropAll() {
+        int lost = lines.dropAll();
+        dropped.set(dropped.get() + lost);
+        return lost;
     }
 
     ObservableList<TranscriptLine> lines() {

@@ -69,6 +69,22 @@ class BoundedListTest {
     }
 
     @Test
+    void droppingAllIsOneChangeAndTheRingIsUsableAfter() {
+        BoundedList<Integer> list = new BoundedList<>(10);
+        int[] changes = {0};
+        List<Integer> mirror = mirror(list, changes);
+        list.append(range(0, 15));
+        assertEquals(10, list.dropAll());
+        assertEquals(List.of(), list);
+        assertEquals(list, mirror);
+        assertEquals(0, list.dropAll(), "nothing to drop is no change");
+        assertEquals(0, list.append(range(15, 18)));
+        assertEquals(range(15, 18), list);
+        assertEquals(list, mirror);
+        assertEquals(3, changes[0]);
+    }
+
+    @Test
     void isReadOnlyToOthersAndChecksIndexes() {
         BoundedList<Integer> list = new BoundedList<>(3);
         list.append(range(0, 2));

@@ -72,6 +72,45 @@ class MonitorViewModelTest {
     }
 
     @Test
+    void pastTheLineBudgetTheOldestClosedSessionsLoseTheirTranscriptsFirstAndTheOneOnViewLast() {
+        MonitorViewModel model = new MonitorViewModel(1000, 100, 50);
+        List<SessionEvent> batch = new ArrayList<>();
+        for (long id = 1; id <= 5; id++) {
+            batch.add(opened(id)); // a note line each
+            for (int i = 0; i < 9; i++) {
+                batch.add(new LineReceived(id, "NOOP " + i, T0));
+            }
+        }
+        batch.add(new SessionClosed(3, SessionClosed.Reason.QUIT, T0)); // and a note line
+        batch.add(new SessionClosed(4, SessionClosed.Reason.QUIT, T0));
+        model.apply(batch);
+        // 52 lines, over the budget of 50: closed sessions go first, oldest first (3 before 4),
+        // until at most 45 are kept.
+        assertEquals(List.of(10, 10, 0, 11, 10), transcriptSizes(model));
+        assertEquals(41, model.keptLines());
+        assertEquals(11, model.sessions().get(2).transcript().dropped());
+
+        model.transcript().selectedSessionProperty().set(model.sessions().get(4)); // session 1, open
+        List<SessionEvent> more = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            more.add(new LineReceived(5, "NOOP", T0));
+        }
+        model.apply(more);
+        // 61 lines: session 4 (closed) goes, then the oldest open one not on view (2).
+        assertEquals(List.of(10, 0, 0, 0, 30), transcriptSizes(model));
+        assertEquals(40, model.keptLines());
+    }
+
+    /** Lines kept per session, oldest session first. */
+    private static List<Integer> transcriptSizes(MonitorViewModel model) {
+        List<Integer> sizes = new ArrayList<>();
+        for (SessionRow row : model.sessions()) {
+            sizes.add(0, row.transcript().lines().size());
+        }
+        return sizes;
+    }
+
+    @Test
     void aBatchOfLinesIsOneChangeOfTheTranscript() {
         MonitorViewModel model = model(1000, 100);
         model.apply(List.of(opened(1)));
