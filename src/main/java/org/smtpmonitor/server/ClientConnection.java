@@ -25,9 +25,10 @@ import org.smtpmonitor.smtp.Step;
  *
  * <p>While a message waits for the disk, the connection only buffers what arrives (up to
  * its input buffer); while the client does not read its replies, it reads nothing more,
- * so memory stays bounded and replies keep their order. Replies are written once per loop turn, so pipelined commands get their
- * replies in one packet (RFC 2920). Used by its loop's thread only, but for
- * {@link #awaitDurable}, which the disk thread calls while the connection reads nothing.
+ * so memory stays bounded and replies keep their order. Replies are written once per
+ * loop turn, so pipelined commands get their replies in one packet (RFC 2920). Used by
+ * its loop's thread only, but for {@link #awaitDurable}, which the disk thread calls
+ * while the connection takes no commands.
  */
 final class ClientConnection {
 
@@ -121,6 +122,7 @@ final class ClientConnection {
         flush();
         if (!closed && delivery == null && decoder.hasBufferedInput()) {
             process();
+            endIfClientLeft();
         }
     }
 
@@ -189,16 +191,23 @@ final class ClientConnection {
                     step.copies(), deliveringSize, Instant.now()));
         }
         send(step.reply());
-        if (inputEnded) {
-            flush();
-            close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
-            return;
-        }
         if (stopping) {
             stopNow();
             return;
         }
         process();
+        endIfClientLeft();
+    }
+
+    /**
+     * A client that closed its side while its message waited for the disk has had every
+     * command it sent before that answered (unless replies are piling up): close after them.
+     */
+    private void endIfClientLeft() {
+        if (inputEnded && !closed && !closing && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+            closeAfterFlush(Reason.CLIENT_DISCONNECTED);
+            loop.needsFlush(this);
+        }
     }
 
     /** For a server shutdown: a 421 now, or right after the reply to a message that waits for the disk. */

@@ -99,15 +99,16 @@ class DiskWaitTest {
     }
 
     @Test
-    void commandsSentBehindAMessageAreAnsweredAfterIt() throws Exception {
+    void commandsSentBehindAMessageAreAnsweredAfterItEvenIfTheClientClosedItsSide() throws Exception {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
             assertEquals(250, client.readCodeOf("HELO client.example"));
             assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
             assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
             assertEquals(354, client.readCodeOf("DATA"));
             client.send(MESSAGE + ".\r\nNOOP\r\nQUIT\r\n");
+            client.shutdownOutput(); // as "printf ... | nc" does: all sent, replies still wanted
             assertTrue(appended.await(10, TimeUnit.SECONDS));
-            Thread.sleep(100); // time for the server to read NOOP and QUIT while the disk is held
+            Thread.sleep(100); // time for the server to read NOOP, QUIT and the end while the disk is held
             assertEquals(0, client.socket().getInputStream().available(), "answered before the disk had the message");
 
             diskMayFinish.countDown();
@@ -117,6 +118,28 @@ class DiskWaitTest {
             client.assertClosedByServer();
         }
         assertEquals(MESSAGE, mailbox());
+    }
+
+    @Test
+    void aClientThatClosedItsSideWithoutQuitIsAnsweredThenDisconnected() throws Exception {
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
+            long id = events.await(SessionOpened.class, e -> e.client().getPort() == client.socket().getLocalPort())
+                    .sessionId();
+            assertEquals(250, client.readCodeOf("HELO client.example"));
+            assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
+            assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
+            assertEquals(354, client.readCodeOf("DATA"));
+            client.send(MESSAGE + ".\r\nNOOP\r\n");
+            client.shutdownOutput();
+            assertTrue(appended.await(10, TimeUnit.SECONDS));
+            Thread.sleep(100);
+            diskMayFinish.countDown();
+            assertTrue(client.readReply().startsWith("250 OK: queued as "));
+            assertEquals("250 OK", client.readReply());
+            client.assertClosedByServer();
+            assertEquals(SessionClosed.Reason.CLIENT_DISCONNECTED,
+                    events.await(SessionClosed.class, e -> e.sessionId() == id).reason());
+        }
     }
 
     @Test
