@@ -112,6 +112,8 @@ main() {
             -DoutputDirectory="$WORK" >/dev/null
     fi
     printf '%s\n' $RCPT > "$WORK/users.txt"
+    log "how long this disk takes to make a 1 KB append durable"
+    /usr/bin/python3 bench/fsync_probe.py "$WORK" > "$WORK/fsync.json"
     : > "$WORK/results.jsonl"
 
     local p_sink p_green p_aio p_ours p_window

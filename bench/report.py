@@ -199,6 +199,12 @@ def main():
                 "the disks synced and a second's pause before every run, and each run starting with "
                 "`--warmup` messages it does not count); every figure in the table is the median of its "
                 f"{rounds} runs.\n\n")
+        fsync_file = os.path.join(work, "fsync.json")
+        if os.path.exists(fsync_file):
+            fsync = json.load(open(fsync_file))
+            f.write(f"The disk (`bench/fsync_probe.py`): a 1 KB append made durable (write + fdatasync) takes "
+                    f"p50 {fsync['p50']:.2f} ms, p90 {fsync['p90']:.2f} ms, p99 {fsync['p99']:.2f} ms; "
+                    "smtp-monitor pays one before each 250 (shared by the messages of a group commit).\n\n")
         f.write(text + "\n\n## Targets\n\n" + "\n".join(checks) + "\n")
 
 
