@@ -24,8 +24,9 @@ import org.smtpmonitor.event.SessionEvent;
 
 /**
  * The main window of a running monitor. Events from the server wait in an
- * {@link EventInbox}; an {@link AnimationTimer} drains it (at most ten times a second) and
- * applies the whole batch to the view models. Closing the window stops the server.
+ * {@link EventInbox}; an {@link AnimationTimer} drains it (at most ten times a second, four
+ * under a flood) and applies the whole batch to the view models. Closing the window stops
+ * the server.
  */
 final class MainWindow {
 
