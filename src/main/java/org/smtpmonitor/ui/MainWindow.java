@@ -149,11 +149,14 @@ final class MainWindow {
      */
     private void pulse(long now) {
         pulses.pulse(now);
-        long interval = lastApplied > FLOOD_EVENTS ? FLOOD_APPLY_NANOS : APPLY_NANOS;
-        if (backlog || now - lastApply >= interval) {
+        boolean flood = lastApplied > FLOOD_EVENTS;
+        boolean apply = backlog || now - lastApply >= (flood ? FLOOD_APPLY_NANOS : APPLY_NANOS);
+        if (apply) {
             applyInbox(now);
         }
-        if (now - lastTick >= TICK_NANOS) {
+        // Under a flood the durations move with the applies: a pass of their own in
+        // between would double the rendering.
+        if (now - lastTick >= TICK_NANOS && (apply || !flood)) {
             lastTick = now;
             model.tick(Instant.now());
         }
