@@ -101,10 +101,7 @@ class DiskWaitTest {
     @Test
     void commandsSentBehindAMessageAreAnsweredAfterItEvenIfTheClientClosedItsSide() throws Exception {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
-            assertEquals(250, client.readCodeOf("HELO client.example"));
-            assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
-            assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
-            assertEquals(354, client.readCodeOf("DATA"));
+            startMessage(client);
             client.send(MESSAGE + ".\r\nNOOP\r\nQUIT\r\n");
             client.shutdownOutput(); // as "printf ... | nc" does: all sent, replies still wanted
             assertTrue(appended.await(10, TimeUnit.SECONDS));
@@ -125,10 +122,7 @@ class DiskWaitTest {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
             long id = events.await(SessionOpened.class, e -> e.client().getPort() == client.socket().getLocalPort())
                     .sessionId();
-            assertEquals(250, client.readCodeOf("HELO client.example"));
-            assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
-            assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
-            assertEquals(354, client.readCodeOf("DATA"));
+            startMessage(client);
             client.send(MESSAGE + ".\r\nNOOP\r\n");
             client.shutdownOutput();
             assertTrue(appended.await(10, TimeUnit.SECONDS));
@@ -148,10 +142,7 @@ class DiskWaitTest {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
             id = events.await(SessionOpened.class, e -> e.client().getPort() == client.socket().getLocalPort())
                     .sessionId();
-            assertEquals(250, client.readCodeOf("HELO client.example"));
-            assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
-            assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
-            assertEquals(354, client.readCodeOf("DATA"));
+            startMessage(client);
             client.send(MESSAGE + ".\r\n");
             assertTrue(appended.await(10, TimeUnit.SECONDS));
         }
@@ -164,6 +155,13 @@ class DiskWaitTest {
         assertEquals(closed, session.get(session.size() - 1), "events after the close: " + session);
         assertTrue(session.stream().anyMatch(MessageDelivered.class::isInstance), session.toString());
         assertEquals(MESSAGE, mailbox());
+    }
+
+    private static void startMessage(RawSmtpClient client) throws IOException {
+        assertEquals(250, client.readCodeOf("HELO client.example"));
+        assertEquals(250, client.readCodeOf("MAIL FROM:<sender@example.net>"));
+        assertEquals(250, client.readCodeOf("RCPT TO:<alice@example.com>"));
+        assertEquals(354, client.readCodeOf("DATA"));
     }
 
     private String mailbox() throws IOException {
