@@ -13,12 +13,13 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 /**
  * Where server threads leave events for the window: a lock-free queue that the FX thread
  * drains in batches (see {@link MainWindow}), so a flood of events costs one list update
- * per batch rather than one {@code Platform.runLater} per line. Stored copies also go to the mailbox indexer
- * straight away, so it learns message boundaries even while the window is busy.
+ * per batch rather than one {@code Platform.runLater} per line. Stored copies also go to
+ * the mailbox indexer straight away, so it learns message boundaries even while the window
+ * is busy.
  */
 final class EventInbox implements Consumer<SessionEvent> {
 
-    /** At most this many events are applied in one pulse, so one pulse stays short under a flood. */
+    /** At most this many events are applied at once, so one pulse stays short under a flood. */
     static final int MAX_PER_APPLY = 60_000;
 
     private final Queue<SessionEvent> events = new ConcurrentLinkedQueue<>();

@@ -187,9 +187,9 @@ final class MonitorViewModel {
     }
 
     /**
-     * Drops whole transcripts, oldest session first, closed sessions before open ones and
-     * the one on view last of all, until the lines kept are a tenth under the budget (so
-     * that this does not run at every batch).
+     * Drops whole transcripts, oldest session first, closed sessions before open ones,
+     * never the one on view, until the lines kept are a tenth under the budget (so that
+     * this does not run at every batch).
      */
     private void keepWithinLineBudget() {
         long goal = lineBudget - lineBudget / 10;

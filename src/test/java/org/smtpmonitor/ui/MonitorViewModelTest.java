@@ -72,7 +72,7 @@ class MonitorViewModelTest {
     }
 
     @Test
-    void pastTheLineBudgetTheOldestClosedSessionsLoseTheirTranscriptsFirstAndTheOneOnViewLast() {
+    void pastTheLineBudgetTheOldestClosedSessionsLoseTheirTranscriptsFirstAndTheOneOnViewNever() {
         MonitorViewModel model = new MonitorViewModel(1000, 100, 50);
         List<SessionEvent> batch = new ArrayList<>();
         for (long id = 1; id <= 5; id++) {
