@@ -188,9 +188,12 @@ window_run() {
     PIDS+=("$pid")
     # The window's process has much more code to compile than the server alone, and its UI
     # code runs a few times a second rather than per message, so the JIT takes long to get
-    # to it: measured in runs of 30,000, the rate climbs from 7,000 to about 11,000 msgs/s
-    # over the first 150,000 messages. So it warms up with 200,000.
-    local warm=200000 big=100000
+    # to it. Measured in runs of 20,000 after 60,000: the process's CPU per message falls
+    # from 153 µs to about 100 by 100,000 messages, 90 by 200,000 and 85 by 300,000; the
+    # JIT compiles 140 to 840 methods a run up to about 190,000 messages, 20 to 110 after.
+    # After a warm-up of 200,000, the first runs came out at 9,600 and 10,000 msgs/s and the
+    # third at 12,400. So it warms up with 400,000 (about 40 s).
+    local warm=400000 big=100000
     [ -n "$QUICK" ] && { warm=2000; big=10000; }
     java -jar "$JAR" bench --port "$port" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
     : > "$WORK/pulses.jsonl"

@@ -125,18 +125,33 @@ def main():
     def check(name, ok, detail):
         checks.append(f"- {'met' if ok else 'MISSED'}: {name} ({detail})")
 
+    def rounds_of(load, peer, figure, form):
+        """The figure round by round: smtp-monitor's run against the peer's run of the same round."""
+        pairs = zip(runs[load]["smtp-monitor"], runs[load][peer])
+        return "; rounds: " + ", ".join(form(figure(ours), figure(theirs)) for ours, theirs in pairs)
+
+    def rate(result):
+        return result["messagesPerSecond"]
+
+    def p99(result):
+        return result["latencyMs"]["p99"]
+
     l20 = by_load.get((20, 1024, False), {})
     if all(s in l20 for s in SERVERS):
         ours = l20["smtp-monitor"]["messagesPerSecond"]
         for peer in ("greenmail", "aiosmtpd"):
             ratio = ours / l20[peer]["messagesPerSecond"]
-            check(f"20 conns, 1 KB: at least 1.5x {peer}", ratio >= 1.5, f"{ratio:.2f}x")
+            check(f"20 conns, 1 KB: at least 1.5x {peer}", ratio >= 1.5,
+                  f"{ratio:.2f}x" + rounds_of((20, 1024, False), peer, rate, lambda a, b: f"{a / b:.2f}x"))
         share = ours / l20["smtp-sink"]["messagesPerSecond"]
-        check("20 conns, 1 KB: at least 60% of smtp-sink", share >= 0.6, f"{share:.0%}")
+        check("20 conns, 1 KB: at least 60% of smtp-sink", share >= 0.6,
+              f"{share:.0%}" + rounds_of((20, 1024, False), "smtp-sink", rate, lambda a, b: f"{a / b:.0%}"))
     l1 = by_load.get((1, 1024, False), {})
     if "smtp-monitor" in l1 and "greenmail" in l1:
         ours, theirs = l1["smtp-monitor"]["latencyMs"]["p99"], l1["greenmail"]["latencyMs"]["p99"]
-        check("1 conn: p99 latency no worse than GreenMail's", ours <= theirs, f"{ours:.2f} ms vs {theirs:.2f} ms")
+        check("1 conn: p99 latency no worse than GreenMail's", ours <= theirs,
+              f"{ours:.2f} ms vs {theirs:.2f} ms"
+              + rounds_of((1, 1024, False), "greenmail", p99, lambda a, b: f"{a:.2f} vs {b:.2f}"))
     for conns in (1, 20):
         big = by_load.get((conns, 102400, False), {})
         if "smtp-monitor" in big and "greenmail" in big:
@@ -147,7 +162,9 @@ def main():
     if window and "smtp-monitor" in l20:
         share = window["messagesPerSecond"] / l20["smtp-monitor"]["messagesPerSecond"]
         check("window open: at least 80% of the headless rate", share >= 0.8,
-              f"{window['messagesPerSecond']:.0f} vs {l20['smtp-monitor']['messagesPerSecond']:.0f} msgs/s, {share:.0%}")
+              f"{window['messagesPerSecond']:.0f} vs {l20['smtp-monitor']['messagesPerSecond']:.0f} msgs/s, {share:.0%}; "
+              "runs: " + ", ".join(f"{rate(r):.0f}" for r in extra_runs["smtp-monitor-window"])
+              + " vs " + ", ".join(f"{rate(r):.0f}" for r in runs[(20, 1024, False)]["smtp-monitor"]))
     gap = pulses(os.path.join(work, "pulses-20k.jsonl"))
     gap_big = pulses(os.path.join(work, "pulses.jsonl"))
     if gap is not None:
