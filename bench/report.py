@@ -56,6 +56,11 @@ def machine():
     memory = sh("free -g | awk '/Mem:/ {print $2}'")
     java = sh("java -version 2>&1 | head -n 1")
     fs = sh("df -T . | awk 'NR==2 {print $2}'")
+    if fs == "ext4":
+        # Without a journal, syncing an append writes the inode as well as the data.
+        device = os.path.basename(sh("df . | awk 'NR==2 {print $1}'"))
+        journals = os.listdir("/proc/fs/jbd2") if os.path.isdir("/proc/fs/jbd2") else []
+        fs += "" if any(j.startswith(device + "-") for j in journals) else " (no journal)"
     return (f"{os.cpu_count()} cores ({model}), {memory} GiB, Linux {platform.release()}, "
             f"{java}, filesystem {fs}")
 
