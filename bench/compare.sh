@@ -193,7 +193,8 @@ window_run() {
     # close, code compiled without those paths is thrown away and compiled again: after one
     # warm-up of 200,000, C2 spent 750 ms of CPU in the first measured run (140 in the
     # second), which made 10,700 msgs/s against 11,700. Warmed up by ten runs of 20,000
-    # instead, the first measured run cost C2 180 ms and made 12,400.
+    # instead, the first measured run cost C2 180 ms and made 12,400 (though in the full
+    # runs of this script since, the window's first measured run has still been slow at times).
     local warm=20000 warm_runs=10 big=100000
     [ -n "$QUICK" ] && { warm=2000; warm_runs=2; big=10000; }
     for _ in $(seq 1 "$warm_runs"); do

@@ -131,9 +131,12 @@ def main():
         checks.append(f"- {'met' if ok else 'MISSED'}: {name} ({detail})")
 
     def rounds_of(load, peer, figure, form):
-        """The figure round by round: smtp-monitor's run against the peer's run of the same round."""
-        pairs = zip(runs[load]["smtp-monitor"], runs[load][peer])
-        return "; rounds: " + ", ".join(form(figure(ours), figure(theirs)) for ours, theirs in pairs)
+        """The figure round by round: smtp-monitor's run against the peer's run of the same round
+        (left out when a run failed: the rounds could then no longer be told apart)."""
+        ours, theirs = runs[load]["smtp-monitor"], runs[load][peer]
+        if len(ours) != len(theirs):
+            return ""
+        return "; rounds: " + ", ".join(form(figure(a), figure(b)) for a, b in zip(ours, theirs))
 
     def rate(result):
         return result["messagesPerSecond"]
