@@ -4,7 +4,7 @@
 #
 #   bench/compare.sh            # the full comparison (about 10 minutes on 2 cores)
 #   QUICK=1 bench/compare.sh    # fewer messages per load, for a trial run
-#   ROUNDS=N ...                # runs of each load against each server (default 3; medians)
+#   ROUNDS=N ...                # runs of each load against each server (default 4; medians)
 #   SKIP_WINDOW=1 ...           # without the run with the window open
 #
 # Peers: Postfix's smtp-sink (discards everything: the upper bound), GreenMail
@@ -20,7 +20,7 @@ JAR=$ROOT/target/smtp-monitor.jar
 GREENMAIL_VERSION=2.1.2
 RCPT=bench@example.com
 QUICK=${QUICK:-}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-4}
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -121,7 +121,7 @@ main() {
 
     log "starting the servers"
     smtp-sink -u nobody 127.0.0.1:"$p_sink" 1000 > "$WORK/smtp-sink.log" 2>&1 & PIDS+=($!)
-    # GreenMail keeps every message in memory: three rounds of the loads take about 4 GB.
+    # GreenMail keeps every message in memory: four rounds of the loads take about 5 GB.
     java -Xmx10g -Dgreenmail.smtp.hostname=127.0.0.1 -Dgreenmail.smtp.port="$p_green" -Dgreenmail.auth.disabled \
         -jar "$greenmail" > "$WORK/greenmail.log" 2>&1 & PIDS+=($!)
     /usr/bin/python3 bench/aiosmtpd_server.py "$p_aio" "$WORK/aiosmtpd" > "$WORK/aiosmtpd.log" 2>&1 & PIDS+=($!)
@@ -142,7 +142,8 @@ main() {
     : > "$WORK/results.jsonl"
 
     # Every load runs ROUNDS times against each server, the servers' order turning by one
-    # each round, so that no server always follows the same one; the report takes medians.
+    # each round, so that no server always follows the same one; with four rounds each
+    # server runs once in each place of the turn. The report takes medians.
     local servers=("smtp-sink:$p_sink" "greenmail:$p_green" "aiosmtpd:$p_aio" "smtp-monitor:$p_ours")
     local round i entry
     for round in $(seq 1 "$ROUNDS"); do
