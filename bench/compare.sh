@@ -80,6 +80,11 @@ settle() {
     sleep 1
 }
 
+# warm_up PORT CONNS MESSAGES: 1 KB messages for the JIT's sake, counted nowhere.
+warm_up() {
+    java -jar "$JAR" bench --port "$1" --conns "$2" --messages "$3" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
+}
+
 # bench SERVER CONNS MESSAGES SIZE PIPELINING(yes|no) PORT [extra args]: one run, one JSON line.
 bench() {
     local server=$1 conns=$2 messages=$3 size=$4 pipelining=$5 port=$6; shift 6
@@ -134,10 +139,8 @@ main() {
 
     log "warming up (JIT) each server with $warm messages on 20 connections, then $(( warm / 10 )) on one"
     for entry in "smtp-sink:$p_sink" "greenmail:$p_green" "aiosmtpd:$p_aio" "smtp-monitor:$p_ours"; do
-        java -jar "$JAR" bench --port "${entry#*:}" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT \
-            > /dev/null 2>&1 || true
-        java -jar "$JAR" bench --port "${entry#*:}" --conns 1 --messages $(( warm / 10 )) --size 1024 --rcpt $RCPT \
-            > /dev/null 2>&1 || true
+        warm_up "${entry#*:}" 20 "$warm"
+        warm_up "${entry#*:}" 1 $(( warm / 10 ))
     done
     : > "$WORK/results.jsonl"
 
@@ -199,7 +202,7 @@ window_run() {
     local warm=20000 warm_runs=10 big=100000
     [ -n "$QUICK" ] && { warm=2000; warm_runs=2; big=10000; }
     for _ in $(seq 1 "$warm_runs"); do
-        java -jar "$JAR" bench --port "$port" --conns 20 --messages "$warm" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
+        warm_up "$port" 20 "$warm"
     done
     : > "$WORK/pulses.jsonl"
     for _ in $(seq 1 "$ROUNDS"); do
