@@ -3,9 +3,11 @@ package org.smtpmonitor.app;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.mailbox.MailboxStore;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
@@ -41,8 +43,11 @@ public final class Monitor implements AutoCloseable {
         } catch (UsersFileException e) {
             throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, e.getMessage(), e);
         }
+        // What the store finds wrong and repairs (a message cut short by a crash) is told
+        // like any other problem: in the console log and the window's status line.
         MailboxStore store = new MailboxStore(settings.mailboxDirectory().toAbsolutePath().normalize(),
-                settings.format(), users, settings.defaultDomain());
+                settings.format(), users, settings.defaultDomain(),
+                problem -> events.publish(new ServerError(0, problem, Instant.now())));
         try {
             store.createMailboxes();
         } catch (IOException e) {

@@ -3,9 +3,9 @@ package org.smtpmonitor.mailbox;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * One user's mailbox file, with the channel it is appended through and the bookkeeping
@@ -32,15 +33,47 @@ final class Mailbox implements AutoCloseable {
     private FileChannel channel;
     private volatile Object channelFileKey;
 
-    /** Makes a file's appended bytes durable; a test may put a failing disk in its place. */
+    /**
+     * How bytes reach the disk; a test may put a failing or full disk in its place. The
+     * mailbox is opened for appending ({@code O_APPEND}), so that an append-only file
+     * ({@code chattr +a}) can be a mailbox too.
+     */
     interface Disk {
+        /** fdatasync: the data and the new length reach the disk, other metadata need not. */
         void sync(FileChannel channel) throws IOException;
+
+        /** Writes some of {@code bytes} at the end of the file; returns how many. */
+        default int append(FileChannel channel, ByteBuffer bytes) throws IOException {
+            return channel.write(bytes);
+        }
+
+        /** Makes the entries of {@code directory} durable: a file created there survives a power loss. */
+        default void syncDirectory(Path directory) throws IOException {
+            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+                channel.force(true);
+            } catch (IOException e) {
+                // Windows cannot open a directory as a file, nor needs to: it has no such step.
+                if (!System.getProperty("os.name", "").startsWith("Windows")) {
+                    throw e;
+                }
+            }
+        }
     }
 
-    /** fdatasync: the data and the new length reach the disk, other metadata need not. */
+    /** The real disk. */
     static final Disk FDATASYNC = channel -> channel.force(false);
 
     private final Disk disk;
+    private final MailboxFormat format;
+    private final AppendJournal journal;
+    /** Where what was found and repaired when the file was opened is told. */
+    private final Consumer<String> problems;
+    /** The journal's name for the file the channel writes to. */
+    private long identity;
+    /** The channel was opened since the last append. */
+    private boolean opened;
+    /** The file whose tail was checked last. */
+    private long checked;
 
     // Group commit: appended counts appends, synced how many of them are settled (on disk,
     // or cut back after a failed sync). unsynced holds {sequence, offset} of the others.
@@ -53,10 +86,13 @@ final class Mailbox implements AutoCloseable {
     private final List<long[]> failed = new ArrayList<>();
     private IOException failure;
 
-    Mailbox(User user, Path file, Disk disk) {
+    Mailbox(User user, Path file, MailboxFormat format, Disk disk, Consumer<String> problems) {
         this.user = user;
         this.file = file;
+        this.format = format;
         this.disk = disk;
+        this.problems = problems;
+        this.journal = new AppendJournal(file);
     }
 
     /**
@@ -68,12 +104,25 @@ final class Mailbox implements AutoCloseable {
         // that has this name, and how long that file is.
         BasicFileAttributes attributes = attributes();
         FileChannel out = channel(attributes);
-        boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey);
+        // A file just opened may have had a torn tail cut off since it was stated.
+        boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey) && !opened;
+        opened = false;
         long offset = statedOurFile ? attributes.size() : out.size();
+        journal.appending(identity, offset, offset + content.remaining());
         ByteBuffer bytes = content.duplicate();
-        long position = offset;
-        while (bytes.hasRemaining()) {
-            position += out.write(bytes, position);
+        try {
+            while (bytes.hasRemaining()) {
+                disk.append(out, bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            // A full disk fails a write half way: what it wrote must not stay, or the next
+            // message would be glued to it.
+            try {
+                truncate(offset);
+            } catch (IOException | RuntimeException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
         }
         return offset;
     }
@@ -193,20 +242,86 @@ final class Mailbox implements AutoCloseable {
      * delete a mailbox to empty it while the server runs.
      */
     private synchronized FileChannel channel(BasicFileAttributes attributes) throws IOException {
+        checkIsRegularFile(attributes);
         Object key = attributes == null ? null : attributes.fileKey();
         if (channel == null || !channel.isOpen() || key == null || !Objects.equals(key, channelFileKey)) {
             closeChannel();
-            try {
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            } catch (NoSuchFileException e) {
+            if (attributes == null && !Files.isDirectory(file.getParent())) {
                 // The whole mailbox directory was removed: make it again rather than lose mail.
                 Files.createDirectories(file.getParent());
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            }
+            channel = open();
+            if (attributes == null) {
+                // A file made now: its name must outlive a power loss as its bytes will.
+                disk.syncDirectory(file.getParent());
             }
             BasicFileAttributes now = attributes();
             channelFileKey = now == null ? null : now.fileKey();
+            identity = identity(channelFileKey);
+            opened = true;
+            repairTail();
         }
         return channel;
+    }
+
+    /**
+     * Opens the file for appending, never through a symbolic link ({@code O_NOFOLLOW}): a
+     * link, dangling or not, could lead outside the mailbox directory.
+     */
+    private FileChannel open() throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+            checkIsRegularFile(attributes());
+            throw e;
+        }
+    }
+
+    /** Refuses a mailbox path that is a link, a directory, a pipe or a device, saying which. */
+    private void checkIsRegularFile(BasicFileAttributes attributes) throws IOException {
+        if (attributes == null || attributes.isRegularFile()) {
+            return;
+        }
+        throw new IOException("mailbox " + file + (attributes.isSymbolicLink()
+                ? " is a symbolic link: smtp-monitor does not write through links, which could lead outside the"
+                  + " mailbox directory"
+                : " is not a regular file"));
+    }
+
+    /**
+     * Repairs a torn tail of the file (see {@link TornTail}), at start and whenever the
+     * file is opened again; call with the append lock held, or before the server starts.
+     */
+    synchronized void repairTail() throws IOException {
+        BasicFileAttributes attributes = attributes();
+        checkIsRegularFile(attributes);
+        if (attributes == null) {
+            return;
+        }
+        long fileIdentity = identity(attributes.fileKey());
+        if (fileIdentity == checked && fileIdentity != 0) {
+            // Checked at start, and written only by us since.
+            return;
+        }
+        String done = TornTail.repair(file, fileIdentity, journal.read(), format, disk);
+        checked = fileIdentity;
+        if (done != null) {
+            problems.accept(done);
+        }
+    }
+
+    /** A name for the file {@code fileKey} that stays the same across restarts (the key's text holds device and inode). */
+    private static long identity(Object fileKey) {
+        if (fileKey == null) {
+            return 0;
+        }
+        // FNV-1a, 64 bits.
+        long hash = 0xcbf29ce484222325L;
+        for (char c : fileKey.toString().toCharArray()) {
+            hash = (hash ^ c) * 0x100000001b3L;
+        }
+        return hash;
     }
 
     private FileChannel channel() throws IOException {
@@ -242,5 +357,6 @@ final class Mailbox implements AutoCloseable {
     @Override
     public synchronized void close() {
         closeChannel();
+        journal.close();
     }
 }

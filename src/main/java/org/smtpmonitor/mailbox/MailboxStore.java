@@ -6,6 +6,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.smtp.Envelope;
@@ -37,33 +39,61 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final String defaultDomain;
     private final Map<String, User> usersByAddress = new HashMap<>();
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
+    private final Mailbox.Disk disk;
 
     /**
      * @param defaultDomain the domain given to a recipient written without one, as in
      *                      {@code RCPT TO:<alice>}
      */
     public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain) {
-        this(directory, format, users, defaultDomain, Mailbox.FDATASYNC);
+        this(directory, format, users, defaultDomain, MailboxStore::log);
     }
 
-    /** With a {@code disk} of the test's choosing, to see what a failing sync does. */
+    /**
+     * @param problems told what was found wrong and repaired in a mailbox, such as the
+     *                 tail of a message cut short by a crash, in a sentence for the log
+     */
+    public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain,
+                        Consumer<String> problems) {
+        this(directory, format, users, defaultDomain, Mailbox.FDATASYNC, problems);
+    }
+
+    /** With a {@code disk} of the test's choosing, to see what a failing or full disk does. */
     MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk) {
+        this(directory, format, users, defaultDomain, disk, MailboxStore::log);
+    }
+
+    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk,
+                 Consumer<String> problems) {
         this.directory = directory;
         this.format = format;
         this.defaultDomain = defaultDomain;
+        this.disk = disk;
         for (User user : users) {
             usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
-            mailboxes.put(user.address(), new Mailbox(user, directory.resolve(user.mailboxFileName()), disk));
+            mailboxes.put(user.address(),
+                    new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems));
         }
+    }
+
+    private static void log(String problem) {
+        System.getLogger(MailboxStore.class.getName()).log(System.Logger.Level.WARNING, problem);
     }
 
     /**
      * Creates the directory and an empty mailbox file for each user that has none; an
-     * existing file is left exactly as it is.
+     * existing file is left as it is, but for the tail of a message that a crash cut
+     * short, which is moved to {@code <mailbox>.torn} (see {@link TornTail}). When it
+     * fails, what it created is removed again.
      *
      * @throws IOException with a message that names the directory or file and the reason
      */
     public void createMailboxes() throws IOException {
+        Path missing = directory;
+        while (missing.getParent() != null && !Files.exists(missing.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+            missing = missing.getParent();
+        }
+        boolean madeDirectory = !Files.exists(directory, LinkOption.NOFOLLOW_LINKS);
         try {
             Files.createDirectories(directory);
         } catch (FileAlreadyExistsException e) {
@@ -71,22 +101,76 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         } catch (IOException e) {
             throw new IOException("cannot create mailbox directory " + directory + ": " + reason(e));
         }
-        if (!Files.isWritable(directory)) {
-            throw new IOException("mailbox directory " + directory + " is not writable");
-        }
-        for (Mailbox mailbox : mailboxes.values()) {
-            try {
-                Files.createFile(mailbox.file);
-            } catch (FileAlreadyExistsException e) {
-                if (!Files.isRegularFile(mailbox.file)) {
-                    throw new IOException("mailbox " + mailbox.file + " is not a regular file");
-                }
-                if (!Files.isWritable(mailbox.file)) {
-                    throw new IOException("mailbox " + mailbox.file + " is not writable");
-                }
-            } catch (IOException e) {
-                throw new IOException("cannot create mailbox " + mailbox.file + ": " + reason(e));
+        List<Path> created = new ArrayList<>();
+        try {
+            if (!Files.isWritable(directory)) {
+                throw new IOException("mailbox directory " + directory + " is not writable");
             }
+            for (Mailbox mailbox : mailboxes.values()) {
+                if (createMailbox(mailbox.file)) {
+                    created.add(mailbox.file);
+                }
+            }
+            if (!created.isEmpty()) {
+                disk.syncDirectory(directory);
+            }
+            if (madeDirectory) {
+                disk.syncDirectory(missing.getParent() == null ? missing : missing.getParent());
+            }
+            for (Mailbox mailbox : mailboxes.values()) {
+                try {
+                    mailbox.repairTail();
+                } catch (IOException e) {
+                    throw new IOException("cannot check the end of mailbox " + mailbox.file + ": " + reason(e));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            removeQuietly(created, madeDirectory ? missing : null);
+            throw e;
+        }
+    }
+
+    /** Creates the mailbox {@code file} unless it exists; returns whether it did. */
+    private static boolean createMailbox(Path file) throws IOException {
+        try {
+            Files.createFile(file);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException("mailbox " + file + " is a symbolic link: smtp-monitor does not write through"
+                        + " links, which could lead outside the mailbox directory; replace it with the file itself");
+            }
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("mailbox " + file + " is not a regular file");
+            }
+            if (!Files.isWritable(file)) {
+                throw new IOException("mailbox " + file + " is not writable");
+            }
+            return false;
+        } catch (IOException e) {
+            throw new IOException("cannot create mailbox " + file + ": " + reason(e));
+        }
+    }
+
+    /** Removes the empty mailboxes a failed start created, and the directories it made. */
+    private static void removeQuietly(List<Path> created, Path madeDirectory) {
+        try {
+            for (Path file : created) {
+                Files.deleteIfExists(file);
+            }
+            if (madeDirectory != null) {
+                List<Path> made;
+                try (var paths = Files.walk(madeDirectory)) {
+                    made = paths.sorted(Comparator.reverseOrder()).toList();
+                }
+                for (Path path : made) {
+                    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // A directory that is not empty, or not ours to remove, stays.
         }
     }
 
@@ -162,6 +246,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 Mailbox mailbox = targets.get(i);
                 long offset;
                 try {
+                    // A failed append cuts its own file back; the files before it are cut here.
                     offset = mailbox.append(content);
                 } catch (IOException | RuntimeException e) {
                     rollBack(targets, copies);
