@@ -99,4 +99,17 @@ final class AppendJournal implements AutoCloseable {
             channel = null;
         }
     }
+
+    /** A name for the file {@code fileKey} that stays the same across restarts (the key's text holds device and inode). */
+    static long identity(Object fileKey) {
+        if (fileKey == null) {
+            return 0;
+        }
+        // FNV-1a, 64 bits.
+        long hash = 0xcbf29ce484222325L;
+        for (char c : fileKey.toString().toCharArray()) {
+            hash = (hash ^ c) * 0x100000001b3L;
+        }
+        return hash;
+    }
 }

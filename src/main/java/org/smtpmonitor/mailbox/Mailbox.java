@@ -33,36 +33,6 @@ final class Mailbox implements AutoCloseable {
     private FileChannel channel;
     private volatile Object channelFileKey;
 
-    /**
-     * How bytes reach the disk; a test may put a failing or full disk in its place. The
-     * mailbox is opened for appending ({@code O_APPEND}), so that an append-only file
-     * ({@code chattr +a}) can be a mailbox too.
-     */
-    interface Disk {
-        /** fdatasync: the data and the new length reach the disk, other metadata need not. */
-        void sync(FileChannel channel) throws IOException;
-
-        /** Writes some of {@code bytes} at the end of the file; returns how many. */
-        default int append(FileChannel channel, ByteBuffer bytes) throws IOException {
-            return channel.write(bytes);
-        }
-
-        /** Makes the entries of {@code directory} durable: a file created there survives a power loss. */
-        default void syncDirectory(Path directory) throws IOException {
-            try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-                channel.force(true);
-            } catch (IOException e) {
-                // Windows cannot open a directory as a file, nor needs to: it has no such step.
-                if (!System.getProperty("os.name", "").startsWith("Windows")) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    /** The real disk. */
-    static final Disk FDATASYNC = channel -> channel.force(false);
-
     private final Disk disk;
     private final MailboxFormat format;
     private final AppendJournal journal;
@@ -257,7 +227,7 @@ final class Mailbox implements AutoCloseable {
             }
             BasicFileAttributes now = attributes();
             channelFileKey = now == null ? null : now.fileKey();
-            identity = identity(channelFileKey);
+            identity = AppendJournal.identity(channelFileKey);
             opened = true;
             repairTail();
         }
@@ -299,7 +269,7 @@ final class Mailbox implements AutoCloseable {
         if (attributes == null) {
             return;
         }
-        long fileIdentity = identity(attributes.fileKey());
+        long fileIdentity = AppendJournal.identity(attributes.fileKey());
         if (fileIdentity == checked && fileIdentity != 0) {
             // Checked at start, and written only by us since.
             return;
@@ -309,19 +279,6 @@ final class Mailbox implements AutoCloseable {
         if (done != null) {
             problems.accept(done);
         }
-    }
-
-    /** A name for the file {@code fileKey} that stays the same across restarts (the key's text holds device and inode). */
-    private static long identity(Object fileKey) {
-        if (fileKey == null) {
-            return 0;
-        }
-        // FNV-1a, 64 bits.
-        long hash = 0xcbf29ce484222325L;
-        for (char c : fileKey.toString().toCharArray()) {
-            hash = (hash ^ c) * 0x100000001b3L;
-        }
-        return hash;
     }
 
     private FileChannel channel() throws IOException {

@@ -39,7 +39,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final String defaultDomain;
     private final Map<String, User> usersByAddress = new HashMap<>();
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
-    private final Mailbox.Disk disk;
+    private final Disk disk;
 
     /**
      * @param defaultDomain the domain given to a recipient written without one, as in
@@ -55,15 +55,15 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      */
     public MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain,
                         Consumer<String> problems) {
-        this(directory, format, users, defaultDomain, Mailbox.FDATASYNC, problems);
+        this(directory, format, users, defaultDomain, Disk.FDATASYNC, problems);
     }
 
     /** With a {@code disk} of the test's choosing, to see what a failing or full disk does. */
-    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk) {
+    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Disk disk) {
         this(directory, format, users, defaultDomain, disk, MailboxStore::log);
     }
 
-    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Mailbox.Disk disk,
+    MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Disk disk,
                  Consumer<String> problems) {
         this.directory = directory;
         this.format = format;

@@ -37,7 +37,7 @@ final class TornTail {
      * the mailbox ends with a whole message.
      */
     static String repair(Path file, long identity, AppendJournal.Entry entry, MailboxFormat format,
-                         Mailbox.Disk disk) throws IOException {
+                         Disk disk) throws IOException {
         long from;
         long size;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
@@ -78,7 +78,7 @@ final class TornTail {
                 + from + ", never acknowledged): moved to " + name + SUFFIX;
     }
 
-    private static void copyToQuarantine(Path file, FileChannel in, long from, long size, Mailbox.Disk disk)
+    private static void copyToQuarantine(Path file, FileChannel in, long from, long size, Disk disk)
             throws IOException {
         Path torn = file.resolveSibling(file.getFileName() + SUFFIX);
         boolean created = !Files.exists(torn, LinkOption.NOFOLLOW_LINKS);
@@ -95,7 +95,7 @@ final class TornTail {
     }
 
     /** Ends the torn message's line (and in mbox, the message) so the next one starts apart from it. */
-    private static void seal(Path file, MailboxFormat format, Mailbox.Disk disk) throws IOException {
+    private static void seal(Path file, MailboxFormat format, Disk disk) throws IOException {
         byte[] end = (format == MailboxFormat.MBOX ? "\n\n" : "\r\n").getBytes(StandardCharsets.US_ASCII);
         try (FileChannel out = FileChannel.open(file, StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer bytes = ByteBuffer.wrap(end);

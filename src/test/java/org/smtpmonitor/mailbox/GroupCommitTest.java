@@ -32,7 +32,7 @@ class GroupCommitTest {
     Path directory;
 
     /** Counts syncs; fails them while {@code failing} is set; can hold a sync until released. */
-    private static final class TestDisk implements Mailbox.Disk {
+    private static final class TestDisk implements Disk {
         final AtomicInteger syncs = new AtomicInteger();
         final AtomicBoolean failing = new AtomicBoolean();
         volatile CountDownLatch entered = new CountDownLatch(0);

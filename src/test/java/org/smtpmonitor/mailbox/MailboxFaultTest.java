@@ -35,7 +35,7 @@ class MailboxFaultTest {
     private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
 
     /** The real disk, but for appends, which write {@code room} bytes in all and then fail as a full disk does. */
-    private static class FullDisk implements Mailbox.Disk {
+    private static class FullDisk implements Disk {
         final AtomicInteger room;
 
         FullDisk(int room) {
@@ -62,7 +62,7 @@ class MailboxFaultTest {
         }
     }
 
-    private MailboxStore store(MailboxFormat format, Mailbox.Disk disk) throws IOException {
+    private MailboxStore store(MailboxFormat format, Disk disk) throws IOException {
         MailboxStore store = new MailboxStore(directory, format, USERS, "localhost", disk, problems::add);
         store.createMailboxes();
         return store;
@@ -106,7 +106,7 @@ class MailboxFaultTest {
         // The writer "dies" half way through the second message: it never returns.
         CountDownLatch halfWritten = new CountDownLatch(1);
         CountDownLatch never = new CountDownLatch(1);
-        Mailbox.Disk dying = new FullDisk(Integer.MAX_VALUE) {
+        Disk dying = new FullDisk(Integer.MAX_VALUE) {
             @Override
             public int append(FileChannel channel, ByteBuffer bytes) throws IOException {
                 if (bytes.remaining() < 10_000) {
@@ -142,7 +142,7 @@ class MailboxFaultTest {
             assertTrue(tornLength > 0 && tornLength < big.length());
 
             // The restart: a new store on the same directory.
-            MailboxStore restarted = store(MailboxFormat.RAW, Mailbox.FDATASYNC);
+            MailboxStore restarted = store(MailboxFormat.RAW, Disk.FDATASYNC);
             assertEquals(whole, read("alice@example.com.txt"));
             assertEquals(big.substring(0, (int) tornLength), read("alice@example.com.txt.torn"));
             assertEquals(1, problems.size(), problems.toString());
@@ -165,7 +165,7 @@ class MailboxFaultTest {
         String whole = "From a@b.c Mon Jan  1 00:00:00 2024\nSubject: one\n\nbody\n\n";
         String torn = "From a@b.c Mon Jan  1 00:00:01 2024\nSubject: two\n\nhalf a li";
         Files.writeString(directory.resolve("alice@example.com.txt"), whole + torn, StandardCharsets.ISO_8859_1);
-        MailboxStore store = store(MailboxFormat.MBOX, Mailbox.FDATASYNC);
+        MailboxStore store = store(MailboxFormat.MBOX, Disk.FDATASYNC);
         assertEquals(whole, read("alice@example.com.txt"));
         assertEquals(torn, read("alice@example.com.txt.torn"));
         deliver(store, "Subject: three\r\n\r\nok\r\n", "alice@example.com");
@@ -177,7 +177,7 @@ class MailboxFaultTest {
     void aRawMailboxThatEndsMidLineWithoutAJournalIsReportedAndLeftAsItIs() throws Exception {
         // Without the journal nothing tells where the last message began: it may be the user's own file.
         Files.writeString(directory.resolve("alice@example.com.txt"), "Subject: old\r\n\r\nhalf a li");
-        store(MailboxFormat.RAW, Mailbox.FDATASYNC);
+        store(MailboxFormat.RAW, Disk.FDATASYNC);
         assertEquals("Subject: old\r\n\r\nhalf a li", read("alice@example.com.txt"));
         assertFalse(Files.exists(directory.resolve("alice@example.com.txt.torn")));
         assertEquals(1, problems.size(), problems.toString());
@@ -188,7 +188,7 @@ class MailboxFaultTest {
     void mailboxesThatEndWithWholeMessagesAreLeftAlone() throws Exception {
         byte[] old = "Subject: old\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII);
         Files.write(directory.resolve("alice@example.com.txt"), old);
-        store(MailboxFormat.RAW, Mailbox.FDATASYNC);
+        store(MailboxFormat.RAW, Disk.FDATASYNC);
         assertArrayEquals(old, Files.readAllBytes(directory.resolve("alice@example.com.txt")));
         assertEquals(List.of(), problems);
     }
@@ -211,7 +211,7 @@ class MailboxFaultTest {
     @Test
     void theDirectoryIsSyncedAfterMailboxesAreCreatedAndWhenADeletedOneIsMadeAgain() throws Exception {
         List<Path> synced = Collections.synchronizedList(new ArrayList<>());
-        Mailbox.Disk recording = new FullDisk(Integer.MAX_VALUE) {
+        Disk recording = new FullDisk(Integer.MAX_VALUE) {
             @Override
             public void syncDirectory(Path dir) throws IOException {
                 synced.add(dir);
@@ -248,7 +248,7 @@ class MailboxFaultTest {
 
     @Test
     void aDeliveryThatFindsItsMailboxReplacedByALinkFailsAndWritesNothingThroughIt() throws Exception {
-        MailboxStore store = store(MailboxFormat.RAW, Mailbox.FDATASYNC);
+        MailboxStore store = store(MailboxFormat.RAW, Disk.FDATASYNC);
         deliver(store, "first\r\n", "alice@example.com");
         Path target = Files.writeString(directory.resolve("target.txt"), "not mail\n");
         Path mailbox = directory.resolve("alice@example.com.txt");
