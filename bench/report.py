@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the results of bench/compare.sh (target/compare) into one table, checks the
-targets of issue 5, and writes BENCHMARKS.md. Run by compare.sh; usage: report.py WORKDIR"""
+targets of issue 5, and writes docs/BENCHMARKS.md. Run by compare.sh; usage: report.py WORKDIR"""
 import datetime
 import json
 import os
@@ -214,7 +214,7 @@ def main():
     print(text)
     print()
     print("\n".join(checks))
-    with open("BENCHMARKS.md", "w") as f:
+    with open(os.path.join("docs", "BENCHMARKS.md"), "w") as f:
         f.write("# Benchmarks\n\n")
         f.write("Made by `bench/compare.sh` on " + datetime.date.today().isoformat() + ": " + machine() + ".\n")
         f.write("Every server got the identical load from `smtp-monitor bench`, one after another in one run, "
