@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the same SMTP load against smtp-monitor and the servers people would use
-# instead, in one run, and prints one table (also written to BENCHMARKS.md).
+# instead, in one run, and prints one table (also written to docs/BENCHMARKS.md).
 #
 #   bench/compare.sh            # the full comparison (about 10 minutes on 2 cores)
 #   QUICK=1 bench/compare.sh    # fewer messages per load, for a trial run

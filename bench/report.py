@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the results of bench/compare.sh (target/compare) into one table, checks the
-targets of issue 5, and writes BENCHMARKS.md. Run by compare.sh; usage: report.py WORKDIR"""
+targets of issue 5, and writes docs/BENCHMARKS.md. Run by compare.sh; usage: report.py WORKDIR"""
 import datetime
 import json
 import os
@@ -10,6 +10,9 @@ import subprocess
 import sys
 
 SERVERS = ["smtp-monitor", "smtp-sink", "greenmail", "aiosmtpd"]
+BENCHMARKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "docs", "BENCHMARKS.md")
+# docs/BENCHMARKS.md describes the method above this heading; from it down is this script's.
+RESULTS_HEADING = "## Latest results"
 
 
 def load(work):
@@ -44,6 +47,17 @@ def median_of(results):
     merged["errors"] = sum(r["errors"] for r in results)
     merged["runs"] = len(results)
     return merged
+
+
+def method_text():
+    """The hand-written part of docs/BENCHMARKS.md, kept as it is above the new results."""
+    try:
+        with open(BENCHMARKS) as f:
+            text = f.read()
+    except FileNotFoundError:
+        return "# Benchmarks\n\n"
+    cut = text.find("\n" + RESULTS_HEADING + "\n")
+    return text[:cut + 1] if cut >= 0 else text.rstrip("\n") + "\n\n"
 
 
 def machine():
@@ -214,23 +228,18 @@ def main():
     print(text)
     print()
     print("\n".join(checks))
-    with open("BENCHMARKS.md", "w") as f:
-        f.write("# Benchmarks\n\n")
+    method = method_text()
+    with open(BENCHMARKS, "w") as f:
+        f.write(method + RESULTS_HEADING + "\n\n")
         f.write("Made by `bench/compare.sh` on " + datetime.date.today().isoformat() + ": " + machine() + ".\n")
-        f.write("Every server got the identical load from `smtp-monitor bench`, one after another in one run, "
-                "after a warm-up. smtp-monitor forces every message to disk before its 250; smtp-sink discards "
-                "mail, GreenMail keeps it in memory, aiosmtpd appends to files without syncing.\n")
-        f.write(f"Each load ran {rounds} times against each server (the servers' order turning each round, "
-                "the disks synced and a second's pause before every run, and each run starting with "
-                "`--warmup` messages it does not count); every figure in the table is the median of its "
-                f"{rounds} runs.\n\n")
+        f.write(f"Every figure is the median of its {rounds} runs.\n\n")
         fsync_file = os.path.join(work, "fsync.json")
         if os.path.exists(fsync_file):
             fsync = json.load(open(fsync_file))
             f.write(f"The disk (`bench/fsync_probe.py`): a 1 KB append made durable (write + fdatasync) takes "
                     f"p50 {fsync['p50']:.2f} ms, p90 {fsync['p90']:.2f} ms, p99 {fsync['p99']:.2f} ms; "
                     "smtp-monitor pays one before each 250 (shared by the messages of a group commit).\n\n")
-        f.write(text + "\n\n## Targets\n\n" + "\n".join(checks) + "\n")
+        f.write(text + "\n\n### Targets\n\n" + "\n".join(checks) + "\n")
 
 
 if __name__ == "__main__":
