@@ -1,0 +1,186 @@
+package org.smtpmonitor.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.HeadlessServerProcess;
+
+/**
+ * The server process killed with SIGKILL in the middle of floods, again and again, with a
+ * restart on the same mailboxes after each kill: every acknowledged message is then in
+ * each of its recipients' mailboxes exactly once, byte for byte; a mailbox holds nothing
+ * but complete messages, so a message torn by a kill is never glued to later mail; and
+ * what the server moved aside to {@code <mailbox>.torn} is only fragments of messages it
+ * never acknowledged.
+ *
+ * <p>The kills come at a random moment (seeded: the seed is printed, and
+ * {@code -Dcrash.seed=N} replays the delays, not the timing). In every other round the
+ * kill waits, after its random delay, for a mailbox file to grow by a large step,
+ * that is for a multi-MB write under way: such writes fill a small part of a round, so
+ * a kill at a moment taken blindly would seldom tear one.
+ */
+class CrashConsistencyTest {
+
+    private static final int ROUNDS = 6;
+    private static final int CLIENTS = 4;
+    /** Growth of a mailbox at one look that no 1 KB message, nor a few together, can make. */
+    private static final long LARGE_STEP = 256 * 1024;
+    private static final List<String> USERS = NumberedMessages.USERS;
+    /** What the server may say about a tail it set aside at start; printed for whoever reads the report. */
+    private static final Pattern REPAIR_WORDS = Pattern.compile("(?i)torn|tail|seal|quarantin|repair");
+
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(MailboxFormat.class)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void repeatedKillsKeepEveryAcknowledgedMessageOnceAndNoTornBytesInTheMailboxes(MailboxFormat format) throws Exception {
+        long seed = Long.getLong("crash.seed", System.nanoTime());
+        String replay = " (seed " + seed + ": replay with -Dcrash.seed=" + seed + ")";
+        Random random = new Random(seed);
+        Path users = Files.write(directory.resolve("users.txt"), USERS);
+        Path mail = directory.resolve("mail");
+        String[] options = {"--mailbox-dir", mail.toString(), "--format", format.name().toLowerCase(Locale.ROOT)};
+        NumberedFlood flood = new NumberedFlood();
+        List<String> failures = new ArrayList<>();
+        long began = System.nanoTime();
+        int writesSeen = killRepeatedly(users, options, mail, flood, random, failures);
+        List<String> repairLog;
+        try (HeadlessServerProcess server = HeadlessServerProcess.start(users, options)) {
+            server.terminate();
+            // The JVM reports the signal that ended it: 128 + 15.
+            assertEquals(143, server.awaitExit(20, "SIGTERM"), "exit status after SIGTERM" + replay);
+            repairLog = server.output().stream().filter(line -> REPAIR_WORDS.matcher(line).find()).toList();
+        }
+
+        long killed = System.nanoTime();
+        StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
+                "crash test, %s%s: %d kills, %d of them aimed at a big write (%d saw one), %d messages begun, %d acknowledged",
+                format, replay, ROUNDS, ROUNDS / 2, writesSeen, flood.begun(), flood.acknowledged().size()));
+        for (String address : USERS) {
+            MailboxAudit audit = MailboxAudit.of(mail, address, format);
+            failures.addAll(audit.problems);
+            failures.addAll(check(audit, flood));
+            long unacknowledged = audit.complete.keySet().stream().filter(n -> !flood.isAcknowledged(n)).count();
+            report.append(String.format(Locale.ROOT,
+                    "%n  %s: %,d bytes, %d complete messages (%d of them never acknowledged); .torn: %,d bytes, %d fragments",
+                    address, audit.mailboxBytes, audit.complete.size(), unacknowledged, audit.tornBytes,
+                    audit.tornFragments.size()));
+        }
+        repairLog.forEach(line -> report.append("\n  server: ").append(line));
+        report.append(String.format(Locale.ROOT, "%n  %.1f s of rounds, %.1f s to verify",
+                (killed - began) / 1e9, (System.nanoTime() - killed) / 1e9));
+        System.out.println(report);
+        if (!failures.isEmpty()) {
+            throw new AssertionError(failures.size() + " problems" + replay + ":\n  " + String.join("\n  ", failures)
+                    + "\n" + report);
+        }
+    }
+
+    /**
+     * Starts the server, floods it and kills it, {@link #ROUNDS} times over; returns how
+     * many aimed kills saw a big write under way. What went wrong before a kill goes to
+     * {@code failures}.
+     */
+    private static int killRepeatedly(Path users, String[] options, Path mail, NumberedFlood flood, Random random,
+            List<String> failures) throws IOException, InterruptedException {
+        int writesSeen = 0;
+        for (int round = 1; round <= ROUNDS; round++) {
+            int delay = 300 + random.nextInt(1200);
+            try (HeadlessServerProcess server = HeadlessServerProcess.start(users, options)) {
+                NumberedFlood.Round clients = flood.start(server.address(), CLIENTS);
+                try {
+                    Thread.sleep(delay);
+                    if (round % 2 == 0 && awaitLargeWrite(mail)) {
+                        writesSeen++;
+                    }
+                    clients.stopping();
+                    server.kill();
+                } finally {
+                    for (String problem : clients.stop()) {
+                        failures.add("round " + round + ": " + problem);
+                    }
+                }
+            }
+        }
+        return writesSeen;
+    }
+
+    /** The promises about one mailbox, given which messages were acknowledged. */
+    private static List<String> check(MailboxAudit audit, NumberedFlood flood) {
+        String address = audit.address;
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<Long, Integer> entry : audit.complete.entrySet()) {
+            long n = entry.getKey();
+            if (n >= flood.begun() || !NumberedMessages.recipients(n).contains(address)) {
+                problems.add(address + " holds message " + n + ", which was never sent to it");
+            }
+            if (entry.getValue() > 1) {
+                problems.add(address + " holds message " + n + " " + entry.getValue() + " times");
+            }
+        }
+        List<Long> lost = flood.acknowledged().stream().sorted()
+                .filter(n -> NumberedMessages.recipients(n).contains(address) && !audit.complete.containsKey(n))
+                .toList();
+        if (!lost.isEmpty()) {
+            problems.add(address + " lacks " + lost.size() + " acknowledged messages: "
+                    + lost.subList(0, Math.min(20, lost.size())));
+        }
+        for (long n : audit.tornFragments) {
+            if (n < 0) {
+                continue; // too short to tell whose it is; MailboxAudit checked its form
+            }
+            if (flood.isAcknowledged(n)) {
+                problems.add(address + ".txt.torn holds a fragment of message " + n + ", which was acknowledged");
+            }
+            if (n >= flood.begun() || !NumberedMessages.recipients(n).contains(address)) {
+                problems.add(address + ".txt.torn holds a fragment of message " + n + ", which was never sent to it");
+            }
+            if (audit.complete.containsKey(n)) {
+                problems.add(address + " holds message " + n + " both whole and as a torn fragment");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * Spins until some mailbox file grows by a large step, which only a multi-MB write
+     * makes. The kernel lengthens a file in steps of megabytes while the write goes on, so
+     * a kill right away often lands in the middle of it. Returns false if no such step
+     * came within 1.5 s.
+     */
+    private static boolean awaitLargeWrite(Path mail) throws IOException {
+        List<Path> files = USERS.stream().map(address -> mail.resolve(address + ".txt")).toList();
+        long[] sizes = new long[files.size()];
+        for (int i = 0; i < files.size(); i++) {
+            sizes[i] = Files.size(files.get(i));
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+        while (System.nanoTime() < deadline) {
+            for (int i = 0; i < files.size(); i++) {
+                long size = Files.size(files.get(i));
+                if (size - sizes[i] >= LARGE_STEP) {
+                    return true;
+                }
+                sizes[i] = size;
+            }
+        }
+        return false;
+    }
+}
