@@ -191,14 +191,9 @@ window_run() {
     pid=$(pgrep -f "^java -Dsmtpmonitor.pulseLog=$WORK/pulses.jsonl" | head -n 1)
     PIDS+=("$pid")
     # The window's process has much more code to compile than the server alone, and its UI
-    # code runs a few times a second rather than per message, so the JIT takes long to get
-    # to it: in runs of 20,000 after 60,000, the process's CPU per message falls from 153 µs
-    # to about 100 by 100,000 messages and 90 by 200,000. And every time a run's sessions
-    # close, code compiled without those paths is thrown away and compiled again: after one
-    # warm-up of 200,000, C2 spent 750 ms of CPU in the first measured run (140 in the
-    # second), which made 10,700 msgs/s against 11,700. Warmed up by ten runs of 20,000
-    # instead, the first measured run cost C2 180 ms and made 12,400 (though in the full
-    # runs of this script since, the window's first measured run has still been slow at times).
+    # code runs a few times a second rather than per message, so its JIT settles late; and
+    # each time a run's sessions close, code compiled without those paths is compiled again.
+    # Ten warm-up runs of 20,000 get most of that recompilation done before the measured runs.
     local warm=20000 warm_runs=10 big=100000
     [ -n "$QUICK" ] && { warm=2000; warm_runs=2; big=10000; }
     for _ in $(seq 1 "$warm_runs"); do

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps the dependency direction of the packages as the README describes it, by reading
+ * Keeps the dependency direction of the packages as docs/ARCHITECTURE.md describes it, by reading
  * the imports of the main sources.
  */
 class ArchitectureTest {
