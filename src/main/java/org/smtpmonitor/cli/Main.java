@@ -78,7 +78,9 @@ public final class Main implements Callable<Integer> {
     int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Units.Time.class,
-            description = "Close a session silent this long, in seconds or with a unit: 90s, 5m (default: 300s).")
+            description = "Time a client has for each command, counted from the reply to the one before, and"
+                    + " for each 64 KiB of message data; past it the session gets a 421 and is closed."
+                    + " In seconds or with a unit: 90s, 5m (default: 300s).")
     Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
 
     @Option(names = "--require-helo-domain",

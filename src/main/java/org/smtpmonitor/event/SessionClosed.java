@@ -8,7 +8,12 @@ public record SessionClosed(long sessionId, Reason reason, Instant at) implement
     public enum Reason {
         QUIT("quit"),
         CLIENT_DISCONNECTED("client disconnected"),
+        /** Silent, with no command begun, for the whole timeout. */
         IDLE_TIMEOUT("idle timeout"),
+        /** A command begun but not complete within the timeout. */
+        COMMAND_TIMEOUT("command timeout"),
+        /** Message data that did not move along fast enough. */
+        DATA_TIMEOUT("data timeout"),
         TOO_MANY_CONNECTIONS("too many connections"),
         SERVER_SHUTDOWN("server shutdown"),
         ERROR("I/O error");

@@ -35,6 +35,13 @@ final class ClientConnection {
     private static final int INPUT_BUFFER = 64 * 1024;
     /** Past this much unsent output, the connection stops taking commands until the client reads. */
     private static final int OUTPUT_HIGH_WATER = 64 * 1024;
+    /**
+     * In message data, each this many bytes received restart the timeout: a client must
+     * keep its message moving, not merely send a byte now and then (Slowloris). 64 KiB per
+     * timeout (218 bytes a second at the default 300 s) cuts off a trickle, yet is far
+     * below the rate of any real client, however slow its link.
+     */
+    private static final int DATA_PROGRESS_BYTES = 64 * 1024;
 
     final long id;
     private final SocketChannel channel;
@@ -48,7 +55,9 @@ final class ClientConnection {
 
     private SmtpSession.Delivery delivery;
     private long deliveringSize;
-    private long lastInput;
+    /** When the timeout began: at the last reply, or the last {@link #DATA_PROGRESS_BYTES} of message data. */
+    private long clockStart;
+    private long receivedSinceClockStart;
     private boolean closing;
     private Reason closeReason;
     private boolean closed;
@@ -78,7 +87,7 @@ final class ClientConnection {
     /** Registers with the loop's selector and sends the greeting. */
     void open(SelectionKey selectionKey, long now) {
         key = selectionKey;
-        lastInput = now;
+        restartClock(now);
         if (stopping) {
             stopNow();
             return;
@@ -109,7 +118,7 @@ final class ClientConnection {
             return;
         }
         decoder.filled(n);
-        lastInput = now;
+        countReceived(n, now);
         if (delivery == null) {
             process();
         } else {
@@ -227,18 +236,52 @@ final class ClientConnection {
         loop.needsFlush(this);
     }
 
-    /** Closes the session of a client silent for longer than the idle timeout. */
-    boolean checkIdle(long now) {
-        if (closed || closing || delivery != null) {
+    /**
+     * Closes the session of a client that has not completed its command within the timeout
+     * (counted from the last reply, so bytes that do not complete a command do not restart
+     * it; RFC 5321 4.5.3.2.7), or whose message data has not moved along by
+     * {@link #DATA_PROGRESS_BYTES} within it; and drops, after one more timeout, a client
+     * that does not read the reply that ends its session. A message waiting for the disk
+     * is not the client's delay.
+     */
+    boolean checkTimeout(long now) {
+        if (closed || delivery != null || now - clockStart < config.idleTimeout().toNanos()) {
             return false;
         }
-        if (now - lastInput < config.idleTimeout().toNanos()) {
-            return false;
+        if (closing) {
+            close(closeReason);
+            return true;
         }
-        send(session.serviceClosing("Idle timeout"));
-        closeAfterFlush(Reason.IDLE_TIMEOUT);
+        Reason reason;
+        String text;
+        if (decoder.inMessage()) {
+            reason = Reason.DATA_TIMEOUT;
+            text = "Data timeout";
+        } else if (receivedSinceClockStart > 0 || decoder.hasBufferedInput()) {
+            reason = Reason.COMMAND_TIMEOUT;
+            text = "Command timeout";
+        } else {
+            reason = Reason.IDLE_TIMEOUT;
+            text = "Idle timeout";
+        }
+        send(session.serviceClosing(text));
+        closeAfterFlush(reason);
         flush();
         return true;
+    }
+
+    /** Every reply restarts the timeout: the next command is awaited from now. */
+    private void restartClock(long now) {
+        clockStart = now;
+        receivedSinceClockStart = 0;
+    }
+
+    private void countReceived(int n, long now) {
+        receivedSinceClockStart += n;
+        if (decoder.inMessage() && receivedSinceClockStart >= DATA_PROGRESS_BYTES) {
+            clockStart = now;
+            receivedSinceClockStart %= DATA_PROGRESS_BYTES;
+        }
     }
 
     private void closeAfterFlush(Reason reason) {
@@ -253,6 +296,7 @@ final class ClientConnection {
     }
 
     private void send(Reply reply) {
+        restartClock(System.nanoTime());
         byte[] wire = reply.wire();
         if (out.remaining() < wire.length) {
             ByteBuffer bigger = ByteBuffer.allocate(Math.max(out.capacity() * 2, out.position() + wire.length));

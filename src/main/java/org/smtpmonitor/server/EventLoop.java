@@ -213,7 +213,7 @@ final class EventLoop implements Runnable {
         }
         if (now >= nextIdleCheck) {
             for (ClientConnection connection : new ArrayList<>(connections)) {
-                connection.checkIdle(now);
+                connection.checkTimeout(now);
             }
             nextIdleCheck = now + IDLE_CHECK_NANOS;
         }

@@ -11,7 +11,9 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param bindAddress    the local address to listen on (127.0.0.1 unless told otherwise)
  * @param port           the TCP port; 0 picks a free one
  * @param maxConnections sessions served at once; one more gets a 421
- * @param idleTimeout    how long a client may stay silent before it gets a 421
+ * @param idleTimeout    the time a client has to complete each command, counted from the reply to the
+ *                       one before (RFC 5321 4.5.3.2.7), and to send each 64 KiB of message data; past
+ *                       it, a 421
  * @param smtp           what each session needs to know
  */
 public record ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout,

@@ -30,6 +30,8 @@ import org.smtpmonitor.smtp.SmtpSession;
  * The SMTP server: one thread accepts connections and hands them, in turn, to a few
  * {@link EventLoop}s (one per processor) that serve them, up to
  * {@link ServerConfig#maxConnections()} at once; one more thread waits for the disk.
+ * Out of file descriptors, the acceptor neither spins nor leaves clients in the backlog:
+ * it refuses them with a 421 until descriptors free up.
  *
  * <p>{@link #stop()} shuts down cleanly: no new connections, deliveries under way
  * finish, and every connected client gets a 421. A stopped server can be started again.
@@ -119,16 +121,26 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        try (SpareDescriptor spare = new SpareDescriptor()) {
+            acceptLoop(spare, new AcceptFailures());
+        }
+    }
+
+    private void acceptLoop(SpareDescriptor spare, AcceptFailures failures) {
         int next = 0;
         while (running) {
             SocketChannel client;
             try {
                 client = serverChannel.accept();
+                report(failures.succeeded(System.nanoTime()));
             } catch (ClosedChannelException e) {
                 break;
             } catch (IOException e) {
-                events.publish(new ServerError(0, "accept failed: " + e.getMessage(), Instant.now()));
-                continue;
+                report(failures.failed(reasonOf(e), System.nanoTime()));
+                client = acceptWithSpare(spare, failures);
+                if (client == null) {
+                    continue;
+                }
             }
             long id = nextSessionId.getAndIncrement();
             if (open.incrementAndGet() > config.maxConnections()) {
@@ -148,6 +160,51 @@ public final class SmtpServer implements AutoCloseable {
                 events.publish(new SessionOpened(id, connection.remote(), Instant.now()));
             }
             loop.register(client, connection);
+        }
+    }
+
+    /**
+     * After a failed accept, most likely for want of a descriptor: gives up the spare to
+     * take the next client off the backlog. If the spare can be taken back afterwards,
+     * descriptors have freed up, and the client is returned to be served; if not, it gets a
+     * 421 at once (rather than waiting in the backlog for who knows how long), which frees
+     * the place for the spare again. Without a spare, or when even that accept fails,
+     * pauses a little longer each time, so as not to spin. Null when there is no client to
+     * serve (or the server is stopping).
+     */
+    private SocketChannel acceptWithSpare(SpareDescriptor spare, AcceptFailures failures) {
+        if (spare.release()) {
+            try {
+                SocketChannel client = serverChannel.accept();
+                if (spare.reclaim()) {
+                    report(failures.succeeded(System.nanoTime()));
+                    return client;
+                }
+                refuse(nextSessionId.getAndIncrement(), client);
+                spare.reclaim();
+                return null;
+            } catch (ClosedChannelException e) {
+                return null;
+            } catch (IOException e) {
+                report(failures.failed(reasonOf(e), System.nanoTime()));
+            }
+        }
+        try {
+            Thread.sleep(failures.pauseMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        spare.reclaim();
+        return null;
+    }
+
+    private static String reasonOf(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private void report(String failure) {
+        if (failure != null) {
+            events.publish(new ServerError(0, failure, Instant.now()));
         }
     }
 

@@ -108,9 +108,9 @@ class ConnectionLifecycleTest {
                 long session = sessionOf(monitor, client);
                 startData(client);
                 client.send(PARTIAL);
-                assertEquals("421 example.com Idle timeout, closing transmission channel", client.readReply());
+                assertEquals("421 example.com Data timeout, closing transmission channel", client.readReply());
                 client.assertClosedByServer();
-                assertEquals(Reason.IDLE_TIMEOUT, closed(monitor, session).reason());
+                assertEquals(Reason.DATA_TIMEOUT, closed(monitor, session).reason());
             }
             assertEquals(0, Files.size(monitor.mailbox("alice@example.com")));
             assertEquals(0, Files.size(monitor.mailbox("bob@example.com")));
@@ -135,20 +135,10 @@ class ConnectionLifecycleTest {
             // When one leaves, its place is free again.
             assertEquals(221, first.readCodeOf("QUIT"));
             first.assertClosedByServer();
-            awaitOpenSessions(monitor, 1);
+            monitor.awaitOpenSessions(1);
             try (RawSmtpClient fourth = monitor.ehloClient()) {
                 assertEquals("250 OK", fourth.command("NOOP"));
             }
-        }
-    }
-
-    private static void awaitOpenSessions(TestMonitor monitor, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (monitor.monitor().server().openSessions() != count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("open sessions: " + monitor.monitor().server().openSessions() + ", not " + count);
-            }
-            Thread.sleep(5);
         }
     }
 

@@ -98,6 +98,17 @@ public final class TestMonitor implements AutoCloseable {
         return client;
     }
 
+    /** Waits until the server has exactly {@code count} sessions open, failing after {@link EventRecorder#WAIT_MILLIS}. */
+    public void awaitOpenSessions(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + EventRecorder.WAIT_MILLIS * 1_000_000;
+        while (monitor.server().openSessions() != count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("open sessions: " + monitor.server().openSessions() + ", not " + count);
+            }
+            Thread.sleep(5);
+        }
+    }
+
     public Path mailbox(String address) {
         return directory.resolve(address + ".txt");
     }
