@@ -1,7 +1,6 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -60,21 +59,17 @@ final class Mailbox implements AutoCloseable {
     }
 
     /**
-     * Appends {@code content} (its position is left as it was) at the end of the file;
-     * call with {@link #appendLock} held. Returns the offset it starts at.
+     * Appends {@code content} at the end of the file; call with {@link #appendLock} held.
+     * Returns the offset it starts at.
      */
-    long append(ByteBuffer content) throws IOException {
+    long append(FramedMessage content) throws IOException {
         // One stat of the path tells both whether our channel still writes to the file
         // that has this name, and how long that file is.
         BasicFileAttributes attributes = attributes();
         FileChannel out = channel(attributes);
         boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey);
         long offset = statedOurFile ? attributes.size() : out.size();
-        ByteBuffer bytes = content.duplicate();
-        long position = offset;
-        while (bytes.hasRemaining()) {
-            position += out.write(bytes, position);
-        }
+        content.writeAt(out, offset);
         return offset;
     }
 
