@@ -12,6 +12,7 @@ import org.smtpmonitor.mailbox.MailboxStore;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
+import org.smtpmonitor.server.FatalErrorListener;
 import org.smtpmonitor.server.SmtpServer;
 
 /**
@@ -32,11 +33,20 @@ public final class Monitor implements AutoCloseable {
         this.server = server;
     }
 
+    /** As {@link #start(Path, Settings, EventBus, FatalErrorListener)}, for a caller that learns of a failure from the events alone. */
+    public static Monitor start(Path usersFile, Settings settings, EventBus events) throws StartupException {
+        return start(usersFile, settings, events, (message, cause) -> { });
+    }
+
     /**
      * Reads the users file, creates missing mailboxes and starts the server. Nothing is
      * left running when it fails.
+     *
+     * @param fatalErrors told when the server failed while running (and has stopped): the
+     *                    program should then report it and exit
      */
-    public static Monitor start(Path usersFile, Settings settings, EventBus events) throws StartupException {
+    public static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors)
+            throws StartupException {
         List<User> users;
         try {
             users = UsersFile.load(usersFile, settings.defaultDomain());
@@ -53,7 +63,7 @@ public final class Monitor implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException(StartupException.Kind.MAILBOX_DIRECTORY, usersFile, e.getMessage(), e);
         }
-        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain()), store, events);
+        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain()), store, events, fatalErrors);
         try {
             server.start();
         } catch (BindException e) {

@@ -11,10 +11,21 @@ import org.smtpmonitor.smtp.SmtpConfig;
 /**
  * Everything a user can set on the command line, but the users file: shared by the
  * headless mode and the window.
+ *
+ * @param maxMemory the most bytes of message data held in memory at once (see
+ *                  {@link ServerConfig#maxMemory()})
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain) {
+                       boolean requireHeloDomain, long maxMemory) {
+
+    /** With the default memory budget for {@code maxMessageSize} and {@code maxConnections}. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections));
+    }
 
     public static Settings defaults() {
         return new Settings(InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_PORT, Path.of(""),
@@ -24,18 +35,23 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory);
+    }
+
+    public Settings withMaxMemory(long bytes) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, bytes);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}. */
     public ServerConfig serverConfig(String serverDomain) {
         SmtpConfig smtp = new SmtpConfig(serverDomain, maxMessageSize, SmtpConfig.DEFAULT_MAX_RECIPIENTS,
                 requireHeloDomain);
-        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp);
+        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Parameters;
                 BenchCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
-                "2:bad command line"})
+                "2:bad command line", "3:the server failed while running (a thread of it died, e.g. out of memory)"})
 public final class Main implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "USERS_FILE",
@@ -72,6 +73,14 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--max-message-size", paramLabel = "SIZE", converter = Units.Size.class,
             description = "Largest message accepted, e.g. 25MB, 512KB (default: 25MB).")
     long maxMessageSize = SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", converter = Units.Size.class,
+            description = {"Most memory for message data held at once, by all sessions together, e.g. 64MB, 1GB;",
+                    "a message past it is read to its end but not kept, and gets 452 (try again later).",
+                    "Default: a quarter of the Java heap (-Xmx), but at least what a message of",
+                    "--max-message-size needs while it is received beside the small buffers the other",
+                    "sessions keep (48MB with the default limits), which is also the least allowed."})
+    Long maxMemory;
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Sessions served at once; one more gets a 421 (default: ${DEFAULT-VALUE}).")
@@ -163,8 +172,20 @@ public final class Main implements Callable<Integer> {
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, "--domain: " + problem);
         }
+        long needed = ServerConfig.minimumMaxMemory(maxMessageSize, maxConnections);
+        if (maxMemory != null && maxMemory < needed) {
+            throw new CommandLine.ParameterException(cmd, "--max-memory: " + megabytes(maxMemory) + " is too small: "
+                    + "a message of --max-message-size " + megabytes(maxMessageSize) + " with --max-connections "
+                    + maxConnections + " needs at least " + megabytes(needed));
+        }
         return new Settings(address, port, mailboxDirectory, mailboxFormat, domain, maxMessageSize, maxConnections,
-                idleTimeout, requireHeloDomain);
+                idleTimeout, requireHeloDomain,
+                maxMemory != null ? maxMemory : ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections));
+    }
+
+    /** Bytes in MB, rounded up (so that a limit is never shown smaller than it is). */
+    private static String megabytes(long bytes) {
+        return bytes % 1048576 == 0 ? bytes / 1048576 + "MB" : bytes + " bytes (" + (bytes / 1048576 + 1) + "MB)";
     }
 
     private int runHeadless(Settings settings) {
@@ -173,16 +194,21 @@ public final class Main implements Callable<Integer> {
         EventBus events = new EventBus();
         QueuedListener listener = new QueuedListener("console-log", 262_144, 20, TimeUnit.MILLISECONDS, log::print, log::dropped);
         events.subscribe(listener);
+        // Ended by SIGTERM (through the shutdown hook) or by a failure of the server.
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicReference<String> failure = new AtomicReference<>();
         Monitor monitor;
         try {
-            monitor = Monitor.start(usersFile, settings, events);
+            monitor = Monitor.start(usersFile, settings, events, (message, cause) -> {
+                failure.set(message);
+                stopped.countDown();
+            });
         } catch (StartupException e) {
             closeQuietly(listener);
             err.println("smtp-monitor: " + e.getMessage());
             err.flush();
             return 1;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             monitor.close();
             closeQuietly(listener);
@@ -192,6 +218,12 @@ public final class Main implements Callable<Integer> {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (failure.get() != null) {
+            // The server has stopped already; exiting runs the shutdown hook, which closes the rest.
+            err.println("smtp-monitor: the server failed and has stopped: " + failure.get());
+            err.flush();
+            return 3;
         }
         return 0;
     }

@@ -1,7 +1,6 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -66,10 +65,10 @@ final class Mailbox implements AutoCloseable {
     }
 
     /**
-     * Appends {@code content} (its position is left as it was) at the end of the file;
-     * call with {@link #appendLock} held. Returns the offset it starts at.
+     * Appends {@code content} at the end of the file; call with {@link #appendLock} held.
+     * Returns the offset it starts at.
      */
-    long append(ByteBuffer content) throws IOException {
+    long append(FramedMessage content) throws IOException {
         // One stat of the path tells both whether our channel still writes to the file
         // that has this name, and how long that file is.
         BasicFileAttributes attributes = attributes();
@@ -78,12 +77,13 @@ final class Mailbox implements AutoCloseable {
         boolean statedOurFile = attributes != null && Objects.equals(attributes.fileKey(), channelFileKey) && !opened;
         opened = false;
         long offset = statedOurFile ? attributes.size() : out.size();
-        journal.appending(identity, offset, offset + content.remaining());
-        ByteBuffer bytes = content.duplicate();
+        journal.appending(identity, offset, offset + content.size());
         try {
-            while (bytes.hasRemaining()) {
-                disk.append(out, bytes);
-            }
+            content.writeTo(bytes -> {
+                while (bytes.hasRemaining()) {
+                    disk.append(out, bytes);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             // A full disk fails a write half way: what it wrote must not stay, or the next
             // message would be glued to it.

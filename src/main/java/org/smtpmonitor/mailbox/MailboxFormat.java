@@ -22,10 +22,10 @@ public enum MailboxFormat {
     private static final DateTimeFormatter ASCTIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-    /** The bytes to append for one message, or {@code null} for RAW (the data as it is). */
-    byte[] frame(String sender, Instant receivedAt, byte[] data, int length) {
+    /** One message as this format lays it out, to be written in pieces (see {@link FramedMessage}). */
+    FramedMessage frame(String sender, Instant receivedAt, byte[] data, int length) {
         if (this == RAW) {
-            return null;
+            return new FramedMessage(null, data, length, 0);
         }
         String envelopeSender = sender == null || sender.isEmpty() ? "MAILER-DAEMON" : sender;
         byte[] fromLine = ("From " + envelopeSender + " " + ASCTIME.format(receivedAt) + "\n")
@@ -36,28 +36,11 @@ public enum MailboxFormat {
                 quotes++;
             }
         }
-        boolean endsWithNewline = length > 0 && data[length - 1] == '\n';
-        byte[] out = new byte[fromLine.length + length + quotes + (endsWithNewline || length == 0 ? 1 : 2)];
-        System.arraycopy(fromLine, 0, out, 0, fromLine.length);
-        int position = fromLine.length;
-        for (int i = 0; i < length; ) {
-            int end = lineEnd(data, i, length);
-            if (isFromLine(data, i, length)) {
-                out[position++] = '>';
-            }
-            System.arraycopy(data, i, out, position, end - i);
-            position += end - i;
-            i = end;
-        }
-        if (!endsWithNewline && length > 0) {
-            out[position++] = '\n';
-        }
-        out[position] = '\n';
-        return out;
+        return new FramedMessage(fromLine, data, length, quotes);
     }
 
     /** Where the line starting at {@code i} ends: just after its LF, or at {@code length}. */
-    private static int lineEnd(byte[] data, int i, int length) {
+    static int lineEnd(byte[] data, int i, int length) {
         while (i < length && data[i] != '\n') {
             i++;
         }

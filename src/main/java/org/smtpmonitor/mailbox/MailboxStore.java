@@ -1,7 +1,6 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -234,8 +233,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             }
         }
         targets.sort(Comparator.comparing(m -> m.user.address()));
-        byte[] framed = format.frame(envelope.sender(), Instant.now(), data, length);
-        ByteBuffer content = framed == null ? ByteBuffer.wrap(data, 0, length) : ByteBuffer.wrap(framed);
+        FramedMessage content = format.frame(envelope.sender(), Instant.now(), data, length);
         List<StoredCopy> copies = new ArrayList<>(targets.size());
         long[] sequences = new long[targets.size()];
         for (Mailbox mailbox : targets) {
@@ -253,7 +251,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     throw e;
                 }
                 sequences[i] = mailbox.appended(offset);
-                copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.remaining()));
+                copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
             }
         } finally {
             for (Mailbox mailbox : targets) {

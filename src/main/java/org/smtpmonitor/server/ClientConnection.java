@@ -66,14 +66,14 @@ final class ClientConnection {
     private boolean inputEnded;
 
     ClientConnection(long id, SocketChannel channel, SmtpSession session, EventBus events, ServerConfig config,
-                     EventLoop loop) {
+                     EventLoop loop, MemoryBudget memory) {
         this.id = id;
         this.channel = channel;
         this.session = session;
         this.events = events;
         this.config = config;
         this.loop = loop;
-        this.decoder = new SmtpDecoder(ServerConfig.MAX_COMMAND_LINE, INPUT_BUFFER);
+        this.decoder = new SmtpDecoder(ServerConfig.MAX_COMMAND_LINE, INPUT_BUFFER, memory);
     }
 
     InetSocketAddress remote() {
@@ -150,12 +150,15 @@ final class ClientConnection {
                     received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
                     received(".");
                 }
-                if (message.tooLarge()) {
-                    send(session.messageTooLarge().reply());
+                if (message.status() != SmtpDecoder.Message.Status.RECEIVED) {
+                    send(message.tooLarge() ? session.messageTooLarge().reply() : session.insufficientStorage().reply());
+                    decoder.messageHandled();
                     continue;
                 }
                 deliveringSize = message.length();
                 delivery = session.beginDelivery(message.data(), message.length());
+                // The store has the bytes now (written, if not yet on disk).
+                decoder.messageHandled();
                 loop.awaitDisk(this);
                 break;
             }
@@ -183,6 +186,11 @@ final class ClientConnection {
     /** Waits until the message handed to the store is on disk (on the disk thread). */
     void awaitDurable() {
         delivery.awaitDurable();
+    }
+
+    /** The wait for the disk failed (on the disk thread): the message gets a 451 unless it is on disk. */
+    void abandonDelivery(String reason) {
+        delivery.abandon(reason);
     }
 
     /**
@@ -361,6 +369,7 @@ final class ClientConnection {
             return;
         }
         closed = true;
+        decoder.free();
         if (key != null) {
             key.cancel();
         }

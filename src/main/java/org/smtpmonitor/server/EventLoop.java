@@ -5,7 +5,6 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -13,12 +12,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import org.smtpmonitor.event.EventBus;
-import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.SessionClosed.Reason;
 
 /**
@@ -31,6 +31,9 @@ import org.smtpmonitor.event.SessionClosed.Reason;
  * <p>Serving connections from a few threads instead of a thread each saves the context
  * switches of a blocking read per command, which on a busy server cost more than the
  * SMTP work itself.
+ *
+ * <p>A loop (or its wait on the disk thread) that fails for any reason closes its
+ * connections and reports the failure, which stops the whole server.
  */
 final class EventLoop implements Runnable {
 
@@ -39,7 +42,10 @@ final class EventLoop implements Runnable {
     private final Selector selector;
     private final EventBus events;
     private final Runnable onConnectionClosed;
+    private final BiConsumer<String, Throwable> onFailure;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    /** Handed over by the acceptor, not yet taken on by this thread. */
+    private final Set<ClientConnection> arriving = ConcurrentHashMap.newKeySet();
     private final Set<ClientConnection> connections = new HashSet<>();
     private final List<ClientConnection> awaitingDisk = new ArrayList<>();
     private final Set<ClientConnection> toFlush = new LinkedHashSet<>();
@@ -47,16 +53,21 @@ final class EventLoop implements Runnable {
     private final Executor disk;
     private boolean diskBusy;
     private volatile boolean stopping;
+    /** The thread has ended: nothing handed over now would ever be served. */
+    private volatile boolean ended;
     private long nextIdleCheck;
 
     /**
-     * @param disk where to wait for the disk, away from this loop's thread
+     * @param disk      where to wait for the disk, away from this loop's thread
+     * @param onFailure told the name of a thread (this loop's, or the disk thread) that failed, and why
      */
-    EventLoop(String name, EventBus events, Executor disk, Runnable onConnectionClosed) throws IOException {
+    EventLoop(String name, EventBus events, Executor disk, Runnable onConnectionClosed,
+              BiConsumer<String, Throwable> onFailure) throws IOException {
         this.selector = Selector.open();
         this.disk = disk;
         this.events = events;
         this.onConnectionClosed = onConnectionClosed;
+        this.onFailure = onFailure;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
     }
@@ -67,7 +78,11 @@ final class EventLoop implements Runnable {
 
     /** Takes over an accepted connection (from the acceptor thread). */
     void register(SocketChannel channel, ClientConnection connection) {
+        arriving.add(connection);
         execute(() -> {
+            if (!arriving.remove(connection)) {
+                return;
+            }
             connections.add(connection);
             try {
                 channel.configureBlocking(false);
@@ -80,6 +95,19 @@ final class EventLoop implements Runnable {
                 connection.close(Reason.ERROR);
             }
         });
+        if (ended) {
+            closeArrivals();
+        }
+    }
+
+    /** Closes the connections handed over to a loop that has ended: they are refused, not left ungreeted. */
+    private void closeArrivals() {
+        for (ClientConnection connection : arriving) {
+            if (arriving.remove(connection)) {
+                connection.close(Reason.ERROR);
+                onConnectionClosed.run();
+            }
+        }
     }
 
     /** Runs {@code task} on this loop's thread. */
@@ -133,16 +161,42 @@ final class EventLoop implements Runnable {
         }
         diskBusy = true;
         disk.execute(() -> {
-            for (ClientConnection connection : batch) {
-                connection.awaitDurable();
-            }
-            execute(() -> {
-                diskBusy = false;
+            Throwable failure = null;
+            try {
                 for (ClientConnection connection : batch) {
-                    connection.finishDelivery();
+                    connection.awaitDurable();
                 }
-            });
+            } catch (Throwable e) {
+                failure = e;
+                abandon(batch, e);
+            }
+            try {
+                // Whatever happened, the batch is answered: its clients must not wait forever.
+                execute(() -> {
+                    diskBusy = false;
+                    for (ClientConnection connection : batch) {
+                        connection.finishDelivery();
+                    }
+                });
+            } catch (Throwable e) {
+                failure = failure == null ? e : failure;
+            }
+            if (failure != null) {
+                onFailure.accept(Thread.currentThread().getName(), failure);
+            }
         });
+    }
+
+    /** The wait for the disk failed: every message of the batch not known to be on disk gets a 451. */
+    private static void abandon(List<ClientConnection> batch, Throwable failure) {
+        try {
+            String reason = "the wait for the disk failed: " + failure;
+            for (ClientConnection connection : batch) {
+                connection.abandonDelivery(reason);
+            }
+        } catch (Throwable ignored) {
+            // Out of memory even for this: the loop then meets the failure itself, and stops too.
+        }
     }
 
     void needsFlush(ClientConnection connection) {
@@ -158,14 +212,20 @@ final class EventLoop implements Runnable {
 
     @Override
     public void run() {
+        Throwable failure = null;
         try {
             while (!(stopping && connections.isEmpty())) {
                 turn();
             }
-        } catch (IOException | RuntimeException e) {
-            events.publish(new ServerError(0, thread.getName() + " failed: " + e, Instant.now()));
+        } catch (Throwable e) {
+            failure = e;
+            // Their memory goes, and their clients learn at once that nobody serves them.
             for (ClientConnection connection : new ArrayList<>(connections)) {
-                connection.close(Reason.ERROR);
+                try {
+                    connection.close(Reason.ERROR);
+                } catch (Throwable ignored) {
+                    // The next one may fare better; the failure is reported below.
+                }
             }
         } finally {
             try {
@@ -173,6 +233,15 @@ final class EventLoop implements Runnable {
             } catch (IOException ignored) {
                 // Closing is all we wanted.
             }
+            ended = true;
+            try {
+                closeArrivals();
+            } catch (Throwable e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            onFailure.accept(thread.getName(), failure);
         }
     }
 

@@ -15,9 +15,11 @@ import org.smtpmonitor.smtp.SmtpConfig;
  *                       one before (RFC 5321 4.5.3.2.7), and to send each 64 KiB of message data; past
  *                       it, a 421
  * @param smtp           what each session needs to know
+ * @param maxMemory      the most bytes of message data held in memory at once, by all
+ *                       sessions together; past it a message gets a 452 (see {@link MemoryBudget})
  */
 public record ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout,
-                           SmtpConfig smtp) {
+                           SmtpConfig smtp, long maxMemory) {
 
     public static final int DEFAULT_PORT = 12000;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
@@ -35,5 +37,33 @@ public record ServerConfig(InetAddress bindAddress, int port, int maxConnections
         if (idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("the idle timeout must be positive");
         }
+        long needed = minimumMaxMemory(smtp.maxMessageSize(), maxConnections);
+        if (maxMemory < needed) {
+            throw new IllegalArgumentException("a memory budget of " + maxMemory + " bytes is too small: a message of "
+                    + smtp.maxMessageSize() + " bytes beside " + (maxConnections - 1) + " other sessions needs " + needed);
+        }
+    }
+
+    /** With the default memory budget for these limits. */
+    public ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout, SmtpConfig smtp) {
+        this(bindAddress, port, maxConnections, idleTimeout, smtp, defaultMaxMemory(smtp.maxMessageSize(), maxConnections));
+    }
+
+    /**
+     * A quarter of the heap, the rest being left to everything else, but never less than
+     * {@link #minimumMaxMemory}, so that a message of the largest size always fits.
+     */
+    public static long defaultMaxMemory(long maxMessageSize, int maxConnections) {
+        return Math.max(Runtime.getRuntime().maxMemory() / 4, minimumMaxMemory(maxMessageSize, maxConnections));
+    }
+
+    /**
+     * The smallest budget in which a message of {@code maxMessageSize} bytes always fits: what
+     * it needs while it is received (more than its size: its buffer grows by doubling, and
+     * old and new are held for a moment), beside the small buffer each other session may
+     * keep between its messages.
+     */
+    public static long minimumMaxMemory(long maxMessageSize, int maxConnections) {
+        return SmtpDecoder.peakMemory(maxMessageSize) + (maxConnections - 1L) * SmtpDecoder.keptMemory(maxMessageSize);
     }
 }

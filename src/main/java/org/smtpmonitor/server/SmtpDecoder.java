@@ -12,7 +12,9 @@ import java.util.Arrays;
  * <p>Bytes go in through {@link #space()}/{@link #filled(int)}; whatever is complete comes
  * out of {@link #nextCommand()} or {@link #nextMessage()}, which return null until it is.
  * Message bytes are never decoded: what is stored is exactly what was sent, less the
- * stuffed dots. Not thread-safe.
+ * stuffed dots. The message buffer is reserved in a {@link MemoryBudget} before it is
+ * allocated; a message that cannot get memory is read to its end all the same, but not
+ * kept. Not thread-safe.
  */
 final class SmtpDecoder {
 
@@ -24,10 +26,17 @@ final class SmtpDecoder {
     private static final int CR = 2;
     private static final int DOT = 3;
     private static final int DOT_CR = 4;
-    /** A larger message buffer is not kept between messages: an idle session should not hold megabytes. */
-    private static final int KEPT_BUFFER = 1024 * 1024;
+    /**
+     * A larger message buffer is not kept between messages: an idle session should not hold
+     * the memory budget's megabytes, which a message under way may need.
+     */
+    private static final int KEPT_BUFFER = 64 * 1024;
+    /** The first size of the message buffer, which then doubles as the message grows. */
+    private static final int FIRST_BUFFER = 8192;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final int maxLineLength;
+    private final MemoryBudget budget;
     private final byte[] buffer;
     private final ByteBuffer space;
     private int position;
@@ -44,14 +53,21 @@ final class SmtpDecoder {
     private long size;
     private long lines;
     private int length;
-    /** Collects message bytes; reused for the next message, so a busy connection does not allocate one per message. */
-    private byte[] message = new byte[8192];
+    /** The budget refused memory for this message: its bytes are counted, not kept. */
+    private boolean noMemory;
+    /**
+     * Collects message bytes; reused for the next message, so a busy connection does not
+     * allocate one per message. Its whole length is reserved in the budget.
+     */
+    private byte[] message = NO_BYTES;
 
     /**
      * @param maxLineLength the most bytes a command line may have, its line ending included
+     * @param budget        where the message buffer's memory is reserved
      */
-    SmtpDecoder(int maxLineLength, int bufferSize) {
+    SmtpDecoder(int maxLineLength, int bufferSize, MemoryBudget budget) {
         this.maxLineLength = maxLineLength;
+        this.budget = budget;
         this.buffer = new byte[Math.max(bufferSize, maxLineLength + 1)];
         this.space = ByteBuffer.wrap(buffer);
     }
@@ -151,11 +167,12 @@ final class SmtpDecoder {
         size = 0;
         lines = 0;
         length = 0;
+        noMemory = false;
     }
 
     /**
      * The message, once its end has arrived; null until then. Its bytes are valid until
-     * the next message starts.
+     * {@link #messageHandled()}.
      */
     Message nextMessage() {
         if (!inMessage) {
@@ -233,31 +250,106 @@ final class SmtpDecoder {
         }
         size += count;
         if (size > maxSize) {
-            length = 0; // it will be thrown away
+            // It will be thrown away: the memory is better spent on other messages.
+            dropBuffer();
             return;
         }
-        if (length + count > message.length) {
-            long wanted = Math.max((long) message.length * 2, (long) length + count);
-            message = Arrays.copyOf(message, (int) Math.min(wanted, maxSize));
+        if (noMemory || (length + count > message.length && !grow(length + count))) {
+            return;
         }
         System.arraycopy(source, from, message, length, count);
         length += count;
     }
 
-    private Message finish() {
-        inMessage = false;
-        boolean tooLarge = size > maxSize;
-        Message result = new Message(tooLarge ? new byte[0] : message, tooLarge ? 0 : length, size, lines, tooLarge);
-        if (message.length > KEPT_BUFFER) {
-            message = new byte[8192];
+    /**
+     * Makes the buffer hold at least {@code needed} bytes, reserving the new buffer before it
+     * is allocated; false, with the buffer given up, when the budget has no room for it.
+     */
+    private boolean grow(long needed) {
+        int bigger = nextCapacity(message.length, needed, maxSize);
+        // The old buffer stays reserved until its bytes are copied.
+        if (!budget.reserveOrGiveUp(bigger, message.length)) {
+            message = NO_BYTES;
+            length = 0;
+            noMemory = true;
+            return false;
         }
-        return result;
+        byte[] old = message;
+        message = Arrays.copyOf(old, bigger);
+        budget.release(old.length);
+        return true;
+    }
+
+    private static int nextCapacity(long capacity, long needed, long maxSize) {
+        return (int) Math.min(Math.max(Math.max(capacity * 2, needed), FIRST_BUFFER), maxSize);
     }
 
     /**
-     * A received message: {@code length} bytes of {@code data}, or, when it went past the
-     * size limit, {@code tooLarge} with the bytes counted but not kept.
+     * The most memory one message of {@code maxSize} bytes takes while it is received: at its
+     * last growth both the old buffer and the new one are held.
      */
-    record Message(byte[] data, int length, long size, long lines, boolean tooLarge) {
+    static long peakMemory(long maxSize) {
+        long peak = 0;
+        long capacity = 0;
+        while (capacity < maxSize) {
+            long next = nextCapacity(capacity, capacity + 1, maxSize);
+            peak = Math.max(peak, capacity + next);
+            capacity = next;
+        }
+        return peak;
+    }
+
+    /** The most memory a session keeps between messages of at most {@code maxSize} bytes. */
+    static long keptMemory(long maxSize) {
+        return Math.min(KEPT_BUFFER, maxSize);
+    }
+
+    private Message finish() {
+        inMessage = false;
+        Message.Status status = size > maxSize ? Message.Status.TOO_LARGE
+                : noMemory ? Message.Status.NO_MEMORY : Message.Status.RECEIVED;
+        boolean kept = status == Message.Status.RECEIVED;
+        return new Message(kept ? message : NO_BYTES, kept ? length : 0, size, lines, status);
+    }
+
+    /**
+     * The last message's bytes are no longer needed (the store has them, or the message was
+     * refused): a large buffer goes back to the budget, so that an idle session holds little.
+     */
+    void messageHandled() {
+        if (message.length > KEPT_BUFFER) {
+            dropBuffer();
+        }
+    }
+
+    /** The connection has ended: all the memory goes back to the budget. */
+    void free() {
+        dropBuffer();
+    }
+
+    private void dropBuffer() {
+        budget.release(message.length);
+        message = NO_BYTES;
+        length = 0;
+    }
+
+    /**
+     * A received message: {@code length} bytes of {@code data} when it was
+     * {@link Status#RECEIVED}; otherwise its bytes were counted but not kept.
+     */
+    record Message(byte[] data, int length, long size, long lines, Status status) {
+
+        enum Status {
+            /** Whole, in {@code data}. */
+            RECEIVED,
+            /** Past the size limit. */
+            TOO_LARGE,
+            /** The memory budget had no room for it. */
+            NO_MEMORY
+        }
+
+        boolean tooLarge() {
+            return status == Status.TOO_LARGE;
+        }
     }
 }

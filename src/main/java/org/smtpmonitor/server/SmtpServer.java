@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -35,6 +36,10 @@ import org.smtpmonitor.smtp.SmtpSession;
  *
  * <p>{@link #stop()} shuts down cleanly: no new connections, deliveries under way
  * finish, and every connected client gets a 421. A stopped server can be started again.
+ *
+ * <p>A thread of the server that dies, for whatever reason, stops the whole server and is
+ * reported to the {@link FatalErrorListener}: a server half alive would accept clients
+ * and never greet them.
  */
 public final class SmtpServer implements AutoCloseable {
 
@@ -44,6 +49,9 @@ public final class SmtpServer implements AutoCloseable {
     private final ServerConfig config;
     private final MessageStore store;
     private final EventBus events;
+    private final FatalErrorListener fatalErrors;
+    private final MemoryBudget memory;
+    private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicInteger open = new AtomicInteger();
     private final String queueIdPrefix = Long.toString(System.currentTimeMillis() / 1000, 36).toUpperCase();
@@ -54,10 +62,20 @@ public final class SmtpServer implements AutoCloseable {
     private Thread acceptor;
     private volatile boolean running;
 
+    /** A server whose failure only stops it, and is told as a {@link ServerError} event. */
     public SmtpServer(ServerConfig config, MessageStore store, EventBus events) {
+        this(config, store, events, (message, cause) -> { });
+    }
+
+    /**
+     * @param fatalErrors told when a server thread died and the server stopped because of it
+     */
+    public SmtpServer(ServerConfig config, MessageStore store, EventBus events, FatalErrorListener fatalErrors) {
         this.config = config;
         this.store = store;
         this.events = events;
+        this.fatalErrors = fatalErrors;
+        this.memory = new MemoryBudget(config.maxMemory());
     }
 
     /**
@@ -81,7 +99,7 @@ public final class SmtpServer implements AutoCloseable {
             channel.bind(new InetSocketAddress(config.bindAddress(), config.port()), 128);
             int count = Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
             for (int i = 0; i < count; i++) {
-                started.add(new EventLoop("smtp-loop-" + (i + 1), events, disk, open::decrementAndGet));
+                started.add(new EventLoop("smtp-loop-" + (i + 1), events, disk, open::decrementAndGet, this::fatal));
             }
         } catch (IOException | RuntimeException e) {
             channel.close();
@@ -90,9 +108,16 @@ public final class SmtpServer implements AutoCloseable {
         }
         serverChannel = channel;
         loops = List.copyOf(started);
+        failed.set(false);
         loops.forEach(EventLoop::start);
         running = true;
-        acceptor = new Thread(this::acceptLoop, "smtp-accept-" + address().getPort());
+        acceptor = new Thread(() -> {
+            try {
+                acceptLoop();
+            } catch (Throwable e) {
+                fatal(Thread.currentThread().getName(), e);
+            }
+        }, "smtp-accept-" + address().getPort());
         acceptor.setDaemon(true);
         acceptor.start();
         events.publish(new ServerStarted(address(), config.smtp().domain(), Instant.now()));
@@ -118,6 +143,11 @@ public final class SmtpServer implements AutoCloseable {
     /** Sessions connected right now. */
     public int openSessions() {
         return open.get();
+    }
+
+    /** The memory budget for message data, shared by all sessions. */
+    public MemoryBudget memory() {
+        return memory;
     }
 
     private void acceptLoop() {
@@ -155,7 +185,7 @@ public final class SmtpServer implements AutoCloseable {
             }
             EventLoop loop = loops.get(next++ % loops.size());
             SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id);
-            ClientConnection connection = new ClientConnection(id, client, session, events, config, loop);
+            ClientConnection connection = new ClientConnection(id, client, session, events, config, loop, memory);
             if (events.hasListeners()) {
                 events.publish(new SessionOpened(id, connection.remote(), Instant.now()));
             }
@@ -230,6 +260,44 @@ public final class SmtpServer implements AutoCloseable {
                 events.publish(new ReplySent(id, line, now));
             }
             events.publish(new SessionClosed(id, SessionClosed.Reason.TOO_MANY_CONNECTIONS, Instant.now()));
+        }
+    }
+
+    /**
+     * A server thread died ({@code thread}, of {@code cause}). What it served is lost, and a
+     * server that went on accepting would hand clients to a thread that is gone, so the
+     * whole server stops, and the listener is told once it has. Stopping waits for the
+     * other threads, so it is done on a thread of its own.
+     */
+    private void fatal(String thread, Throwable cause) {
+        if (!failed.compareAndSet(false, true)) {
+            return;
+        }
+        // Refused from now on rather than accepted and never greeted.
+        closeListener();
+        Runnable stopAndTell = () -> {
+            String message = thread + " died: " + cause;
+            try {
+                events.publish(new ServerError(0, message, Instant.now()));
+                stop();
+            } finally {
+                fatalErrors.serverFailed(message, cause);
+            }
+        };
+        try {
+            new Thread(stopAndTell, "smtp-failed").start();
+        } catch (Throwable e) {
+            // No thread to be had (out of memory): the dying thread does it, and stop()
+            // waits for that thread in vain until its grace period ends.
+            stopAndTell.run();
+        }
+    }
+
+    private void closeListener() {
+        try {
+            serverChannel.close();
+        } catch (IOException ignored) {
+            // Closing is all we wanted.
         }
     }
 

@@ -31,6 +31,7 @@ public final class SmtpSession {
     static final Reply START_DATA = Reply.of(354, "Start mail input; end with <CRLF>.<CRLF>");
     static final Reply TOO_LARGE = Reply.of(552, "Message size exceeds fixed maximum message size");
     static final Reply TOO_MANY_RECIPIENTS = Reply.of(452, "Too many recipients");
+    static final Reply INSUFFICIENT_STORAGE = Reply.of(452, "4.3.1 Insufficient system storage");
     static final Reply LOCAL_ERROR = Reply.of(451, "Requested action aborted: local error in processing");
     static final Reply VRFY = Reply.of(252, "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply UNKNOWN_PARAMETER = Reply.of(555, "MAIL FROM/RCPT TO parameters not recognized or not implemented");
@@ -322,6 +323,16 @@ public final class SmtpSession {
             this.failure = failure;
         }
 
+        /**
+         * Settles a delivery whose wait for the disk was cut short (the thread that waited
+         * died): unless it is known to be on disk, it failed, for {@code reason}.
+         */
+        public void abandon(String reason) {
+            if (copies == null && failure == null) {
+                failure = new IOException(reason);
+            }
+        }
+
         /** Waits until the message is on disk, or the disk failed; does nothing the second time. */
         public void awaitDurable() {
             if (failure != null || copies != null) {
@@ -344,6 +355,16 @@ public final class SmtpSession {
         requireData();
         resetTransaction();
         return Step.reply(TOO_LARGE);
+    }
+
+    /**
+     * The server had no memory to spare for the message (452, RFC 5321 4.2.2): nothing is
+     * stored and the transaction ends; the client may try again later.
+     */
+    public Step insufficientStorage() {
+        requireData();
+        resetTransaction();
+        return Step.reply(INSUFFICIENT_STORAGE);
     }
 
     private void requireData() {

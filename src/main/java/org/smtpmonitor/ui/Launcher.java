@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import javafx.application.Platform;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -20,7 +22,8 @@ import org.smtpmonitor.event.EventBus;
  * Gets from the command line to a running window: asks for a users file when none was
  * given, starts the monitor off the FX thread, and on failure shows the reason with a way
  * to choose another file or quit. {@link #launch} answers the exit status: 0 when the
- * user cancelled the chooser or closed the window, 1 after "Quit" on an error.
+ * user cancelled the chooser or closed the window, 1 after "Quit" on an error, 3 when the
+ * server failed while running (the window then says so and closes).
  * The file choosers come in through the constructor so tests can answer them.
  */
 public final class Launcher {
@@ -32,6 +35,7 @@ public final class Launcher {
     private final PrintStream err;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile MainWindow window;
+    private volatile boolean serverFailed;
 
     public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
                     Stage stage, PrintStream err) {
@@ -70,7 +74,8 @@ public final class Launcher {
         // Reading the users file, creating mailboxes and binding the port are I/O: not on the FX thread.
         Thread thread = new Thread(() -> {
             try {
-                Monitor monitor = Monitor.start(usersFile, settings, events);
+                Monitor monitor = Monitor.start(usersFile, settings, events,
+                        (message, cause) -> Platform.runLater(() -> serverFailed(message)));
                 Platform.runLater(() -> opened(monitor, inbox, subscription));
             } catch (StartupException e) {
                 inbox.indexer().close();
@@ -89,7 +94,7 @@ public final class Launcher {
     private void opened(Monitor monitor, EventInbox inbox, AutoCloseable subscription) {
         MainWindow main = new MainWindow(stage, monitor, inbox, subscription, saveChooser);
         window = main;
-        main.closed().thenRun(() -> exit.complete(0));
+        main.closed().thenRun(() -> exit.complete(serverFailed ? 3 : 0));
         main.show();
     }
 
@@ -103,6 +108,26 @@ public final class Launcher {
                 exit.complete(1);
             }
         });
+    }
+
+    /** The server stopped because a thread of it died: say so, then close the window and exit. */
+    private void serverFailed(String message) {
+        serverFailed = true;
+        err.println("smtp-monitor: the server failed and has stopped: " + message);
+        err.flush();
+        Alert alert = new Alert(Alert.AlertType.ERROR, message, ButtonType.CLOSE);
+        alert.setTitle("smtp-monitor failed");
+        alert.setHeaderText("The server failed and has stopped; smtp-monitor will close");
+        alert.getDialogPane().setId("server-failed");
+        alert.setOnHidden(e -> {
+            MainWindow main = window;
+            if (main != null) {
+                main.close();
+            } else {
+                exit.complete(3);
+            }
+        });
+        alert.show();
     }
 
     /** The main window once it is open (null before). */

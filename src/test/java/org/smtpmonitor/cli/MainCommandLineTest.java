@@ -13,6 +13,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.app.Settings;
 
 import picocli.CommandLine;
 
@@ -138,5 +139,25 @@ class MainCommandLineTest {
         Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", mailboxes.toString());
         assertEquals(1, run.exitCode());
         assertEquals("smtp-monitor: cannot create mailbox directory " + mailboxes + ": Not a directory", run.err().strip());
+    }
+
+    @Test
+    void maxMemoryIsDocumentedAndMustHoldAMessageOfTheLargestSize() throws Exception {
+        assertTrue(run("--help").out().contains("--max-memory=SIZE"));
+        String file = usersFile("alice@example.com\n").toString();
+        // 25 MB needs 16 MB + 25 MB while it grows, and 64 KB for each of the 99 other sessions.
+        assertBadValue("--max-memory: 40MB is too small: a message of --max-message-size 25MB with --max-connections 100"
+                + " needs at least 49479680 bytes (48MB)", run(file, "--headless", "--max-memory", "40MB"));
+
+        assertEquals(100L << 20, settings(file, "--max-memory", "100MB").maxMemory());
+        assertEquals(Math.max(Runtime.getRuntime().maxMemory() / 4, 49479680), settings(file).maxMemory());
+        assertEquals(Math.max(Runtime.getRuntime().maxMemory() / 4, (3L << 20) + 64 * 1024),
+                settings(file, "--max-message-size", "2MB", "--max-connections", "2").maxMemory());
+    }
+
+    private static Settings settings(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        commandLine.parseArgs(args);
+        return ((Main) commandLine.getCommand()).settings();
     }
 }

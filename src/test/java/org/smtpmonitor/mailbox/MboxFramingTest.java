@@ -104,4 +104,20 @@ class MboxFramingTest {
         assertTrue(messages[0].startsWith("From one@x.test ") && messages[0].endsWith("\nSubject: one@x.test\n\nhi\n\n"));
         assertTrue(messages[1].startsWith("From two@x.test ") && messages[1].endsWith("\nSubject: two@x.test\n\nhi\n\n"));
     }
+
+    @Test
+    void aLargeMessageIsFramedWholeAcrossTheWritesItTakes() throws Exception {
+        // Lines of several lengths, so that quoted lines fall on and around the edges of the pieces written.
+        StringBuilder data = new StringBuilder();
+        StringBuilder quoted = new StringBuilder();
+        for (int i = 0; data.length() < 1_200_000; i++) {
+            String line = (i % 7 == 0 ? "From line " : "text ") + "x".repeat(i % 97) + (i % 3 == 0 ? "\r\n" : "\n");
+            data.append(line);
+            quoted.append(i % 7 == 0 ? ">" : "").append(line);
+        }
+        data.append("last line");
+        quoted.append("last line\n\n");
+        String file = stored("a@client.test", data.toString());
+        assertEquals(quoted.toString(), file.substring(file.indexOf('\n') + 1));
+    }
 }

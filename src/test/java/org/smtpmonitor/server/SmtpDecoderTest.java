@@ -29,7 +29,11 @@ class SmtpDecoderTest {
         private final InputStream in;
 
         Reader(InputStream in, int maxLineLength, int bufferSize) {
-            this.decoder = new SmtpDecoder(maxLineLength, bufferSize);
+            this(in, maxLineLength, bufferSize, new MemoryBudget(Long.MAX_VALUE));
+        }
+
+        Reader(InputStream in, int maxLineLength, int bufferSize, MemoryBudget budget) {
+            this.decoder = new SmtpDecoder(maxLineLength, bufferSize, budget);
             this.in = in;
         }
 
@@ -260,5 +264,54 @@ class SmtpDecoderTest {
         assertEquals(big, text(in.readMessage(100_000)));
         assertEquals("MAIL FROM:<a@b>", in.readCommandLine());
         assertEquals("small\r\n", text(in.readMessage(100_000)));
+    }
+
+    @Test
+    void aMessageTheBudgetHasNoRoomForIsReadToItsEndButNotKeptAndItsMemoryIsGivenBack() throws IOException {
+        MemoryBudget budget = new MemoryBudget(20_000);
+        String big = "m".repeat(30_000) + "\r\n";
+        Reader in = new Reader(chunked((big + ".\r\nNOOP\r\n").getBytes(StandardCharsets.ISO_8859_1), 4096), 1000,
+                1024, budget);
+        SmtpDecoder.Message message = in.readMessage(100_000);
+        assertEquals(SmtpDecoder.Message.Status.NO_MEMORY, message.status());
+        assertEquals(0, message.length());
+        assertEquals(big.length(), message.size());
+        assertEquals(0, budget.inUse());
+        assertEquals("NOOP", in.readCommandLine());
+    }
+
+    @Test
+    void theBudgetHoldsTheBufferUntilTheMessageIsHandledAndKeepsOnlyASmallOneBetweenMessages() throws IOException {
+        MemoryBudget budget = new MemoryBudget(1 << 20);
+        String big = "k".repeat(100_000) + "\r\n";
+        Reader in = new Reader(chunked((big + ".\r\nsmall\r\n.\r\n").getBytes(StandardCharsets.ISO_8859_1), 4096),
+                1000, 1024, budget);
+        SmtpDecoder.Message message = in.readMessage(1 << 20);
+        assertEquals(big, text(message));
+        assertTrue(budget.inUse() >= big.length(), "in use: " + budget.inUse());
+        in.decoder.messageHandled();
+        assertEquals(0, budget.inUse());
+
+        assertEquals("small\r\n", text(in.readMessage(1 << 20)));
+        in.decoder.messageHandled();
+        assertTrue(budget.inUse() > 0 && budget.inUse() <= 64 * 1024, "kept: " + budget.inUse());
+        in.decoder.free();
+        assertEquals(0, budget.inUse());
+    }
+
+    @Test
+    void aMessageOverTheSizeLimitGivesItsMemoryBack() throws IOException {
+        MemoryBudget budget = new MemoryBudget(1 << 20);
+        Reader in = new Reader(chunked(("x".repeat(50_000) + "\r\n.\r\n").getBytes(StandardCharsets.ISO_8859_1), 4096),
+                1000, 1024, budget);
+        assertTrue(in.readMessage(20_000).tooLarge());
+        assertEquals(0, budget.inUse());
+    }
+
+    @Test
+    void peakMemoryIsTheLastGrowthHoldingOldAndNewBuffer() {
+        assertEquals(3L << 20, SmtpDecoder.peakMemory(2L << 20));
+        assertEquals((16L << 20) + (25L << 20), SmtpDecoder.peakMemory(25L << 20));
+        assertEquals(100, SmtpDecoder.peakMemory(100));
     }
 }

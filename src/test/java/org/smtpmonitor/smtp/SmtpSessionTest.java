@@ -269,6 +269,16 @@ class SmtpSessionTest {
     }
 
     @Test
+    void aMessageWithoutMemoryIs452InsufficientStorageAndEndsTheTransaction() {
+        startTransaction();
+        code("DATA");
+        assertEquals("452 4.3.1 Insufficient system storage", String.join("\n", session.insufficientStorage().reply().lines()));
+        assertTrue(store.messages.isEmpty());
+        assertEquals(0, session.messageCount());
+        assertEquals(250, code("MAIL FROM:<a@b.c>"));
+    }
+
+    @Test
     void messageWithoutDataCommandIsAProgrammingError() {
         assertThrows(IllegalStateException.class, () -> deliver("x"));
     }
