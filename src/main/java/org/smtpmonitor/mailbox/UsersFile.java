@@ -108,7 +108,7 @@ public final class UsersFile {
         for (int i = 0; i < entry.length(); i++) {
             char c = entry.charAt(i);
             if (Character.isISOControl(c)) {
-                return quoted.replaceAll("\\p{Cntrl}", "?") + " holds a control character";
+                return quoted + " holds a control character"; // shown escaped by UsersFileException
             }
             if (c == '/' || c == '\\') {
                 return quoted + " holds '" + c + "', which cannot be in a mailbox file name";

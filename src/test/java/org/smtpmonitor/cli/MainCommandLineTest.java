@@ -110,6 +110,21 @@ class MainCommandLineTest {
     }
 
     @Test
+    void usersFileErrorShowsControlAndBidiCharactersEscaped() throws Exception {
+        Path users = usersFile("alice@example.com\nbob\u009b2J@example.com\n");
+        Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + users + ":2: 'bob\\x9b2J@example.com' holds a control character",
+                run.err().strip());
+
+        Files.writeString(users, "\u202emoc.elpmaxe@evil\n");
+        run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("smtp-monitor: " + users + ":1: '\\u202emoc.elpmaxe@evil' is not an ASCII"),
+                run.err());
+    }
+
+    @Test
     void missingUsersFileExitsOne() {
         Path missing = directory.resolve("missing.txt");
         Run run = run(missing.toString(), "--headless", "--port", "0");

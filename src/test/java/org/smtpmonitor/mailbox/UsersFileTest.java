@@ -147,10 +147,34 @@ class UsersFileTest {
     }
 
     @Test
-    void controlCharacterIsRefusedAndNotEchoedRaw() throws Exception {
-        UsersFileException e = refused(write("al\u0007ice@example.com\n"), 1, "'al?ice@example.com' holds a control character");
-        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl));
-        refused(write("bob\u001b[31m@example.com\n"), 1, "'bob?[31m@example.com' holds a control character");
+    void controlCharacterIsRefusedAndShownEscaped() throws Exception {
+        UsersFileException e = refused(write("al\u0007ice@example.com\n"), 1, "'al\\x07ice@example.com' holds a control character");
+        assertNoRawControlOrBidi(e.getMessage());
+        refused(write("bob\u001b[31m@example.com\n"), 1, "'bob\\x1b[31m@example.com' holds a control character");
+    }
+
+    @Test
+    void c1ControlAndBidiOverrideAreShownEscapedNeverRaw() throws Exception {
+        UsersFileException c1 = refused(write("alice@example.com\nbob\u009b31m@example.com\n"), 2,
+                "'bob\\x9b31m@example.com' holds a control character");
+        assertNoRawControlOrBidi(c1.getMessage());
+        // U+202E turns the rest of the line around: "moc.elpmaxe@evil" would read "evil@example.com".
+        UsersFileException bidi = refused(write("\u202emoc.elpmaxe@evil\n"), 1,
+                "'\\u202emoc.elpmaxe@evil' is not an ASCII address (internationalized addresses are not supported)");
+        assertNoRawControlOrBidi(bidi.getMessage());
+    }
+
+    @Test
+    void fileNameIsShownEscapedInTheMessage() throws Exception {
+        Path file = directory.resolve("users\u001b]0;x\u0007.txt");
+        Files.writeString(file, "# nobody\n");
+        UsersFileException e = assertThrows(UsersFileException.class, () -> UsersFile.load(file, "localhost"));
+        assertNoRawControlOrBidi(e.getMessage());
+        assertTrue(e.getMessage().contains("users\\x1b]0;x\\x07.txt: no users"), e.getMessage());
+    }
+
+    private static void assertNoRawControlOrBidi(String text) {
+        assertTrue(text.chars().noneMatch(c -> Character.isISOControl(c) || c == 0x202e), text);
     }
 
     @Test

@@ -175,6 +175,19 @@ class MailboxIndexTest {
     }
 
     @Test
+    void controlAndBidiCharactersInHeadersAreShownEscaped() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        String message = "From: \u202eevil@x.org\r\nSubject: invoice\u202egpj.exe\u001b[2J =?UTF-8?Q?=07=C2=9B?=\r\n\r\nbody\r\n";
+        Files.writeString(file, message, StandardCharsets.UTF_8);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, Files.size(file));
+        refresh(index, file);
+        MessageSummary row = index.rows().get(0);
+        assertEquals("\\u202eevil@x.org", row.from());
+        assertEquals("invoice\\u202egpj.exe\\x1b[2J \\x07\\x9b", row.subject());
+    }
+
+    @Test
     void encodedWordsThatCannotBeDecodedStayAsSent() {
         assertEquals("=?nosuchcharset?B?SGk=?=", EncodedWords.decode("=?nosuchcharset?B?SGk=?="));
         assertEquals("plain =? text", EncodedWords.decode("plain =? text"));
