@@ -30,6 +30,8 @@ public final class UsersFile {
     static final long MAX_SIZE = 4L * 1024 * 1024;
     private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_DOMAIN = 253;
+    /** RFC 1035 2.3.4: a label is at most 63 octets. */
+    private static final int MAX_LABEL = 63;
     /** Characters RFC 5322 allows in an unquoted local part ("atext"), less '/', which no file name may hold. */
     private static final String LOCAL_SYMBOLS = "!#$%&'*+-=?^_`{|}~";
 
@@ -165,6 +167,9 @@ public final class UsersFile {
         for (String label : domain.split("\\.", -1)) {
             if (label.isEmpty()) {
                 return "the domain '" + domain + "' has an empty part";
+            }
+            if (label.length() > MAX_LABEL) {
+                return "a part of the domain '" + domain + "' is longer than " + MAX_LABEL + " characters";
             }
             if (label.startsWith("-") || label.endsWith("-")) {
                 return "a part of the domain '" + domain + "' starts or ends with '-'";

@@ -79,6 +79,10 @@ class MainCommandLineTest {
         assertBadValue("'soon' is not a duration", run(file, "--headless", "--idle-timeout", "soon"));
         assertBadValue("--max-connections: must be at least 1", run(file, "--headless", "--max-connections", "0"));
         assertBadValue("--domain", run(file, "--headless", "--domain", "bad_domain"));
+        String longLabel = "d".repeat(64) + ".example.com";
+        // The option is checked before the users file is read (a missing one here), so nothing starts.
+        assertBadValue("--domain: a part of the domain '" + longLabel + "' is longer than 63 characters",
+                run(directory.resolve("missing.txt").toString(), "--headless", "--domain", longLabel));
     }
 
     private static void assertBadValue(String expected, Run run) {

@@ -178,6 +178,18 @@ class UsersFileTest {
     }
 
     @Test
+    void domainLabelOfMoreThan63CharactersIsRefused() throws Exception {
+        String label63 = "a".repeat(63);
+        assertEquals(List.of(new User("bob@" + label63 + ".example.com", 1)),
+                load("bob@" + label63 + ".example.com\n"), "63 characters is the most RFC 1035 allows, and allowed");
+        String domain = "x." + "b".repeat(64) + ".example.com";
+        refused(write("alice@example.com\nbob@" + domain + "\n"), 2, "'bob@" + domain + "' is not an address: a part of the domain '"
+                + domain + "' is longer than 63 characters");
+        assertEquals("a part of the domain '" + "c".repeat(64) + "' is longer than 63 characters",
+                UsersFile.checkDomain("c".repeat(64)));
+    }
+
+    @Test
     void duplicateIgnoringCaseIsRefusedNamingTheFirstLine() throws Exception {
         refused(write("alice@example.com\nbob@example.com\nAlice@EXAMPLE.com\n"), 3,
                 "'Alice@EXAMPLE.com' is already a user (line 1); addresses are compared ignoring case");
