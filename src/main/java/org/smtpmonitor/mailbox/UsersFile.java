@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -84,10 +85,15 @@ public final class UsersFile {
 
     private static byte[] read(Path file) throws UsersFileException {
         try {
-            if (Files.isDirectory(file)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
                 throw new UsersFileException(file, 0, "is a directory, not a users file");
             }
-            if (Files.size(file) > MAX_SIZE) {
+            // Opening a FIFO would wait for a writer forever, and a device may never end: neither is opened.
+            if (!attributes.isRegularFile()) {
+                throw new UsersFileException(file, 0, "is not a regular file");
+            }
+            if (attributes.size() > MAX_SIZE) {
                 throw new UsersFileException(file, 0, "larger than " + MAX_SIZE / (1024 * 1024) + " MB: not a users file");
             }
             return Files.readAllBytes(file);

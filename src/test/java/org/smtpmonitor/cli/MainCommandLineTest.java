@@ -1,6 +1,7 @@
 package org.smtpmonitor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -9,10 +10,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.testing.ExternalProcess;
 
 import picocli.CommandLine;
 
@@ -126,6 +129,16 @@ class MainCommandLineTest {
         assertEquals(1, run.exitCode());
         assertTrue(run.err().startsWith("smtp-monitor: " + users + ":1: '\\u202emoc.elpmaxe@evil' is not an ASCII"),
                 run.err());
+    }
+
+    @Test
+    void fifoAsUsersFileExitsOneAtOnceInsteadOfHanging() throws Exception {
+        Path fifo = directory.resolve("users.fifo");
+        ExternalProcess.run(directory, List.of("mkfifo", fifo.toString()), 10);
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> run(fifo.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString()));
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + fifo + ": is not a regular file", run.err().strip());
     }
 
     @Test

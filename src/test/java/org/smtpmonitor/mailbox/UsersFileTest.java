@@ -2,6 +2,7 @@ package org.smtpmonitor.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -10,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.smtpmonitor.testing.ExternalProcess;
 
 /** The users file: what it accepts, and a clear "file:line: reason" for everything it refuses. */
 class UsersFileTest {
@@ -187,6 +190,16 @@ class UsersFileTest {
                 + domain + "' is longer than 63 characters");
         assertEquals("a part of the domain '" + "c".repeat(64) + "' is longer than 63 characters",
                 UsersFile.checkDomain("c".repeat(64)));
+    }
+
+    @Test
+    void fifoIsRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = directory.resolve("users.fifo");
+        ExternalProcess.run(directory, List.of("mkfifo", fifo.toString()), 10);
+        // Opening a FIFO for reading waits for a writer, which never comes: the load must not open it.
+        UsersFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(UsersFileException.class, () -> UsersFile.load(fifo, "localhost")));
+        assertEquals(fifo + ": is not a regular file", e.getMessage());
     }
 
     @Test
