@@ -24,6 +24,7 @@ class ArchitectureTest {
     /** What each package must not import (a prefix of the imported name). */
     private static final Map<String, List<String>> FORBIDDEN = Map.of(
             "event", List.of("org.smtpmonitor.", "javafx."),
+            "text", List.of("org.smtpmonitor.", "javafx."),
             "smtp", List.of("org.smtpmonitor.server", "org.smtpmonitor.mailbox", "org.smtpmonitor.app",
                     "org.smtpmonitor.ui", "org.smtpmonitor.cli", "org.smtpmonitor.client", "java.net.", "javafx."),
             "mailbox", List.of("org.smtpmonitor.server", "org.smtpmonitor.app", "org.smtpmonitor.ui",

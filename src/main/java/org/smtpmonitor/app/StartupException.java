@@ -2,6 +2,8 @@ package org.smtpmonitor.app;
 
 import java.nio.file.Path;
 
+import org.smtpmonitor.text.Printable;
+
 /**
  * smtp-monitor could not start; the message is one line for the user, such as
  * {@code users.txt:3: 'bob@@x' is not an address} or
@@ -15,8 +17,9 @@ public final class StartupException extends Exception {
     private final Kind kind;
     private final Path usersFile;
 
+    /** The message is escaped ({@link Printable}): it quotes file names and file contents. */
     public StartupException(Kind kind, Path usersFile, String message, Throwable cause) {
-        super(message, cause);
+        super(Printable.escape(message), cause);
         this.kind = kind;
         this.usersFile = usersFile;
     }

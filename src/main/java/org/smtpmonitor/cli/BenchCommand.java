@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
 import org.smtpmonitor.client.OutgoingMessage;
+import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -170,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void fail(PrintWriter err, String message) {
-        err.println("smtp-monitor bench: " + message);
+        err.println("smtp-monitor bench: " + Printable.escape(message));
         err.flush();
     }
 }

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.ConsoleClient;
 import org.smtpmonitor.client.SmtpConnection;
+import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,7 +76,8 @@ final class ClientCommand implements Callable<Integer> {
         try {
             connection = SmtpConnection.open(server.host, server.port, server.timeout);
         } catch (IOException e) {
-            err.println("smtp-monitor client: " + ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout));
+            err.println("smtp-monitor client: "
+                    + Printable.escape(ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout)));
             err.flush();
             return ConsoleClient.FAILED;
         }

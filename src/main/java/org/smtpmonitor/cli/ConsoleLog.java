@@ -14,11 +14,13 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.text.Printable;
 
 /**
  * The headless mode's log: one line per server event, each session's lines tagged with
  * its id ({@code [3] C: MAIL FROM:<a@x>}). It is fed in batches from a
  * {@link org.smtpmonitor.event.QueuedListener}, so a slow console never slows the server.
+ * Every line is escaped ({@link Printable}): what clients send is shown, never obeyed.
  */
 final class ConsoleLog {
 
@@ -35,7 +37,8 @@ final class ConsoleLog {
         long offsetMillis = ZoneId.systemDefault().getRules().getOffset(Instant.now()).getTotalSeconds() * 1000L;
         for (SessionEvent event : events) {
             appendTime(text, event.at().toEpochMilli() + offsetMillis);
-            text.append(' ').append(format(event)).append(System.lineSeparator());
+            // Client text goes to a terminal: escaped, so that it cannot command the terminal or forge a line.
+            text.append(' ').append(Printable.escape(format(event))).append(System.lineSeparator());
         }
         out.print(text);
         out.flush();

@@ -22,6 +22,7 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.server.ServerConfig;
 import org.smtpmonitor.smtp.SmtpConfig;
+import org.smtpmonitor.text.Printable;
 import org.smtpmonitor.ui.MonitorApp;
 
 import picocli.CommandLine;
@@ -118,11 +119,11 @@ public final class Main implements Callable<Integer> {
         commandLine.setParameterExceptionHandler((e, args) -> {
             CommandLine cmd = e.getCommandLine();
             String name = cmd.getCommandSpec().qualifiedName();
-            cmd.getErr().println(name + ": " + e.getMessage() + " (see " + name + " --help)");
+            cmd.getErr().println(Printable.escape(name + ": " + e.getMessage() + " (see " + name + " --help)"));
             return cmd.getCommandSpec().exitCodeOnInvalidInput();
         });
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> {
-            cmd.getErr().println("smtp-monitor: " + e.getMessage());
+            cmd.getErr().println("smtp-monitor: " + Printable.escape(String.valueOf(e.getMessage())));
             return 1;
         });
         return commandLine;
@@ -205,7 +206,7 @@ public final class Main implements Callable<Integer> {
             });
         } catch (StartupException e) {
             closeQuietly(listener);
-            err.println("smtp-monitor: " + e.getMessage());
+            err.println("smtp-monitor: " + Printable.escape(e.getMessage()));
             err.flush();
             return 1;
         }

@@ -18,6 +18,7 @@ import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.MessageSender;
 import org.smtpmonitor.client.OutgoingMessage;
 import org.smtpmonitor.client.SmtpConnection;
+import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -126,11 +127,11 @@ final class SendCommand implements Callable<Integer> {
 
     private static int report(MessageSender.Outcome outcome, PrintWriter out, PrintWriter err) {
         for (MessageSender.RecipientResult result : outcome.recipients()) {
-            out.println(result.address() + ": " + (result.accepted() ? "accepted: " : "refused: ")
-                    + result.reply().summary());
+            out.println(Printable.escape(result.address() + ": " + (result.accepted() ? "accepted: " : "refused: ")
+                    + result.reply().summary()));
         }
         if (outcome.messageReply() != null && outcome.messageReply().isPositiveCompletion()) {
-            out.println("sent: " + outcome.messageReply().summary());
+            out.println("sent: " + Printable.escape(outcome.messageReply().summary()));
         }
         out.flush();
         if (outcome.failure() != null) {
@@ -170,7 +171,7 @@ final class SendCommand implements Callable<Integer> {
     }
 
     private static int fail(PrintWriter err, int status, String message) {
-        err.println("smtp-monitor send: " + message);
+        err.println("smtp-monitor send: " + Printable.escape(message));
         err.flush();
         return status;
     }

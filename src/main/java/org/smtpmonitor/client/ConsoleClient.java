@@ -7,13 +7,17 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import org.smtpmonitor.text.Printable;
+
 /**
  * The interactive console: prints the server's greeting, sends each line typed as a
  * command and prints its whole reply, and after a {@code 354} sends the lines typed as
  * message data until a line holding only {@code .}.
  *
  * <p>Lines go out as the bytes typed (commands and message alike), so 8-bit message
- * text arrives exactly as the terminal or the piped file encoded it.
+ * text arrives exactly as the terminal or the piped file encoded it. What is printed (the
+ * replies, echoed lines, errors) is escaped ({@link Printable}): a server's control bytes
+ * must not command the user's terminal.
  */
 public final class ConsoleClient {
 
@@ -123,7 +127,7 @@ public final class ConsoleClient {
             out.flush();
         }
         if (line != null && echo) {
-            out.println(prompt + new String(line, StandardCharsets.UTF_8));
+            out.println(prompt + Printable.escape(new String(line, StandardCharsets.UTF_8)));
             out.flush();
         }
         return line;
@@ -141,14 +145,14 @@ public final class ConsoleClient {
 
     private void print(SmtpReply reply) {
         for (String line : reply.lines()) {
-            out.println(line);
+            out.println(Printable.escape(line));
         }
         out.flush();
     }
 
     private void complain(String message) {
         out.flush();
-        err.println("smtp-monitor client: " + message);
+        err.println("smtp-monitor client: " + Printable.escape(message));
         err.flush();
     }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.smtpmonitor.text.Printable;
+
 /**
  * Reads whole replies from a server's byte stream: the lines of a multi-line reply
  * ({@code 250-...}) up to its last line ({@code 250 ...}), checked against the grammar of
@@ -119,14 +121,8 @@ public final class SmtpReplyReader {
         }
     }
 
-    /** A line fit for an error message: control characters shown as {@code ?}, at most 80 characters. */
+    /** A line fit for an error message: at most 80 characters, control characters escaped. */
     private static String quote(String text) {
-        String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
-        StringBuilder quoted = new StringBuilder(shown.length());
-        for (int i = 0; i < shown.length(); i++) {
-            char c = shown.charAt(i);
-            quoted.append(Character.isISOControl(c) ? '?' : c);
-        }
-        return quoted.toString();
+        return Printable.escape(text.length() > 80 ? text.substring(0, 80) + "..." : text);
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class UsersFile {
     static final long MAX_SIZE = 4L * 1024 * 1024;
     private static final int MAX_LOCAL_PART = 64;
     private static final int MAX_DOMAIN = 253;
+    /** RFC 1035 2.3.4: a label is at most 63 octets. */
+    private static final int MAX_LABEL = 63;
     /** Characters RFC 5322 allows in an unquoted local part ("atext"), less '/', which no file name may hold. */
     private static final String LOCAL_SYMBOLS = "!#$%&'*+-=?^_`{|}~";
 
@@ -82,10 +85,15 @@ public final class UsersFile {
 
     private static byte[] read(Path file) throws UsersFileException {
         try {
-            if (Files.isDirectory(file)) {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (attributes.isDirectory()) {
                 throw new UsersFileException(file, 0, "is a directory, not a users file");
             }
-            if (Files.size(file) > MAX_SIZE) {
+            // Opening a FIFO would wait for a writer forever, and a device may never end: neither is opened.
+            if (!attributes.isRegularFile()) {
+                throw new UsersFileException(file, 0, "is not a regular file");
+            }
+            if (attributes.size() > MAX_SIZE) {
                 throw new UsersFileException(file, 0, "larger than " + MAX_SIZE / (1024 * 1024) + " MB: not a users file");
             }
             return Files.readAllBytes(file);
@@ -108,7 +116,7 @@ public final class UsersFile {
         for (int i = 0; i < entry.length(); i++) {
             char c = entry.charAt(i);
             if (Character.isISOControl(c)) {
-                return quoted.replaceAll("\\p{Cntrl}", "?") + " holds a control character";
+                return quoted + " holds a control character"; // shown escaped by UsersFileException
             }
             if (c == '/' || c == '\\') {
                 return quoted + " holds '" + c + "', which cannot be in a mailbox file name";
@@ -165,6 +173,9 @@ public final class UsersFile {
         for (String label : domain.split("\\.", -1)) {
             if (label.isEmpty()) {
                 return "the domain '" + domain + "' has an empty part";
+            }
+            if (label.length() > MAX_LABEL) {
+                return "a part of the domain '" + domain + "' is longer than " + MAX_LABEL + " characters";
             }
             if (label.startsWith("-") || label.endsWith("-")) {
                 return "a part of the domain '" + domain + "' starts or ends with '-'";

@@ -2,6 +2,8 @@ package org.smtpmonitor.mailbox;
 
 import java.nio.file.Path;
 
+import org.smtpmonitor.text.Printable;
+
 /**
  * A users file that cannot be used. The message names the file, the line when there is
  * one, and the reason: {@code users.txt:7: 'bob@@x' is not an address}.
@@ -12,11 +14,12 @@ public final class UsersFileException extends Exception {
     private final int line;
     private final String reason;
 
+    /** The file name and the reason are escaped ({@link Printable}): both may hold anything a file can. */
     public UsersFileException(Path file, int line, String reason) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + reason);
+        super(Printable.escape(file + (line > 0 ? ":" + line : "") + ": " + reason));
         this.file = file;
         this.line = line;
-        this.reason = reason;
+        this.reason = Printable.escape(reason);
     }
 
     public Path file() {
@@ -28,6 +31,7 @@ public final class UsersFileException extends Exception {
         return line;
     }
 
+    /** The reason, escaped as the message is. */
     public String reason() {
         return reason;
     }

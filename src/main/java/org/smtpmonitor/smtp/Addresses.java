@@ -7,6 +7,9 @@ package org.smtpmonitor.smtp;
  */
 final class Addresses {
 
+    /** RFC 1035 2.3.4: a label of a domain name is at most 63 octets. */
+    static final int MAX_LABEL = 63;
+
     private Addresses() {
     }
 
@@ -56,7 +59,8 @@ final class Addresses {
 
     /**
      * True for {@code local@domain} (or a bare local part) made of printable ASCII with
-     * no blanks, angle brackets or a second unquoted {@code @}.
+     * no blanks, angle brackets or a second unquoted {@code @}, and no label of the
+     * domain longer than {@link #MAX_LABEL}.
      */
     static boolean isMailbox(String address) {
         int at = address.lastIndexOf('@');
@@ -77,7 +81,17 @@ final class Addresses {
                 return false;
             }
         }
-        return true;
+        return domain == null || domain.startsWith("[") || longestLabel(domain) <= MAX_LABEL;
+    }
+
+    private static int longestLabel(String domain) {
+        int longest = 0;
+        int start = 0;
+        for (int dot = domain.indexOf('.'); dot >= 0; dot = domain.indexOf('.', start)) {
+            longest = Math.max(longest, dot - start);
+            start = dot + 1;
+        }
+        return Math.max(longest, domain.length() - start);
     }
 
     /** The domain of an address, or {@code ""} when it has none. */

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import org.smtpmonitor.mailbox.MailboxFormat;
@@ -36,7 +36,8 @@ final class MailboxIndex {
     private final Path file;
     private final MailboxFormat format;
     private final List<MessageSummary> rows = new ArrayList<>();
-    private final TreeMap<Long, Long> pendingCopies = new TreeMap<>();
+    private final TreeSet<PendingCopy> pendingCopies = new TreeSet<>();
+    private long copiesSeen;
     private final Queue<long[]> newCopies = new ConcurrentLinkedQueue<>();
     private final Map<Long, MessageSummary> parsed = new HashMap<>();
     private long gapStart = -1;
@@ -83,7 +84,9 @@ final class MailboxIndex {
         rows.subList(stableRows, rows.size()).clear();
         for (long[] copy = newCopies.poll(); copy != null; copy = newCopies.poll()) {
             if (copy[0] >= stableEnd) {
-                pendingCopies.put(copy[0], copy[1]);
+                pendingCopies.add(new PendingCopy(copy[0], copy[1], copiesSeen++));
+            } else if (copy[1] == 0) {
+                insertEmptyStableRow(copy[0]);
             }
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -121,14 +124,14 @@ final class MailboxIndex {
         long now = System.nanoTime();
         long position = stableEnd;
         while (!pendingCopies.isEmpty()) {
-            Map.Entry<Long, Long> copy = pendingCopies.firstEntry();
-            long offset = copy.getKey();
-            long length = copy.getValue();
+            PendingCopy copy = pendingCopies.first();
+            long offset = copy.offset();
+            long length = copy.length();
             if (offset + length > size) {
                 break; // not in the file yet as far as we have read it
             }
             if (offset < position) {
-                pendingCopies.pollFirstEntry();
+                pendingCopies.pollFirst();
                 parsed.remove(offset);
                 continue;
             }
@@ -144,15 +147,15 @@ final class MailboxIndex {
                 rows.add(MessageSummary.unknown(position, offset - position));
             }
             rows.add(summary(offset, length));
-            pendingCopies.pollFirstEntry();
+            pendingCopies.pollFirst();
             parsed.remove(offset);
             position = offset + length;
         }
         stableEnd = position;
         stableRows = rows.size();
-        for (Map.Entry<Long, Long> copy : pendingCopies.entrySet()) {
-            long offset = copy.getKey();
-            long length = copy.getValue();
+        for (PendingCopy copy : pendingCopies) {
+            long offset = copy.offset();
+            long length = copy.length();
             if (offset + length > size) {
                 break;
             }
@@ -166,6 +169,19 @@ final class MailboxIndex {
             // Bytes no delivery has told us about yet: mail from before, or one being stored now.
             rows.add(MessageSummary.unknown(position, size - position));
         }
+    }
+
+    /**
+     * An empty message whose session finished after the one stored behind it at the same
+     * offset was indexed: it takes its place before that row (it has no bytes to re-read).
+     */
+    private void insertEmptyStableRow(long offset) {
+        int at = 0;
+        while (at < stableRows && rows.get(at).offset() < offset) {
+            at++;
+        }
+        rows.add(at, unread(offset, 0));
+        stableRows++;
     }
 
     /**
@@ -259,6 +275,23 @@ final class MailboxIndex {
     synchronized List<MessageSummary> rows() {
         readUnreadHeaders();
         return List.copyOf(rows);
+    }
+
+    /**
+     * A stored copy not yet made a stable row. An empty message (0 bytes in raw) lies at the
+     * offset of the message stored after it, so copies are ordered by offset, then length
+     * (the empty one first), then arrival: two empty messages in a row are two rows.
+     */
+    private record PendingCopy(long offset, long length, long sequence) implements Comparable<PendingCopy> {
+        @Override
+        public int compareTo(PendingCopy other) {
+            int byOffset = Long.compare(offset, other.offset);
+            if (byOffset != 0) {
+                return byOffset;
+            }
+            int byLength = Long.compare(length, other.length);
+            return byLength != 0 ? byLength : Long.compare(sequence, other.sequence);
+        }
     }
 
     /** What the mailbox list shows about one file after it was indexed. */

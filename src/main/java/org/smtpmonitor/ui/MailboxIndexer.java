@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.text.Printable;
 
 /**
  * Keeps a {@link MailboxIndex} of every mailbox up to date on a thread of its own: after
@@ -112,7 +113,7 @@ final class MailboxIndexer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                System.err.println("smtp-monitor: mailbox indexer: " + e);
+                System.err.println("smtp-monitor: mailbox indexer: " + Printable.escape(e.toString()));
             }
         }
     }
@@ -140,7 +141,7 @@ final class MailboxIndexer implements AutoCloseable {
         } catch (NoSuchFileException e) {
             // The file was removed; the next poll sees if it comes back.
         } catch (IOException e) {
-            System.err.println("smtp-monitor: cannot read mailbox " + file + ": " + e.getMessage());
+            System.err.println(Printable.escape("smtp-monitor: cannot read mailbox " + file + ": " + e.getMessage()));
         }
     }
 

@@ -3,6 +3,8 @@ package org.smtpmonitor.ui;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
+import org.smtpmonitor.text.Printable;
+
 /**
  * One row of the mailbox preview: where a message lies in its mailbox file and the
  * headers shown for it. A stretch of a raw mailbox whose message boundaries nobody
@@ -49,7 +51,8 @@ record MessageSummary(long offset, long length, String from, String to, String s
             if (field != null) {
                 int colon = field.indexOf(":");
                 String name = field.substring(0, colon).strip().toLowerCase(Locale.ROOT);
-                String value = EncodedWords.decode(field.substring(colon + 1).strip());
+                // Shown in a table cell: a sender's controls and bidi overrides are shown, not obeyed.
+                String value = Printable.escape(EncodedWords.decode(field.substring(colon + 1).strip()));
                 switch (name) {
                     case "from" -> from = from.isEmpty() ? value : from;
                     case "to" -> to = to.isEmpty() ? value : to;

@@ -32,6 +32,7 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.text.Printable;
 
 /**
  * What the window shows, as observable state: the sessions (newest first, at most
@@ -130,7 +131,7 @@ final class MonitorViewModel {
                 }
             } else if (event instanceof ServerError e) {
                 errorCount++;
-                lastError.set(e.message());
+                lastError.set(Printable.escape(e.message()));
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
                     note(newLines, row, e.at(), "Error: " + e.message());

@@ -5,8 +5,18 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** One line of a session's transcript: what the client sent, what the server replied, or a note. */
+import org.smtpmonitor.text.Printable;
+
+/**
+ * One line of a session's transcript: what the client sent, what the server replied, or a
+ * note. Its text is kept escaped ({@link Printable}), so that the window, the clipboard and
+ * a saved transcript all show a client's control and bidirectional characters visibly.
+ */
 record TranscriptLine(Instant at, Direction direction, String text) {
+
+    TranscriptLine {
+        text = Printable.escape(text);
+    }
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)
             .withZone(ZoneId.systemDefault());

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,6 +25,7 @@ import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.client.RunningServer;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.ScriptedSmtpServer;
 
 /** {@code smtp-monitor bench}: short runs against the real server, checking what arrived, never the speed. */
 class BenchCommandTest {
@@ -217,6 +219,16 @@ class BenchCommandTest {
                     List.of(json.group(11), json.group(12), json.group(13), json.group(14)));
             assertTrue(run.err().contains("smtp-monitor bench: connection 1: first refusal: RCPT TO: 550 Address unknown"),
                     run.err());
+        }
+    }
+
+    @Test
+    void aHostileServersRefusalIsReportedEscaped() throws Exception {
+        try (ScriptedSmtpServer hostile = ScriptedSmtpServer.start("220 evil", Map.of("RCPT", "550 no \u001b]0;pwned\u0007"))) {
+            CommandRun run = bench(hostile.port(), "--messages", "1", "--rcpt", "alice@example.com");
+            assertEquals(1, run.exit());
+            assertTrue(run.err().contains("first refusal: RCPT TO: 550 no \\x1b]0;pwned\\x07"), run.err());
+            assertTrue(run.err().chars().noneMatch(c -> c == 0x1b || c == 0x07), run.err());
         }
     }
 

@@ -12,11 +12,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.client.RunningServer;
+import org.smtpmonitor.testing.ScriptedSmtpServer;
 
 /** {@code smtp-monitor client} with piped input, against the real server on an ephemeral port. */
 class ClientCommandTest {
@@ -194,6 +196,26 @@ class ClientCommandTest {
                     "--timeout", "300ms");
             assertEquals(1, run.exit());
             assertEquals("smtp-monitor client: no reply from the server within 300ms", run.err().strip());
+        }
+    }
+
+    @Test
+    void controlCharactersFromAHostileServerAndInTypedLinesArePrintedEscaped() throws Exception {
+        try (ScriptedSmtpServer hostile = ScriptedSmtpServer.start("220 evil \u001b]0;pwned\u0007\u001b[2J ready",
+                Map.of("HELO", "250 hi \u009b31m\r\u202eforged", "NOOP", "250-one \u0000\n250 two\u2028"))) {
+            CommandRun run = CommandRun.run("HELO me\nNOOP \u001b[2J\nQUIT\n", "client", "--echo",
+                    "--port", String.valueOf(hostile.port()));
+            assertEquals(0, run.exit(), run.err());
+            assertEquals("""
+                    220 evil \\x1b]0;pwned\\x07\\x1b[2J ready
+                    smtp> HELO me
+                    250 hi \\x9b31m\\x0d\\u202eforged
+                    smtp> NOOP \\x1b[2J
+                    250-one \\x00
+                    250 two\\u2028
+                    smtp> QUIT
+                    221 bye
+                    """, run.outLines());
         }
     }
 

@@ -1,6 +1,7 @@
 package org.smtpmonitor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,12 +15,15 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.testing.RawSmtpClient;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** The headless log's lines. */
 class ConsoleLogTest {
@@ -49,6 +53,35 @@ class ConsoleLogTest {
         assertEquals(expected.size(), lines.size());
         for (int i = 0; i < lines.size(); i++) {
             assertEquals(time + " " + expected.get(i), lines.get(i));
+        }
+    }
+
+    @Test
+    void controlBytesAClientSendsAreLoggedEscapedNeverRaw(@TempDir Path directory) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ConsoleLog log = new ConsoleLog(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory),
+                event -> log.print(List.of(event)));
+             RawSmtpClient client = monitor.client()) {
+            // Would retitle and clear the operator's terminal.
+            client.command("HELO \u001b]0;pwned\u0007\u001b[2J");
+            // The bare CR would return the cursor, and the rest would print over the line as a line of its own.
+            client.command("NOOP \r12:00:00.000 [1] Delivered Q.1: 12 bytes from <boss@example.com> to alice@example.com");
+            client.command("NOOP \u0000\u007f\u009b31m");
+            client.command("QUIT");
+            monitor.events().awaitClosedSessions(1);
+        }
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c != '\n' && (c < 0x20 || c >= 0x7f && c <= 0x9f);
+            assertTrue(!control, "raw U+" + Integer.toHexString(c) + " at " + i + " of the log:\n" + text);
+        }
+        assertTrue(text.contains("[1] C: HELO \\x1b]0;pwned\\x07\\x1b[2J\n"), text);
+        assertTrue(text.contains("[1] C: NOOP \\x0d12:00:00.000 [1] Delivered Q.1:"), text);
+        assertTrue(text.contains("[1] C: NOOP \\x00\\x7f\\x9b31m\n"), text);
+        for (String line : text.split("\n")) {
+            assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (\\[1] |Waiting for |Server stopped).*"), "a line of its own: " + line);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.smtpmonitor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -9,11 +10,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.testing.ExternalProcess;
 
 import picocli.CommandLine;
 
@@ -80,6 +83,10 @@ class MainCommandLineTest {
         assertBadValue("'soon' is not a duration", run(file, "--headless", "--idle-timeout", "soon"));
         assertBadValue("--max-connections: must be at least 1", run(file, "--headless", "--max-connections", "0"));
         assertBadValue("--domain", run(file, "--headless", "--domain", "bad_domain"));
+        String longLabel = "d".repeat(64) + ".example.com";
+        // The option is checked before the users file is read (a missing one here), so nothing starts.
+        assertBadValue("--domain: a part of the domain '" + longLabel + "' is longer than 63 characters",
+                run(directory.resolve("missing.txt").toString(), "--headless", "--domain", longLabel));
     }
 
     private static void assertBadValue(String expected, Run run) {
@@ -108,6 +115,31 @@ class MainCommandLineTest {
         assertEquals("smtp-monitor: " + users + ":3: 'bob@@example.com' is not an address: more than one '@'",
                 run.err().strip());
         assertTrue(Files.notExists(directory.resolve("alice@example.com.txt")), "no mailbox made for a bad users file");
+    }
+
+    @Test
+    void usersFileErrorShowsControlAndBidiCharactersEscaped() throws Exception {
+        Path users = usersFile("alice@example.com\nbob\u009b2J@example.com\n");
+        Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + users + ":2: 'bob\\x9b2J@example.com' holds a control character",
+                run.err().strip());
+
+        Files.writeString(users, "\u202emoc.elpmaxe@evil\n");
+        run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("smtp-monitor: " + users + ":1: '\\u202emoc.elpmaxe@evil' is not an ASCII"),
+                run.err());
+    }
+
+    @Test
+    void fifoAsUsersFileExitsOneAtOnceInsteadOfHanging() throws Exception {
+        Path fifo = directory.resolve("users.fifo");
+        ExternalProcess.run(directory, List.of("mkfifo", fifo.toString()), 10);
+        Run run = assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> run(fifo.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString()));
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + fifo + ": is not a regular file", run.err().strip());
     }
 
     @Test

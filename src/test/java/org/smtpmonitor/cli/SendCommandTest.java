@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import jakarta.mail.Session;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.client.RunningServer;
+import org.smtpmonitor.testing.ScriptedSmtpServer;
 
 /** {@code smtp-monitor send} against the real server on an ephemeral port. */
 class SendCommandTest {
@@ -49,6 +51,31 @@ class SendCommandTest {
     private MimeMessage delivered(String address) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()),
                 new ByteArrayInputStream(server.mailbox(address)));
+    }
+
+    @Test
+    void controlCharactersInAHostileServersRepliesArePrintedEscaped() throws Exception {
+        String[] message = {"--from", "me@example.org", "--to", "alice@example.com", "--body", "hi"};
+        try (ScriptedSmtpServer accepting = ScriptedSmtpServer.start("220 evil",
+                Map.of("RCPT", "250 ok \u001b]0;pwned\u0007", ".", "250 queued \u009b2J\r\u202eforged"))) {
+            CommandRun run = CommandRun.run("", concat(List.of("send", "--port", String.valueOf(accepting.port())), message));
+            assertEquals(0, run.exit(), run.err());
+            assertEquals("alice@example.com: accepted: 250 ok \\x1b]0;pwned\\x07\nsent: 250 queued \\x9b2J\\x0d\\u202eforged\n",
+                    run.outLines());
+        }
+        try (ScriptedSmtpServer refusing = ScriptedSmtpServer.start("220 evil", Map.of("RCPT", "550 no \u001b[2J"))) {
+            CommandRun run = CommandRun.run("", concat(List.of("send", "--port", String.valueOf(refusing.port())), message));
+            assertEquals(1, run.exit());
+            assertEquals("alice@example.com: refused: 550 no \\x1b[2J\n", run.outLines());
+            assertTrue(run.err().contains("(550 no \\x1b[2J)"), run.err());
+            assertTrue(run.err().chars().noneMatch(c -> c == 0x1b), run.err());
+        }
+    }
+
+    private static String[] concat(List<String> first, String... rest) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
     }
 
     @Test

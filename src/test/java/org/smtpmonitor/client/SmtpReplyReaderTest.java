@@ -90,9 +90,9 @@ class SmtpReplyReaderTest {
     }
 
     @Test
-    void controlCharactersAreNotEchoedIntoTheMessage() {
-        SmtpProtocolException e = assertThrows(SmtpProtocolException.class, () -> read("\u001b[2Jx\r\n"));
-        assertTrue(e.getMessage().contains("'?[2Jx'"), e.getMessage());
+    void controlCharactersAreShownEscapedInTheMessage() {
+        SmtpProtocolException e = assertThrows(SmtpProtocolException.class, () -> read("\u001b[2Jx\u009b\r\n"));
+        assertTrue(e.getMessage().contains("'\\x1b[2Jx\\x9b'"), e.getMessage());
     }
 
     @Test

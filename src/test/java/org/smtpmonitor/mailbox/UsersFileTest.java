@@ -2,6 +2,7 @@ package org.smtpmonitor.mailbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -10,12 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.smtpmonitor.testing.ExternalProcess;
 
 /** The users file: what it accepts, and a clear "file:line: reason" for everything it refuses. */
 class UsersFileTest {
@@ -147,10 +150,56 @@ class UsersFileTest {
     }
 
     @Test
-    void controlCharacterIsRefusedAndNotEchoedRaw() throws Exception {
-        UsersFileException e = refused(write("al\u0007ice@example.com\n"), 1, "'al?ice@example.com' holds a control character");
-        assertTrue(e.getMessage().chars().noneMatch(Character::isISOControl));
-        refused(write("bob\u001b[31m@example.com\n"), 1, "'bob?[31m@example.com' holds a control character");
+    void controlCharacterIsRefusedAndShownEscaped() throws Exception {
+        UsersFileException e = refused(write("al\u0007ice@example.com\n"), 1, "'al\\x07ice@example.com' holds a control character");
+        assertNoRawControlOrBidi(e.getMessage());
+        refused(write("bob\u001b[31m@example.com\n"), 1, "'bob\\x1b[31m@example.com' holds a control character");
+    }
+
+    @Test
+    void c1ControlAndBidiOverrideAreShownEscapedNeverRaw() throws Exception {
+        UsersFileException c1 = refused(write("alice@example.com\nbob\u009b31m@example.com\n"), 2,
+                "'bob\\x9b31m@example.com' holds a control character");
+        assertNoRawControlOrBidi(c1.getMessage());
+        // U+202E turns the rest of the line around: "moc.elpmaxe@evil" would read "evil@example.com".
+        UsersFileException bidi = refused(write("\u202emoc.elpmaxe@evil\n"), 1,
+                "'\\u202emoc.elpmaxe@evil' is not an ASCII address (internationalized addresses are not supported)");
+        assertNoRawControlOrBidi(bidi.getMessage());
+    }
+
+    @Test
+    void fileNameIsShownEscapedInTheMessage() throws Exception {
+        Path file = directory.resolve("users\u001b]0;x\u0007.txt");
+        Files.writeString(file, "# nobody\n");
+        UsersFileException e = assertThrows(UsersFileException.class, () -> UsersFile.load(file, "localhost"));
+        assertNoRawControlOrBidi(e.getMessage());
+        assertTrue(e.getMessage().contains("users\\x1b]0;x\\x07.txt: no users"), e.getMessage());
+    }
+
+    private static void assertNoRawControlOrBidi(String text) {
+        assertTrue(text.chars().noneMatch(c -> Character.isISOControl(c) || c == 0x202e), text);
+    }
+
+    @Test
+    void domainLabelOfMoreThan63CharactersIsRefused() throws Exception {
+        String label63 = "a".repeat(63);
+        assertEquals(List.of(new User("bob@" + label63 + ".example.com", 1)),
+                load("bob@" + label63 + ".example.com\n"), "63 characters is the most RFC 1035 allows, and allowed");
+        String domain = "x." + "b".repeat(64) + ".example.com";
+        refused(write("alice@example.com\nbob@" + domain + "\n"), 2, "'bob@" + domain + "' is not an address: a part of the domain '"
+                + domain + "' is longer than 63 characters");
+        assertEquals("a part of the domain '" + "c".repeat(64) + "' is longer than 63 characters",
+                UsersFile.checkDomain("c".repeat(64)));
+    }
+
+    @Test
+    void fifoIsRefusedWithoutBeingOpened() throws Exception {
+        Path fifo = directory.resolve("users.fifo");
+        ExternalProcess.run(directory, List.of("mkfifo", fifo.toString()), 10);
+        // Opening a FIFO for reading waits for a writer, which never comes: the load must not open it.
+        UsersFileException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(UsersFileException.class, () -> UsersFile.load(fifo, "localhost")));
+        assertEquals(fifo + ": is not a regular file", e.getMessage());
     }
 
     @Test

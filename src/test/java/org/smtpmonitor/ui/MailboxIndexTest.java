@@ -8,11 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.RawSmtpClient;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** Finding messages in mailbox files, incrementally, and the headers shown for them. */
 class MailboxIndexTest {
@@ -97,6 +102,69 @@ class MailboxIndexTest {
     }
 
     @Test
+    void anEmptyRawMessageIsARowOfItsOwnBeforeTheMessageAfterIt() throws Exception {
+        Path file = directory.resolve("alice@example.com.txt");
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        Settings settings = TestMonitor.settings(directory, MailboxFormat.RAW, 1_000_000, 10, Duration.ofSeconds(30), false);
+        String second = "Subject: after the empty one\r\n\r\nbody\r\n";
+        try (TestMonitor monitor = TestMonitor.start(directory, settings, event -> {
+                if (event instanceof MessageDelivered delivered) {
+                    for (MessageDelivered.StoredCopy copy : delivered.copies()) {
+                        index.copyStored(copy.offset(), copy.length());
+                    }
+                }
+            });
+             RawSmtpClient client = monitor.ehloClient()) {
+            // DATA and at once the final dot: a message of 0 bytes, stored at the offset where the next one goes too.
+            String empty = client.sendMessage("me@test.org", List.of("alice@example.com"), "");
+            String next = client.sendMessage("me@test.org", List.of("alice@example.com"), second);
+            for (String reply : List.of(empty, next)) {
+                String queueId = reply.substring(reply.lastIndexOf(' ') + 1);
+                monitor.events().await(MessageDelivered.class, d -> d.queueId().equals(queueId));
+            }
+        }
+        MailboxIndex.MailboxState state = refresh(index, file);
+        assertEquals(2, state.messages());
+        assertFalse(state.unknownContent());
+        List<MessageSummary> rows = index.rows();
+        assertEquals(List.of(0L, (long) second.length()), rows.stream().map(MessageSummary::length).toList());
+        assertEquals(List.of(0L, 0L), rows.stream().map(MessageSummary::offset).toList());
+        assertEquals(List.of("", "after the empty one"), rows.stream().map(MessageSummary::subject).toList());
+    }
+
+    @Test
+    void twoEmptyRawMessagesInARowAreTwoRows() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        String one = "Subject: one\r\n\r\n1\r\n";
+        Files.writeString(file, one, StandardCharsets.US_ASCII);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, 0);
+        index.copyStored(0, 0);
+        index.copyStored(0, one.length());
+        index.copyStored(one.length(), 0);
+        assertEquals(4, refresh(index, file).messages());
+        assertEquals(List.of(0L, 0L, (long) one.length(), 0L), index.rows().stream().map(MessageSummary::length).toList());
+    }
+
+    @Test
+    void anEmptyRawMessageAnnouncedAfterTheOneStoredBehindItWasIndexedStillGetsItsRow() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        String one = "Subject: one\r\n\r\n1\r\n";
+        String two = "Subject: two\r\n\r\n2\r\n";
+        Files.writeString(file, one + two, StandardCharsets.US_ASCII);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, one.length());
+        index.copyStored(one.length(), two.length());
+        assertEquals(2, refresh(index, file).messages());
+        // The empty message's session finished last, though its 0 bytes went in before "two".
+        index.copyStored(one.length(), 0);
+        assertEquals(3, refresh(index, file).messages());
+        assertEquals(List.of("one", "", "two"), index.rows().stream().map(MessageSummary::subject).toList());
+        assertEquals(List.of((long) one.length(), 0L, (long) two.length()),
+                index.rows().stream().map(MessageSummary::length).toList());
+    }
+
+    @Test
     void aHeaderBlockLongerThanTheFirstReadIsReadWhole() throws Exception {
         Path file = directory.resolve("alice.txt");
         String longHeaders = "X-Trace: " + "t".repeat(9000) + "\r\nSubject: after a long header\r\n\r\nbody\r\n";
@@ -172,6 +240,19 @@ class MailboxIndexTest {
         String source = PreviewViewModel.readSource(file, 0, Files.size(file));
         assertTrue(source.length() < PreviewViewModel.SOURCE_LIMIT + 200);
         assertTrue(source.strip().endsWith("[… the first 256.0 KB of 512.0 KB are shown]"), source.substring(source.length() - 80));
+    }
+
+    @Test
+    void controlAndBidiCharactersInHeadersAreShownEscaped() throws Exception {
+        Path file = directory.resolve("alice.txt");
+        String message = "From: \u202eevil@x.org\r\nSubject: invoice\u202egpj.exe\u001b[2J =?UTF-8?Q?=07=C2=9B?=\r\n\r\nbody\r\n";
+        Files.writeString(file, message, StandardCharsets.UTF_8);
+        MailboxIndex index = new MailboxIndex(file, MailboxFormat.RAW);
+        index.copyStored(0, Files.size(file));
+        refresh(index, file);
+        MessageSummary row = index.rows().get(0);
+        assertEquals("\\u202eevil@x.org", row.from());
+        assertEquals("invoice\\u202egpj.exe\\x1b[2J \\x07\\x9b", row.subject());
     }
 
     @Test

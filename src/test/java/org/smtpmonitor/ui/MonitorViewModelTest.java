@@ -220,6 +220,24 @@ class MonitorViewModelTest {
     }
 
     @Test
+    void controlAndBidiCharactersAreShownEscapedInTheTranscriptAndTheStatusBar() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1), new LineReceived(1, "HELO \u001b]0;pwned\u0007\u001b[2J", T0),
+                new ReplySent(1, "250 example.com Hello \u001b]0;pwned\u0007\u001b[2J", T0),
+                new LineReceived(1, "NOOP \rforged\u009b", T0),
+                new ServerError(1, "cannot store for \u202egpj.exe", T0)));
+        TranscriptViewModel transcript = model.transcript();
+        transcript.selectedSessionProperty().set(model.sessions().get(0));
+        List<String> shown = transcript.visibleLines().stream().map(TranscriptLine::formatted).toList();
+        assertEquals(List.of("C: HELO \\x1b]0;pwned\\x07\\x1b[2J", "S: 250 example.com Hello \\x1b]0;pwned\\x07\\x1b[2J",
+                "C: NOOP \\x0dforged\\x9b", "-- Error: cannot store for \\u202egpj.exe"),
+                shown.subList(1, 5).stream().map(line -> line.substring(13)).toList());
+        assertEquals("cannot store for \\u202egpj.exe", model.lastErrorProperty().get());
+        String copied = TranscriptViewModel.text(transcript.visibleLines());
+        assertTrue(copied.chars().noneMatch(c -> c != '\n' && Character.isISOControl(c) || c == 0x202e), copied);
+    }
+
+    @Test
     void openSessionsDurationsMoveOnAndStopAtTheClose() {
         MonitorViewModel model = model(1000, 100);
         model.apply(List.of(opened(1)));

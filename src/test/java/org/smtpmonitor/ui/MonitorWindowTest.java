@@ -91,6 +91,23 @@ class MonitorWindowTest extends WindowTestBase {
     }
 
     @Test
+    void controlCharactersAClientSendsAreShownEscapedInTheTranscript() throws Exception {
+        open(MailboxFormat.RAW);
+        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
+            client.reply();
+            client.send("HELO \u001b]0;pwned\u0007\u001b[2J");
+            client.send("QUIT");
+        }
+        clickRow("#sessionsTable", "1");
+        await("the escaped HELO line is rendered", () -> Views.cells(transcript()).stream()
+                .anyMatch(cell -> cell.getText() != null && cell.getText().endsWith(" C: HELO \\x1b]0;pwned\\x07\\x1b[2J")));
+        for (Labeled cell : fx(() -> Views.cells(transcript()))) {
+            String text = cell.getText() == null ? "" : cell.getText();
+            assertTrue(text.chars().noneMatch(Character::isISOControl), "a raw control character in: " + text);
+        }
+    }
+
+    @Test
     void filterBoxShowsOnlyMatchingLines() throws Exception {
         open(MailboxFormat.RAW);
         sendSessionWithErrors();
