@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,13 +19,12 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.testing.HeadlessServerProcess;
 import org.smtpmonitor.testing.RawSmtpClient;
 
 /**
@@ -39,7 +35,6 @@ import org.smtpmonitor.testing.RawSmtpClient;
  */
 class HeadlessMemoryTest {
 
-    private static final Pattern WAITING = Pattern.compile(".* Waiting for connections on 127\\.0\\.0\\.1:(\\d+)");
     private static final int CLIENTS = 12;
     /** 24.9 MB: just under the default maximum message size of 25 MB. */
     private static final int MESSAGE_SIZE = (int) (24.9 * 1024 * 1024);
@@ -58,14 +53,11 @@ class HeadlessMemoryTest {
         byte[] message = largeMessage();
         byte[] hash = MessageDigest.getInstance("SHA-256").digest(message);
 
-        Process process = start("-Xmx256m", usersFile, "--mailbox-dir", mail.toString());
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        List<String> log = new ArrayList<>();
-        Thread reader = readLines(process.getInputStream(), lines);
+        HeadlessServerProcess server = HeadlessServerProcess.start("", List.of("-Xmx256m"), usersFile,
+                "--mailbox-dir", mail.toString());
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {
-            int port = Integer.parseInt(awaitLine(lines, log, WAITING).group(1));
-            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+            InetSocketAddress address = server.address();
             List<Future<String>> replies = new ArrayList<>();
             for (int i = 1; i <= CLIENTS; i++) {
                 String recipient = "user" + i + "@example.com";
@@ -92,7 +84,7 @@ class HeadlessMemoryTest {
             }
             assertTrue(accepted >= 1, "not one of the messages was stored");
 
-            assertTrue(process.isAlive(), "the server died");
+            assertTrue(server.isAlive(), "the server died");
             try (RawSmtpClient client = RawSmtpClient.connectGreeted(address)) {
                 client.command("EHLO client.test");
                 String reply = client.sendMessage("sender@client.test", List.of("small@example.com"), "Subject: hi\r\n\r\nstill here\r\n");
@@ -100,13 +92,10 @@ class HeadlessMemoryTest {
             }
             assertEquals("Subject: hi\r\n\r\nstill here\r\n", Files.readString(mail.resolve("small@example.com.txt")));
         } catch (AssertionError | Exception e) {
-            lines.drainTo(log);
-            throw new AssertionError(e + "\nserver output:\n" + tail(log), e);
+            throw new AssertionError(e + "\nserver output:\n" + server.excerpt(), e);
         } finally {
             clients.shutdownNow();
-            process.destroyForcibly();
-            process.waitFor(20, TimeUnit.SECONDS);
-            reader.join(5000);
+            server.close();
         }
     }
 
@@ -114,14 +103,10 @@ class HeadlessMemoryTest {
     void aServerThreadKilledByRunningOutOfMemoryEndsTheProcessWithStatus3() throws Exception {
         Path usersFile = Files.writeString(directory.resolve("users.txt"), "alice@example.com\n");
         // A budget far past the heap, so that nothing stops a large message from exhausting it.
-        Process process = start("-Xmx64m", usersFile, "--mailbox-dir", directory.toString(),
-                "--max-message-size", "60MB", "--max-memory", "1GB");
-        LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        List<String> log = new ArrayList<>();
-        Thread reader = readLines(process.getInputStream(), lines);
+        HeadlessServerProcess server = HeadlessServerProcess.start("", List.of("-Xmx64m"), usersFile,
+                "--mailbox-dir", directory.toString(), "--max-message-size", "60MB", "--max-memory", "1GB");
         try {
-            int port = Integer.parseInt(awaitLine(lines, log, WAITING).group(1));
-            try (RawSmtpClient client = RawSmtpClient.connectGreeted(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))) {
+            try (RawSmtpClient client = RawSmtpClient.connectGreeted(server.address())) {
                 client.command("EHLO client.test");
                 assertTrue(client.command("MAIL FROM:<a@client.test>").startsWith("250 "));
                 assertTrue(client.command("RCPT TO:<alice@example.com>").startsWith("250 "));
@@ -135,25 +120,14 @@ class HeadlessMemoryTest {
                     // Expected: the server died under it.
                 }
             }
-            awaitLine(lines, log, Pattern.compile("smtp-monitor: the server failed and has stopped: smtp-loop-\\d+ died: "
+            server.awaitLine(Pattern.compile("smtp-monitor: the server failed and has stopped: smtp-loop-\\d+ died: "
                     + "java\\.lang\\.OutOfMemoryError: .*"));
-            assertTrue(process.waitFor(20, TimeUnit.SECONDS), "the process did not end");
-            assertEquals(3, process.exitValue());
+            assertEquals(3, server.awaitExit(20, "running out of memory"));
         } catch (AssertionError | Exception e) {
-            lines.drainTo(log);
-            throw new AssertionError(e + "\nserver output:\n" + tail(log), e);
+            throw new AssertionError(e + "\nserver output:\n" + server.excerpt(), e);
         } finally {
-            process.destroyForcibly();
-            reader.join(5000);
+            server.close();
         }
-    }
-
-    private static Process start(String heap, Path usersFile, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap, "-cp", System.getProperty("java.class.path"), Main.class.getName(), usersFile.toString(),
-                "--headless", "--port", "0"));
-        command.addAll(List.of(options));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
     }
 
     /** A message of {@link #MESSAGE_SIZE} bytes: lines of letters, none starting with a dot, ending in CRLF. */
@@ -180,40 +154,5 @@ class HeadlessMemoryTest {
             in.transferTo(OutputStream.nullOutputStream());
         }
         return digest.digest();
-    }
-
-    private static Thread readLines(InputStream output, LinkedBlockingQueue<String> lines) {
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    lines.add(line);
-                }
-            } catch (Exception ignored) {
-                // The process ended.
-            }
-        }, "headless-output");
-        reader.setDaemon(true);
-        reader.start();
-        return reader;
-    }
-
-    private static Matcher awaitLine(LinkedBlockingQueue<String> lines, List<String> log, Pattern pattern)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (true) {
-            String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (line == null) {
-                throw new AssertionError("no line like " + pattern + " within 20 s; output so far:\n" + String.join("\n", log));
-            }
-            log.add(line);
-            Matcher matcher = pattern.matcher(line);
-            if (matcher.matches()) {
-                return matcher;
-            }
-        }
-    }
-
-    private static String tail(List<String> log) {
-        return String.join("\n", log.subList(Math.max(0, log.size() - 60), log.size()));
     }
 }

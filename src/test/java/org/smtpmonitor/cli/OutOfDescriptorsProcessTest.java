@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.testing.HeadlessServer;
+import org.smtpmonitor.testing.HeadlessServerProcess;
 import org.smtpmonitor.testing.RawSmtpClient;
 
 /**
@@ -32,7 +32,7 @@ class OutOfDescriptorsProcessTest {
     @Test
     void serverOutOfDescriptorsDoesNotFloodItsLogLeavesNoClientHangingAndRecovers() throws Exception {
         Path users = Files.writeString(directory.resolve("users.txt"), "alice@example.com\n");
-        try (HeadlessServer server = HeadlessServer.start("ulimit -n 120", users, "--port", "0",
+        try (HeadlessServerProcess server = HeadlessServerProcess.start("ulimit -n 120", List.of(), users,
                 "--mailbox-dir", directory.toString(), "--max-connections", "1000")) {
             InetSocketAddress address = server.address();
             List<RawSmtpClient> clients = new ArrayList<>();
@@ -77,6 +77,10 @@ class OutOfDescriptorsProcessTest {
                 assertTrue(reply.startsWith("250 OK: queued as "), reply);
             }
             assertEquals(message, Files.readString(directory.resolve("alice@example.com.txt")));
+
+            // Having run out of descriptors does not keep it from stopping on SIGTERM.
+            server.terminate();
+            server.awaitExit(20, "SIGTERM");
         }
     }
 
