@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,12 +21,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
-import org.smtpmonitor.client.RunningServer;
-import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.ScriptedSmtpServer;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** {@code smtp-monitor bench}: short runs against the real server, checking what arrived, never the speed. */
 class BenchCommandTest {
@@ -40,11 +40,11 @@ class BenchCommandTest {
 
     @TempDir
     Path directory;
-    private RunningServer server;
+    private TestMonitor server;
 
     @BeforeEach
     void start() throws Exception {
-        server = RunningServer.start(directory);
+        server = TestMonitor.start(directory);
     }
 
     @AfterEach
@@ -96,7 +96,7 @@ class BenchCommandTest {
 
     @Test
     void lockStepRunDeliversEveryMessageOnceAndReportsJson() throws IOException {
-        Path mailbox = server.mailboxFile("alice@example.com");
+        Path mailbox = server.mailbox("alice@example.com");
         CommandRun run = bench(server.port(), "--conns", "3", "--messages", "50", "--size", "1024",
                 "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString(), "--json");
         assertEquals(0, run.exit(), run.err());
@@ -116,8 +116,8 @@ class BenchCommandTest {
 
     @Test
     void pipelinedRunToTwoRecipientsDeliversEveryMessageToBoth() throws IOException {
-        Path alice = server.mailboxFile("alice@example.com");
-        Path bob = server.mailboxFile("bob@example.com");
+        Path alice = server.mailbox("alice@example.com");
+        Path bob = server.mailbox("bob@example.com");
         CommandRun run = bench(server.port(), "--conns", "3", "--messages", "50", "--size", "2000",
                 "--rcpt", "alice@example.com", "--rcpt", "bob@example.com", "--pipelining",
                 "--verify-mailbox", bob.toString(), "--json");
@@ -134,7 +134,7 @@ class BenchCommandTest {
 
     @Test
     void aWarmUpRunsFirstAndIsNeitherCountedNorVerified() throws IOException {
-        Path mailbox = server.mailboxFile("alice@example.com");
+        Path mailbox = server.mailbox("alice@example.com");
         CommandRun run = bench(server.port(), "--conns", "3", "--messages", "30", "--warmup", "20", "--size", "1024",
                 "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString(), "--json");
         assertEquals(0, run.exit(), run.err());
@@ -172,7 +172,7 @@ class BenchCommandTest {
     @Test
     void theTextReportNamesEachFigure() {
         CommandRun run = bench(server.port(), "--conns", "2", "--messages", "7", "--size", "300",
-                "--rcpt", "bob@example.com", "--verify-mailbox", server.mailboxFile("bob@example.com").toString());
+                "--rcpt", "bob@example.com", "--verify-mailbox", server.mailbox("bob@example.com").toString());
         assertEquals(0, run.exit(), run.err());
         String[] lines = run.outLines().split("\n");
         assertEquals(6, lines.length, run.out());
@@ -190,14 +190,10 @@ class BenchCommandTest {
     @Test
     void anMboxMailboxIsVerifiedToo() throws Exception {
         Path mboxDirectory = Files.createDirectory(directory.resolve("mbox"));
-        Path users = mboxDirectory.resolve("users.txt");
-        Files.writeString(users, "carol@example.com\n");
-        Settings settings = Settings.defaults().withPort(0).withMailboxDirectory(mboxDirectory);
-        settings = new Settings(settings.bindAddress(), 0, mboxDirectory, MailboxFormat.MBOX, settings.defaultDomain(),
-                settings.maxMessageSize(), settings.maxConnections(), settings.idleTimeout(), false);
-        try (Monitor mbox = Monitor.start(users, settings, new EventBus())) {
-            Path mailbox = mbox.store().mailboxFile("carol@example.com");
-            CommandRun run = bench(mbox.server().address().getPort(), "--conns", "3", "--messages", "40",
+        Files.writeString(mboxDirectory.resolve("users.txt"), "carol@example.com\n");
+        try (TestMonitor mbox = TestMonitor.start(mboxDirectory, TestMonitor.settings(mboxDirectory, MailboxFormat.MBOX))) {
+            Path mailbox = mbox.mailbox("carol@example.com");
+            CommandRun run = bench(mbox.port(), "--conns", "3", "--messages", "40",
                     "--rcpt", "carol@example.com", "--pipelining", "--verify-mailbox", mailbox.toString(), "--json");
             assertEquals(0, run.exit(), run.err());
             Matcher json = json(run);
@@ -234,7 +230,7 @@ class BenchCommandTest {
 
     @Test
     void aRecipientRefusedAmongAcceptedOnesIsAnErrorAlthoughTheMessageGoesToTheOthers() {
-        Path alice = server.mailboxFile("alice@example.com");
+        Path alice = server.mailbox("alice@example.com");
         CommandRun run = bench(server.port(), "--conns", "2", "--messages", "10", "--rcpt", "alice@example.com",
                 "--rcpt", "nobody@example.com", "--pipelining", "--verify-mailbox", alice.toString(), "--json");
         assertEquals(1, run.exit());
@@ -247,13 +243,10 @@ class BenchCommandTest {
 
     @Test
     void aServerThatStopsMidRunEndsEachConnectionAndItsRemainingMessagesAreErrors() throws Exception {
-        Path mailbox = server.mailboxFile("alice@example.com");
+        Path mailbox = server.mailbox("alice@example.com");
         CompletableFuture<CommandRun> running = CompletableFuture.supplyAsync(() -> bench(server.port(),
                 "--conns", "2", "--messages", "1000000", "--rcpt", "alice@example.com", "--json"));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (Files.size(mailbox) < 20 * 1024 && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until("20 KB have arrived", Duration.ofSeconds(10), () -> Files.size(mailbox) >= 20 * 1024);
         server.close(); // every session gets a 421
         CommandRun run = running.get(20, TimeUnit.SECONDS);
         assertEquals(1, run.exit());
@@ -269,19 +262,18 @@ class BenchCommandTest {
     @Test
     void moreConnectionsThanTheServerTakesFailBeforeTheRun() throws Exception {
         Path limited = Files.createDirectory(directory.resolve("limited"));
-        Path users = limited.resolve("users.txt");
-        Files.writeString(users, "dave@example.com\n");
+        Files.writeString(limited.resolve("users.txt"), "dave@example.com\n");
         Settings defaults = Settings.defaults();
-        Settings settings = new Settings(defaults.bindAddress(), 0, limited, MailboxFormat.RAW, defaults.defaultDomain(),
-                defaults.maxMessageSize(), 2, defaults.idleTimeout(), false);
-        try (Monitor small = Monitor.start(users, settings, new EventBus())) {
-            CommandRun run = bench(small.server().address().getPort(), "--conns", "3", "--messages", "30",
+        Settings settings = TestMonitor.settings(limited, MailboxFormat.RAW, defaults.maxMessageSize(), 2,
+                defaults.idleTimeout(), false);
+        try (TestMonitor small = TestMonitor.start(limited, settings)) {
+            CommandRun run = bench(small.port(), "--conns", "3", "--messages", "30",
                     "--rcpt", "dave@example.com");
             assertEquals(1, run.exit());
             assertEquals("", run.out());
             assertTrue(run.err().startsWith("smtp-monitor bench: connection 3: the server refused the session: 421 "),
                     run.err());
-            assertEquals(0, Files.size(small.store().mailboxFile("dave@example.com")));
+            assertEquals(0, Files.size(small.mailbox("dave@example.com")));
         }
     }
 

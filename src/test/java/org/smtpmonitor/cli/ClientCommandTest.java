@@ -17,15 +17,18 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.client.RunningServer;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.smtp.SmtpConfig;
 import org.smtpmonitor.testing.ScriptedSmtpServer;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** {@code smtp-monitor client} with piped input, against the real server on an ephemeral port. */
 class ClientCommandTest {
 
     @TempDir
     Path directory;
-    private RunningServer server;
+    private TestMonitor server;
 
     @AfterEach
     void stop() {
@@ -36,7 +39,7 @@ class ClientCommandTest {
 
     private CommandRun client(String session) throws Exception {
         if (server == null) {
-            server = RunningServer.start(directory);
+            server = TestMonitor.start(directory);
         }
         return CommandRun.run(session, "client", "--port", String.valueOf(server.port()));
     }
@@ -67,7 +70,7 @@ class ClientCommandTest {
                 """, run.outLines().replaceAll("queued as \\S+", "queued as Q"));
         assertEquals("", run.err());
         assertArrayEquals("Subject: hello\r\n\r\nHi Alice, grüße!\r\n\tindented, trailing space \r\n"
-                .getBytes(StandardCharsets.UTF_8), server.mailbox("alice@example.com"));
+                .getBytes(StandardCharsets.UTF_8), server.mailboxBytes("alice@example.com"));
     }
 
     @Test
@@ -75,7 +78,7 @@ class ClientCommandTest {
         CommandRun run = client("HELO me\nMAIL FROM:<me@example.org>\nRCPT TO:<bob@example.com>\nDATA\n"
                 + ".hidden\n..two\n. \n.\nQUIT\n");
         assertEquals(0, run.exit(), run.err());
-        assertArrayEquals(".hidden\r\n..two\r\n. \r\n".getBytes(StandardCharsets.US_ASCII), server.mailbox("bob@example.com"));
+        assertArrayEquals(".hidden\r\n..two\r\n. \r\n".getBytes(StandardCharsets.US_ASCII), server.mailboxBytes("bob@example.com"));
     }
 
     @Test
@@ -83,7 +86,7 @@ class ClientCommandTest {
         CommandRun run = client("HELO me\r\nMAIL FROM:<me@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n"
                 + "one\r\ntwo\r\n.\r\nQUIT\r\n");
         assertEquals(0, run.exit(), run.err());
-        assertArrayEquals("one\r\ntwo\r\n".getBytes(StandardCharsets.US_ASCII), server.mailbox("bob@example.com"));
+        assertArrayEquals("one\r\ntwo\r\n".getBytes(StandardCharsets.US_ASCII), server.mailboxBytes("bob@example.com"));
     }
 
     @Test
@@ -105,7 +108,7 @@ class ClientCommandTest {
         assertEquals("550 Address unknown", lines[4]);
         assertEquals("250 OK", lines[5]);
         assertTrue(lines[7].startsWith("250 OK: queued as "), lines[7]);
-        assertArrayEquals("after errors\r\n".getBytes(StandardCharsets.US_ASCII), server.mailbox("alice@example.com"));
+        assertArrayEquals("after errors\r\n".getBytes(StandardCharsets.US_ASCII), server.mailboxBytes("alice@example.com"));
     }
 
     @Test
@@ -136,13 +139,14 @@ class ClientCommandTest {
         assertEquals(1, run.exit());
         assertEquals("smtp-monitor client: end of input in the middle of a message: the message was not sent"
                 + " (a line holding only '.' ends a message)", run.err().strip());
-        assertTrue(server.awaitSessionsClosed(1));
-        assertArrayEquals(new byte[0], server.mailbox("alice@example.com"));
+        server.events().awaitClosedSessions(1);
+        assertArrayEquals(new byte[0], server.mailboxBytes("alice@example.com"));
     }
 
     @Test
     void theServerClosingTheConnectionEndsTheSessionCleanly() throws Exception {
-        server = RunningServer.start(directory, Duration.ofMillis(300));
+        server = TestMonitor.start(directory, TestMonitor.settings(directory, MailboxFormat.RAW,
+                SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE, ServerConfig.DEFAULT_MAX_CONNECTIONS, Duration.ofMillis(300), false));
         // The person types HELO, then nothing until the server has given up on them.
         InputStream typing = new SequenceInputStream(
                 new ByteArrayInputStream("HELO me\n".getBytes(StandardCharsets.US_ASCII)),
@@ -159,11 +163,13 @@ class ClientCommandTest {
                     @Override
                     public int read(byte[] b, int off, int len) throws IOException {
                         try {
-                            if (!waited && !server.awaitSessionsClosed(1)) {
-                                throw new IOException("the server kept the session open");
+                            if (!waited) {
+                                server.events().awaitClosedSessions(1);
                             }
                         } catch (InterruptedException e) {
                             throw new IOException(e);
+                        } catch (AssertionError e) {
+                            throw new IOException("the server kept the session open", e);
                         }
                         waited = true;
                         return rest.read(b, off, len);
@@ -232,7 +238,7 @@ class ClientCommandTest {
     void echoPrintsEachLineAfterItsPrompt() throws Exception {
         CommandRun run = CommandRun.run("", "--version"); // the top command still works beside the subcommands
         assertEquals(0, run.exit());
-        server = RunningServer.start(directory);
+        server = TestMonitor.start(directory);
         run = CommandRun.run("HELO me\nMAIL FROM:<me@example.org>\nRCPT TO:<bob@example.com>\nDATA\nhi\n.\n",
                 "client", "--echo", "--port", String.valueOf(server.port()));
         assertEquals("""

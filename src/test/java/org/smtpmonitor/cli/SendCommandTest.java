@@ -22,19 +22,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.client.RunningServer;
 import org.smtpmonitor.testing.ScriptedSmtpServer;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** {@code smtp-monitor send} against the real server on an ephemeral port. */
 class SendCommandTest {
 
     @TempDir
     Path directory;
-    private RunningServer server;
+    private TestMonitor server;
 
     @BeforeEach
     void start() throws Exception {
-        server = RunningServer.start(directory);
+        server = TestMonitor.start(directory);
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class SendCommandTest {
 
     private MimeMessage delivered(String address) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()),
-                new ByteArrayInputStream(server.mailbox(address)));
+                new ByteArrayInputStream(server.mailboxBytes(address)));
     }
 
     @Test
@@ -88,7 +88,7 @@ class SendCommandTest {
         assertTrue(lines[1].startsWith("sent: 250 OK: queued as "), lines[1]);
         assertEquals("", run.err());
 
-        String mailbox = new String(server.mailbox("alice@example.com"), StandardCharsets.UTF_8);
+        String mailbox = new String(server.mailboxBytes("alice@example.com"), StandardCharsets.UTF_8);
         assertTrue(mailbox.matches("(?s)Date: \\w{3}, \\d{1,2} \\w{3} \\d{4} \\d\\d:\\d\\d:\\d\\d [+-]\\d{4}\r\n"
                 + "From: me@example.org\r\nTo: alice@example.com\r\nSubject: hello\r\nMessage-ID: <[^>]+@example.org>\r\n"
                 + "\r\nHi Alice!\r\n.a line with a dot\r\n"), mailbox);
@@ -104,8 +104,8 @@ class SendCommandTest {
         assertEquals("nobody@example.com: refused: 550 Address unknown\n", run.outLines());
         assertEquals("smtp-monitor send: no recipient was accepted, so the message was not sent:"
                 + " nobody@example.com (550 Address unknown)", run.err().strip());
-        assertTrue(server.awaitSessionsClosed(1));
-        assertArrayEquals(new byte[0], server.mailbox("alice@example.com"));
+        server.events().awaitClosedSessions(1);
+        assertArrayEquals(new byte[0], server.mailboxBytes("alice@example.com"));
     }
 
     @Test
@@ -121,7 +121,7 @@ class SendCommandTest {
         assertEquals("smtp-monitor send: not sent to 1 of 3 recipients: nobody@example.com (550 Address unknown)",
                 run.err().strip());
         assertEquals("to some\r\n", delivered("alice@example.com").getContent());
-        assertArrayEquals(server.mailbox("alice@example.com"), server.mailbox("bob@example.com"));
+        assertArrayEquals(server.mailboxBytes("alice@example.com"), server.mailboxBytes("bob@example.com"));
     }
 
     @Test
@@ -141,7 +141,7 @@ class SendCommandTest {
         Files.write(body, "unix\nmac\rdos\r\n.dot\n".getBytes(StandardCharsets.US_ASCII));
         CommandRun run = send("--from", "me@example.org", "--to", "bob@example.com", "--body-file", body.toString());
         assertEquals(0, run.exit(), run.err());
-        String mailbox = new String(server.mailbox("bob@example.com"), StandardCharsets.US_ASCII);
+        String mailbox = new String(server.mailboxBytes("bob@example.com"), StandardCharsets.US_ASCII);
         assertTrue(mailbox.endsWith("\r\n\r\nunix\r\nmac\r\ndos\r\n.dot\r\n"), mailbox);
     }
 

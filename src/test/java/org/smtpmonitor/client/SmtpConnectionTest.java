@@ -15,18 +15,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.testing.TestMonitor;
 
 /** The client core against the real server over 127.0.0.1. */
 class SmtpConnectionTest {
 
     @TempDir
     Path directory;
-    private RunningServer server;
+    private TestMonitor server;
     private SmtpConnection connection;
 
     @BeforeEach
     void start() throws Exception {
-        server = RunningServer.start(directory);
+        server = TestMonitor.start(directory);
         connection = SmtpConnection.open("127.0.0.1", server.port(), Duration.ofSeconds(10));
         assertEquals(220, connection.readReply().code());
     }
@@ -76,7 +77,7 @@ class SmtpConnectionTest {
         System.arraycopy(data, 0, withCrlf, 0, data.length);
         withCrlf[data.length] = '\r';
         withCrlf[data.length + 1] = '\n';
-        assertArrayEquals(withCrlf, server.mailbox("alice@example.com"));
+        assertArrayEquals(withCrlf, server.mailboxBytes("alice@example.com"));
     }
 
     @Test

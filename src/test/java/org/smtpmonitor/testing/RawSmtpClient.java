@@ -168,6 +168,15 @@ public final class RawSmtpClient implements AutoCloseable {
         return readReply();
     }
 
+    /**
+     * One transaction to one recipient of {@code text} written with {@code \n} line ends, as
+     * tests write messages: each becomes CRLF, and a CRLF ends the text before the dot.
+     * Returns the reply to the end of data.
+     */
+    public String mail(String sender, String recipient, String text) throws IOException {
+        return sendMessage(sender, List.of(recipient), text.replace("\n", "\r\n") + "\r\n");
+    }
+
     private static void expect(String wanted, String reply) {
         if (!wanted.equals(reply)) {
             throw new AssertionError("expected '" + wanted + "', got '" + reply + "'");

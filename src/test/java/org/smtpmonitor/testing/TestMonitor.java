@@ -41,6 +41,12 @@ public final class TestMonitor implements AutoCloseable {
         return Settings.defaults().withPort(0).withMailboxDirectory(directory);
     }
 
+    /** Default settings but for port 0, the mailbox directory and its format. */
+    public static Settings settings(Path directory, MailboxFormat format) {
+        Settings d = Settings.defaults();
+        return settings(directory, format, d.maxMessageSize(), d.maxConnections(), d.idleTimeout(), d.requireHeloDomain());
+    }
+
     /** Settings with the limits a test wants to reach quickly. */
     public static Settings settings(Path directory, MailboxFormat format, long maxMessageSize, int maxConnections,
                                     Duration idleTimeout, boolean requireHeloDomain) {
@@ -78,8 +84,17 @@ public final class TestMonitor implements AutoCloseable {
     }
 
     public InetSocketAddress address() {
+        return address(monitor);
+    }
+
+    /** Where a client reaches {@code monitor}'s server: the loopback address and the port it is bound to. */
+    public static InetSocketAddress address(Monitor monitor) {
         InetSocketAddress bound = monitor.server().address();
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+    }
+
+    public int port() {
+        return address().getPort();
     }
 
     /** A new connection whose 220 greeting has been read. */
@@ -100,13 +115,8 @@ public final class TestMonitor implements AutoCloseable {
 
     /** Waits until the server has exactly {@code count} sessions open, failing after {@link EventRecorder#WAIT_MILLIS}. */
     public void awaitOpenSessions(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + EventRecorder.WAIT_MILLIS * 1_000_000;
-        while (monitor.server().openSessions() != count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("open sessions: " + monitor.server().openSessions() + ", not " + count);
-            }
-            Thread.sleep(5);
-        }
+        Await.until("the server has " + count + " sessions open", Duration.ofMillis(EventRecorder.WAIT_MILLIS),
+                () -> monitor.server().openSessions() == count, () -> "open sessions: " + monitor.server().openSessions());
     }
 
     public Path mailbox(String address) {
