@@ -18,6 +18,7 @@ import javafx.scene.control.TextArea;
 
 import org.junit.jupiter.api.Test;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.RawSmtpClient;
 
 /** The main window on a real server over real sockets, asserting on what the user sees. */
 class MonitorWindowTest extends WindowTestBase {
@@ -93,10 +94,9 @@ class MonitorWindowTest extends WindowTestBase {
     @Test
     void controlCharactersAClientSendsAreShownEscapedInTheTranscript() throws Exception {
         open(MailboxFormat.RAW);
-        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
-            client.reply();
-            client.send("HELO \u001b]0;pwned\u0007\u001b[2J");
-            client.send("QUIT");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
+            client.command("HELO \u001b]0;pwned\u0007\u001b[2J");
+            client.command("QUIT");
         }
         clickRow("#sessionsTable", "1");
         await("the escaped HELO line is rendered", () -> Views.cells(transcript()).stream()
@@ -131,9 +131,8 @@ class MonitorWindowTest extends WindowTestBase {
     void mailboxCountNewMarkAndPreviewFollowDeliveries() throws Exception {
         open(MailboxFormat.MBOX);
         String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString("Grüße aus Köln".getBytes(StandardCharsets.UTF_8)) + "?=";
-        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
-            client.reply();
-            client.send("HELO tester");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
+            client.command("HELO tester");
             client.mail("carol@test.org", "bob@example.com", "From: Carol <carol@test.org>\nTo: bob@example.com\nSubject: "
                     + subject + "\nDate: Tue, 24 Nov 2026 08:00:00 +0000\n\nFirst line of the body\n");
             await("bob's count is 1 and marked new", () -> {
@@ -161,7 +160,7 @@ class MonitorWindowTest extends WindowTestBase {
                 return rows.size() == 2 && rows.get(0).get(2).equals("second");
             });
             await("bob's count is 2", () -> Views.rows(table("#mailboxesTable")).get(1).get(1).equals("2"));
-            client.send("QUIT");
+            client.command("QUIT");
         }
     }
 
@@ -172,12 +171,11 @@ class MonitorWindowTest extends WindowTestBase {
         open(MailboxFormat.RAW);
         await("the earlier mail is counted apart", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
                 .equals("0 + earlier"));
-        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
-            client.reply();
-            client.send("HELO tester");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
+            client.command("HELO tester");
             client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: one\n\n1");
             client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: two\n\n2");
-            client.send("QUIT");
+            client.command("QUIT");
         }
         await("alice's count", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2 + earlier"));
         clickRow("#mailboxesTable", "alice@example.com");
@@ -208,17 +206,15 @@ class MonitorWindowTest extends WindowTestBase {
         int port = app.serverAddress().getPort();
         assertEquals("Listening on 127.0.0.1:" + port, label("#listeningLabel"));
         assertTrue(fx(() -> app.stage.getTitle()).equals("smtp-monitor \u2014 127.0.0.1:" + port + " \u2014 users.txt"));
-        try (SmtpTestClient first = new SmtpTestClient(app.serverAddress());
-             SmtpTestClient second = new SmtpTestClient(app.serverAddress())) {
-            first.reply();
-            second.reply();
+        try (RawSmtpClient first = RawSmtpClient.connectGreeted(app.serverAddress());
+             RawSmtpClient second = RawSmtpClient.connectGreeted(app.serverAddress())) {
             await("two sessions are open", () -> Views.rows(table("#sessionsTable")).stream()
                     .filter(r -> r.get(3).equals("open")).count() == 2);
             assertEquals("Open sessions: 2", label("#openSessionsLabel"));
 
             clickOn("#serverButton");
-            assertTrue(first.reply().get(0).startsWith("421 "), "a connected client is told the server stops");
-            assertTrue(second.reply().get(0).startsWith("421 "));
+            assertTrue(first.readReply().startsWith("421 "), "a connected client is told the server stops");
+            assertTrue(second.readReply().startsWith("421 "));
             await("the status says stopped", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
                     .equals("Server stopped"));
             await("both sessions closed for the shutdown", () -> Views.rows(table("#sessionsTable")).stream()
@@ -230,9 +226,9 @@ class MonitorWindowTest extends WindowTestBase {
         clickOn("#serverButton");
         await("the server listens again", () -> lookup("#listeningLabel").queryAs(Label.class).getText()
                 .startsWith("Listening on 127.0.0.1:"));
-        try (SmtpTestClient again = new SmtpTestClient(app.serverAddress())) {
-            assertTrue(again.reply().get(0).startsWith("220 "));
-            again.send("QUIT");
+        try (RawSmtpClient again = RawSmtpClient.connect(app.serverAddress())) {
+            assertTrue(again.readReply().startsWith("220 "));
+            again.command("QUIT");
         }
         await("the third session is listed", () -> Views.rows(table("#sessionsTable")).size() == 3);
     }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -22,6 +23,9 @@ import javax.imageio.ImageIO;
 
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.Await;
+import org.smtpmonitor.testing.RawSmtpClient;
+import org.smtpmonitor.testing.TestMonitor;
 
 /**
  * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
@@ -43,10 +47,7 @@ public final class Screenshots {
         Path users = work.resolve("users.txt");
         Files.write(users, List.of("# The team", "alice@example.com", "bob@example.com", "carol@example.com",
                 "dave@example.com"));
-        Settings defaults = Settings.defaults();
-        Settings settings = new Settings(defaults.bindAddress(), 0, work.resolve("mail"), MailboxFormat.MBOX,
-                defaults.defaultDomain(), defaults.maxMessageSize(), defaults.maxConnections(),
-                defaults.idleTimeout(), false);
+        Settings settings = TestMonitor.settings(work.resolve("mail"), MailboxFormat.MBOX);
 
         Launcher launcher = HeadlessFx.fx(() -> {
             Launcher l = new Launcher(settings, owner -> null, owner -> null, new Stage(), System.err);
@@ -55,20 +56,19 @@ public final class Screenshots {
         });
         await(() -> launcher.window() != null);
         MainWindow window = launcher.window();
-        InetSocketAddress server = window.monitor().server().address();
+        InetSocketAddress server = TestMonitor.address(window.monitor());
 
         sendTraffic(server);
-        SmtpTestClient live = new SmtpTestClient(server);
-        live.reply();
-        live.send("EHLO laptop.test.org");
-        live.send("MAIL FROM:<eve@test.org>");
-        live.send("RCPT TO:<mallory@example.com>");
-        live.send("BLAH");
-        live.send("RCPT TO:<bob@example.com>");
-        live.send("DATA");
-        live.send(("From: Eve <eve@test.org>\r\nTo: bob@example.com\r\nSubject: =?UTF-8?Q?R=C3=A9sum=C3=A9_attached?=\r\n"
+        RawSmtpClient live = RawSmtpClient.connectGreeted(server);
+        live.command("EHLO laptop.test.org");
+        live.command("MAIL FROM:<eve@test.org>");
+        live.command("RCPT TO:<mallory@example.com>");
+        live.command("BLAH");
+        live.command("RCPT TO:<bob@example.com>");
+        live.command("DATA");
+        live.command(("From: Eve <eve@test.org>\r\nTo: bob@example.com\r\nSubject: =?UTF-8?Q?R=C3=A9sum=C3=A9_attached?=\r\n"
                 + "Date: Tue, 24 Nov 2026 09:14:02 +0000\r\n\r\nHi Bob,\r\nsee attached.\r\n."));
-        live.send("NOOP");
+        live.command("NOOP");
 
         await(() -> window.model().deliveredProperty().get() == 5 && window.model().openSessionsProperty().get() == 1);
         HeadlessFx.fx(() -> {
@@ -106,7 +106,7 @@ public final class Screenshots {
                 .findFirst().orElseThrow().getScene());
         snapshot(dialog, out.resolve("startup-error.png"));
 
-        live.send("QUIT");
+        live.command("QUIT");
         live.close();
         HeadlessFx.fx(() -> {
             window.close();
@@ -118,36 +118,28 @@ public final class Screenshots {
     }
 
     private static void sendTraffic(InetSocketAddress server) throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(server)) {
-            client.reply();
-            client.send("EHLO build.test.org");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(server)) {
+            client.command("EHLO build.test.org");
             client.mail("ci@test.org", "alice@example.com", "From: CI <ci@test.org>\nTo: alice@example.com\n"
                     + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:11 +0000\n\nAll 212 tests passed.\n");
             client.mail("ci@test.org", "bob@example.com", "From: CI <ci@test.org>\nTo: bob@example.com\n"
                     + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:12 +0000\n\nAll 212 tests passed.\n");
-            client.send("QUIT");
+            client.command("QUIT");
         }
-        try (SmtpTestClient client = new SmtpTestClient(server)) {
-            client.reply();
-            client.send("HELO shop.test.org");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(server)) {
+            client.command("HELO shop.test.org");
             String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(
                     "Ihre Bestellung über 3 Bücher".getBytes(StandardCharsets.UTF_8)) + "?=";
             client.mail("orders@shop.test.org", "bob@example.com", "From: =?UTF-8?Q?B=C3=BCcher_Shop?= <orders@shop.test.org>\n"
                     + "To: bob@example.com\nSubject: " + subject + "\nDate: Tue, 24 Nov 2026 09:12:40 +0000\n\nDanke!\n");
             client.mail("orders@shop.test.org", "carol@example.com", "From: orders@shop.test.org\nTo: carol@example.com\n"
                     + "Subject: Your order has shipped\nDate: Tue, 24 Nov 2026 09:13:05 +0000\n\nTracking: 0042\n");
-            client.send("QUIT");
+            client.command("QUIT");
         }
     }
 
     private static void await(BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!HeadlessFx.fx(condition::getAsBoolean)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the window did not get there in 30 s");
-            }
-            Thread.sleep(50);
-        }
+        Await.until("the window gets there", Duration.ofSeconds(30), () -> HeadlessFx.fx(condition::getAsBoolean));
     }
 
     /** Writes what the scene shows, pixel for pixel, without javafx-swing. */

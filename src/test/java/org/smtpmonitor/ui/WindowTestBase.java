@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.RawSmtpClient;
 import org.testfx.api.FxRobot;
 
 /** Starts the main window on a real server for each test and reads what the user sees. */
@@ -70,16 +71,15 @@ abstract class WindowTestBase extends FxRobot {
     }
 
     void sendSessionWithErrors() throws Exception {
-        try (SmtpTestClient client = new SmtpTestClient(app.serverAddress())) {
-            client.reply();
-            client.send("EHLO tester");
-            client.send("MAIL FROM:<me@test.org>");
-            client.send("RCPT TO:<nobody@example.com>");
-            client.send("BLAH");
-            client.send("RCPT TO:<alice@example.com>");
-            client.send("DATA");
-            client.send("Subject: hi\r\n\r\nHello Alice\r\n.");
-            client.send("QUIT");
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
+            client.command("EHLO tester");
+            client.command("MAIL FROM:<me@test.org>");
+            client.command("RCPT TO:<nobody@example.com>");
+            client.command("BLAH");
+            client.command("RCPT TO:<alice@example.com>");
+            client.command("DATA");
+            client.command("Subject: hi\r\n\r\nHello Alice\r\n.");
+            client.command("QUIT");
         }
     }
 

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,8 @@ import javafx.stage.Window;
 
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.Await;
+import org.smtpmonitor.testing.TestMonitor;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -46,9 +49,7 @@ final class WindowTestSupport {
     }
 
     Settings settings(MailboxFormat format) {
-        Settings d = Settings.defaults();
-        return new Settings(d.bindAddress(), 0, directory.resolve("mail"), format, d.defaultDomain(),
-                d.maxMessageSize(), d.maxConnections(), d.idleTimeout(), d.requireHeloDomain());
+        return TestMonitor.settings(directory.resolve("mail"), format);
     }
 
     /** Launches on the FX thread, as MonitorApp does, with the given choosers. */
@@ -70,7 +71,7 @@ final class WindowTestSupport {
     }
 
     InetSocketAddress serverAddress() {
-        return launcher.window().monitor().server().address();
+        return TestMonitor.address(launcher.window().monitor());
     }
 
     void close() throws Exception {
@@ -96,13 +97,6 @@ final class WindowTestSupport {
 
     /** Waits (up to 15 s) until the condition, checked on the FX thread, holds. */
     static void await(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (fx(condition::getAsBoolean)) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        fail("timed out waiting until " + what);
+        Await.until(what, Duration.ofSeconds(15), () -> fx(condition::getAsBoolean));
     }
 }
