@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.HeadlessServerProcess;
 import org.smtpmonitor.testing.RawSmtpClient;
 
@@ -89,16 +91,17 @@ class OutOfDescriptorsProcessTest {
      * it notices, so for a moment after, a new client may still be refused with a 421.
      */
     private static RawSmtpClient greetedOnceDescriptorsFreeUp(InetSocketAddress address) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (true) {
+        AtomicReference<RawSmtpClient> greeted = new AtomicReference<>();
+        Await.until("a new client is greeted after the clients closed", Duration.ofSeconds(15), () -> {
             RawSmtpClient client = RawSmtpClient.connect(address);
             if (greetedOrRefused(client)) {
-                return client;
+                greeted.set(client);
+                return true;
             }
             client.close();
-            assertTrue(System.nanoTime() < deadline, "still refused 15 s after the clients closed");
-            Thread.sleep(100);
-        }
+            return false;
+        });
+        return greeted.get();
     }
 
     /** True when the client's next reply is the 220 greeting; false when it is a 421 and the server closes it. */

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.testing.Await;
 
 /** Syncs shared between concurrent deliveries, and what a failing sync leaves behind. */
 class GroupCommitTest {
@@ -92,7 +94,7 @@ class GroupCommitTest {
                     return null;
                 }));
             }
-            waitUntil(() -> mailbox().split("\r\n").length == 6);
+            Await.until("the mailbox holds six lines", Duration.ofSeconds(5), () -> mailbox().split("\r\n").length == 6);
             disk.release.countDown();
             first.get(5, TimeUnit.SECONDS);
             for (Future<?> other : others) {
@@ -140,7 +142,7 @@ class GroupCommitTest {
                     return null;
                 }));
             }
-            waitUntil(() -> mailbox().split("\r\n").length == 5);
+            Await.until("the mailbox holds five lines", Duration.ofSeconds(5), () -> mailbox().split("\r\n").length == 5);
             disk.release.countDown();
             for (Future<?> delivery : deliveries) {
                 Exception e = assertThrows(Exception.class, () -> delivery.get(5, TimeUnit.SECONDS));
@@ -150,19 +152,5 @@ class GroupCommitTest {
             pool.shutdownNow();
         }
         assertEquals("kept\r\n", mailbox());
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(Condition condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
-            }
-            Thread.sleep(5);
-        }
     }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
@@ -142,13 +143,8 @@ class MessageMemoryTest {
 
     private static void awaitMemoryInUse(TestMonitor monitor, long bytes) throws InterruptedException {
         MemoryBudget memory = monitor.monitor().server().memory();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (memory.inUse() < bytes) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("memory in use: " + memory.inUse() + ", not " + bytes + " or more");
-            }
-            Thread.sleep(5);
-        }
+        Await.until(bytes + " bytes or more of memory are in use", Duration.ofSeconds(10),
+                () -> memory.inUse() >= bytes, () -> "memory in use: " + memory.inUse());
     }
 
     /** {@code size} bytes of text lines, none starting with a dot, ending in CRLF. */
