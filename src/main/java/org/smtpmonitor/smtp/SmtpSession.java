@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 
 /**
  * The server side of one SMTP session (RFC 5321), as a plain state machine: it is given

@@ -2,7 +2,6 @@ package org.smtpmonitor.smtp;
 
 import java.util.List;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 
 /**
  * What the session answers to one input: the reply to send, what the connection does

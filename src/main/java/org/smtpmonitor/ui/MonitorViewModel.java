@@ -32,6 +32,7 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.text.Printable;
 
 /**
@@ -159,7 +160,7 @@ final class MonitorViewModel {
     }
 
     private void delivered(MessageDelivered e) {
-        for (MessageDelivered.StoredCopy copy : e.copies()) {
+        for (StoredCopy copy : e.copies()) {
             MailboxRow mailbox = mailboxesByFile.get(copy.mailbox());
             if (mailbox != null) {
                 mailbox.lastDeliveryProperty().set(e.at());

@@ -22,6 +22,7 @@ import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
@@ -39,7 +40,7 @@ class ConsoleLogTest {
                 new LineReceived(3, "MAIL FROM:<a@x>", AT),
                 new ReplySent(3, "250 OK", AT),
                 new MessageDelivered(3, "Q.1", "a@x", List.of("alice@example.com"),
-                        List.of(new MessageDelivered.StoredCopy("alice@example.com", Path.of("a.txt"), 0, 12)), 12, AT),
+                        List.of(new StoredCopy("alice@example.com", Path.of("a.txt"), 0, 12)), 12, AT),
                 new SessionClosed(3, SessionClosed.Reason.QUIT, AT)));
         String time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(LocalTime.ofInstant(AT, ZoneId.systemDefault()));
         List<String> expected = List.of(
