@@ -100,11 +100,11 @@ final class MainController {
         sessionIdColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
         sessionClientColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().client()));
         sessionStartColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(CLOCK.format(c.getValue().started())));
-        sessionStateColumn.setCellValueFactory(c -> c.getValue().stateProperty());
+        sessionStateColumn.setCellValueFactory(c -> c.getValue().stateTextProperty());
         sessionMessagesColumn.setCellValueFactory(c -> c.getValue().messagesProperty());
         sessionDurationColumn.setCellValueFactory(c -> c.getValue().durationProperty());
-        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN, row -> Bindings.createBooleanBinding(
-                () -> row.stateProperty().get().equals("open"), row.stateProperty())));
+        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN,
+                row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
 

@@ -173,8 +173,10 @@ class MonitorViewModelTest {
         SessionRow second = model.sessions().get(0);
         SessionRow first = model.sessions().get(1);
         assertEquals(2, first.messagesProperty().get());
-        assertEquals("open", first.stateProperty().get());
-        assertEquals("closed (idle timeout)", second.stateProperty().get());
+        assertEquals(SessionRow.State.OPEN, first.stateProperty().get());
+        assertEquals("open", first.stateTextProperty().get());
+        assertEquals(SessionRow.State.CLOSED, second.stateProperty().get());
+        assertEquals("closed (idle timeout)", second.stateTextProperty().get());
         assertEquals(12000, model.listeningProperty().get().getPort());
         model.apply(List.of(new ServerStopped(T0)));
         assertNull(model.listeningProperty().get());
