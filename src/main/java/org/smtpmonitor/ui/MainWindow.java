@@ -20,6 +20,7 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 
 import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionEvent;
 
 /**
@@ -102,7 +103,7 @@ final class MainWindow {
                 + monitor.store().directory() + " (" + monitor.store().format().name().toLowerCase() + ")");
         stage.titleProperty().bind(Bindings.createStringBinding(() -> "smtp-monitor \u2014 "
                 + (model.listeningProperty().get() == null ? "stopped"
-                : MonitorViewModel.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
+                : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
                 model.listeningProperty()));
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> {
