@@ -1,73 +1,105 @@
 package org.smtpmonitor;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackages;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Arrays;
 
-import org.junit.jupiter.api.Test;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * Keeps the dependency direction of the packages as docs/ARCHITECTURE.md describes it, by reading
- * the imports of the main sources.
+ * Keeps the dependency direction of the packages as docs/ARCHITECTURE.md describes it, on
+ * the real dependencies of the compiled main classes (types of fields, parameters and
+ * results, calls, supertypes, annotations), not on their import lines. Test classes are
+ * left out, so the fixtures of {@link ArchitectureViolationTest} do not count here.
  */
+@AnalyzeClasses(packages = "org.smtpmonitor", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    private static final Path MAIN = Path.of("src/main/java/org/smtpmonitor");
+    /** No mail or SMTP library may handle our sockets or our mail, in any package... */
+    static final String[] MAIL_LIBRARIES = {"jakarta.mail..", "javax.mail..", "org.eclipse.angus..",
+            "org.subethamail..", "com.icegreen..", "org.apache.commons.net..", "org.apache.james.."};
+    /** ... but for the message model, which parses what is stored with one of these. */
+    static final String[] MESSAGE_PARSERS = {"jakarta.mail..", "org.apache.james.."};
 
-    /** What each package must not import (a prefix of the imported name). */
-    private static final Map<String, List<String>> FORBIDDEN = Map.of(
-            "event", List.of("org.smtpmonitor.", "javafx."),
-            "text", List.of("org.smtpmonitor.", "javafx."),
-            "smtp", List.of("org.smtpmonitor.server", "org.smtpmonitor.mailbox", "org.smtpmonitor.app",
-                    "org.smtpmonitor.ui", "org.smtpmonitor.cli", "org.smtpmonitor.client", "java.net.", "javafx."),
-            "mailbox", List.of("org.smtpmonitor.server", "org.smtpmonitor.app", "org.smtpmonitor.ui",
-                    "org.smtpmonitor.cli", "org.smtpmonitor.client", "javafx."),
-            "server", List.of("org.smtpmonitor.mailbox", "org.smtpmonitor.app", "org.smtpmonitor.ui",
-                    "org.smtpmonitor.cli", "org.smtpmonitor.client", "javafx."),
-            "app", List.of("org.smtpmonitor.ui", "org.smtpmonitor.cli", "javafx."),
-            "client", List.of("org.smtpmonitor.server", "org.smtpmonitor.mailbox", "org.smtpmonitor.ui", "javafx."),
-            "cli", List.of("javafx."));
+    // One rule per package, saying which of our packages it must not use. Not using javafx
+    // is one rule for all of them: nothingOutsideUiUsesJavaFx.
 
-    /** No mail or SMTP library may handle our sockets, in any package. */
-    private static final List<String> MAIL_LIBRARIES = List.of("jakarta.mail", "javax.mail", "org.eclipse.angus",
-            "org.subethamail", "com.icegreen", "org.apache.commons.net");
+    /** Plain text helpers, for every package to use. */
+    @ArchTest
+    static final ArchRule textUsesNothingOfOurs = noClasses().that().resideInAPackage(ours("text"))
+            .should().dependOnClassesThat(oursExcept("text"));
 
-    @Test
-    void packagesImportOnlyWhatTheArchitectureAllows() throws IOException {
-        List<String> violations = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                String pkg = MAIN.relativize(file).getName(0).toString();
-                List<String> forbidden = new ArrayList<>(FORBIDDEN.getOrDefault(pkg, List.of()));
-                forbidden.addAll(MAIL_LIBRARIES);
-                for (String line : Files.readAllLines(file)) {
-                    if (!line.startsWith("import ")) {
-                        continue;
-                    }
-                    String imported = line.substring(line.startsWith("import static ") ? 14 : 7).replace(";", "").strip();
-                    for (String prefix : forbidden) {
-                        boolean ownPackage = imported.startsWith("org.smtpmonitor." + pkg + ".");
-                        if (imported.startsWith(prefix) && !ownPackage) {
-                            violations.add(MAIN.relativize(file) + " imports " + imported);
-                        }
-                    }
-                }
-            }
-        }
-        assertEquals(List.of(), violations);
+    /** The SMTP state machine: text in, replies out; no sockets, and no knowledge of who listens. */
+    @ArchTest
+    static final ArchRule smtpUsesNothingOfOursNorTheNetwork = noClasses().that().resideInAPackage(ours("smtp"))
+            .should().dependOnClassesThat(oursExcept("smtp"))
+            .orShould().dependOnClassesThat().resideInAPackage("java.net..");
+
+    /** Events describe what the server did, in the words of the SMTP model. */
+    @ArchTest
+    static final ArchRule eventUsesOnlySmtpOfOurs = noClasses().that().resideInAPackage(ours("event"))
+            .should().dependOnClassesThat(oursExcept("event", "smtp"));
+
+    @ArchTest
+    static final ArchRule mailboxKnowsNothingOfTheServerOrItsUsers = noClasses().that().resideInAPackage(ours("mailbox"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("app"), ours("ui"),
+                    ours("cli"), ours("client"));
+
+    /** The server reaches the mailboxes only through smtp.MessageStore. */
+    @ArchTest
+    static final ArchRule serverKnowsNothingOfTheMailboxesOrItsUsers = noClasses().that().resideInAPackage(ours("server"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("mailbox"), ours("app"), ours("ui"),
+                    ours("cli"), ours("client"));
+
+    @ArchTest
+    static final ArchRule appKnowsNothingOfItsUsers = noClasses().that().resideInAPackage(ours("app"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("ui"), ours("cli"));
+
+    /** Our SMTP client talks to any server over the network, ours included, never to its insides. */
+    @ArchTest
+    static final ArchRule clientKnowsNothingOfTheServer = noClasses().that().resideInAPackage(ours("client"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"), ours("ui"));
+
+    @ArchTest
+    static final ArchRule nothingOutsideUiUsesJavaFx = noClasses().that().resideOutsideOfPackage(ours("ui"))
+            .should().dependOnClassesThat().resideInAPackage("javafx..");
+
+    /** The SMTP path is ours and hand-written: no mail library in main code... */
+    @ArchTest
+    static final ArchRule noMailLibraryOutsideMessage = noClasses().that().resideOutsideOfPackage(ours("message"))
+            .should().dependOnClassesThat().resideInAnyPackage(MAIL_LIBRARIES);
+
+    /** ... but a MIME parser in the message model (which may not exist yet: then there is nothing to check). */
+    @ArchTest
+    static final ArchRule messageUsesOnlyAMimeParser = noClasses().that().resideInAPackage(ours("message"))
+            .should().dependOnClassesThat(resideInAnyPackage(MAIL_LIBRARIES).and(resideOutsideOfPackages(MESSAGE_PARSERS)))
+            .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenOurPackages = packagesFreeOfCycles("org.smtpmonitor.(*)..");
+
+    /** Our packages are free of cycles: the packages matched by {@code (*)} in {@code pattern}, each with its subpackages. */
+    static ArchRule packagesFreeOfCycles(String pattern) {
+        return slices().matching(pattern).should().beFreeOfCycles();
     }
 
-    @Test
-    void theScanSeesTheSources() throws IOException {
-        try (Stream<Path> files = Files.walk(MAIN.resolve("smtp"))) {
-            assertFalse(files.filter(f -> f.toString().endsWith(".java")).toList().isEmpty());
-        }
+    static String ours(String pkg) {
+        return "org.smtpmonitor." + pkg + "..";
+    }
+
+    /** A class of ours outside the given packages (and their subpackages). */
+    static DescribedPredicate<JavaClass> oursExcept(String... packages) {
+        String[] allowed = Arrays.stream(packages).map(ArchitectureTest::ours).toArray(String[]::new);
+        return resideInAPackage("org.smtpmonitor..").and(resideOutsideOfPackages(allowed))
+                .as("classes of ours outside " + String.join(", ", packages));
     }
 }

@@ -5,15 +5,8 @@ import java.time.ZoneId;
 import java.time.Instant;
 import java.util.List;
 
-import org.smtpmonitor.event.LineReceived;
-import org.smtpmonitor.event.MessageDelivered;
-import org.smtpmonitor.event.ReplySent;
-import org.smtpmonitor.event.ServerError;
-import org.smtpmonitor.event.ServerStarted;
-import org.smtpmonitor.event.ServerStopped;
-import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionEvent;
-import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.text.Printable;
 
 /**
@@ -66,24 +59,8 @@ final class ConsoleLog {
     }
 
     static String format(SessionEvent event) {
-        if (event instanceof LineReceived e) {
-            return "[" + e.sessionId() + "] C: " + e.text();
-        } else if (event instanceof ReplySent e) {
-            return "[" + e.sessionId() + "] S: " + e.text();
-        } else if (event instanceof SessionOpened e) {
-            return "[" + e.sessionId() + "] Connection from " + e.client().getAddress().getHostAddress() + ":" + e.client().getPort();
-        } else if (event instanceof SessionClosed e) {
-            return "[" + e.sessionId() + "] Closed (" + e.reason().label() + ")";
-        } else if (event instanceof MessageDelivered e) {
-            return "[" + e.sessionId() + "] Delivered " + e.queueId() + ": " + e.size() + " bytes from <"
-                    + e.sender() + "> to " + String.join(", ", e.recipients());
-        } else if (event instanceof ServerError e) {
-            return (e.sessionId() > 0 ? "[" + e.sessionId() + "] " : "") + "Error: " + e.message();
-        } else if (event instanceof ServerStarted e) {
-            return "Waiting for connections on " + e.address().getAddress().getHostAddress() + ":" + e.address().getPort();
-        } else if (event instanceof ServerStopped) {
-            return "Server stopped";
-        }
-        return event.toString();
+        long session = EventText.sessionOf(event);
+        String text = EventText.of(event);
+        return session > 0 ? "[" + session + "] " + text : text;
     }
 }

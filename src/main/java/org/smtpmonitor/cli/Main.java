@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -164,7 +165,7 @@ public final class Main implements Callable<Integer> {
             throw new CommandLine.ParameterException(cmd, "--max-message-size: at most 2GB");
         }
         MailboxFormat mailboxFormat;
-        switch (format.toLowerCase()) {
+        switch (format.toLowerCase(Locale.ROOT)) {
             case "raw" -> mailboxFormat = MailboxFormat.RAW;
             case "mbox" -> mailboxFormat = MailboxFormat.MBOX;
             default -> throw new CommandLine.ParameterException(cmd, "--format: '" + format + "' is not raw or mbox");

@@ -6,6 +6,7 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Locale;
 
 /** Turns what went wrong on a connection into one sentence for the person at the console. */
 public final class ConnectionProblem {
@@ -23,7 +24,7 @@ public final class ConnectionProblem {
             return "cannot connect to " + where + ": no answer within " + format(timeout);
         }
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        if (e instanceof ConnectException && reason.toLowerCase().contains("refused")) {
+        if (e instanceof ConnectException && reason.toLowerCase(Locale.ROOT).contains("refused")) {
             return "cannot connect to " + where + ": connection refused (is an SMTP server listening there?)";
         }
         return "cannot connect to " + where + ": " + reason;

@@ -1,8 +1,9 @@
 package org.smtpmonitor.event;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+
+import org.smtpmonitor.smtp.StoredCopy;
 
 /**
  * A message was stored durably in every recipient's mailbox before its 250 was sent.
@@ -15,9 +16,5 @@ public record MessageDelivered(long sessionId, String queueId, String sender, Li
     public MessageDelivered {
         recipients = List.copyOf(recipients);
         copies = List.copyOf(copies);
-    }
-
-    /** One recipient's copy: {@code length} bytes at {@code offset} of {@code mailbox}. */
-    public record StoredCopy(String recipient, Path mailbox, long offset, long length) {
     }
 }

@@ -17,9 +17,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.MessageStore;
+import org.smtpmonitor.smtp.StoredCopy;
 
 /**
  * The mailbox files: one per user, {@code <address>.txt} in one directory.

@@ -162,25 +162,29 @@ final class ClientConnection {
                 loop.awaitDisk(this);
                 break;
             }
-            String line = decoder.nextCommand();
+            CommandLine line = decoder.nextCommand();
             if (line == null) {
                 break;
             }
-            if (line == SmtpDecoder.TOO_LONG) {
+            if (line instanceof CommandLine.Text command) {
+                command(command.text());
+            } else {
                 received("<command line over " + ServerConfig.MAX_COMMAND_LINE + " bytes>");
                 send(session.lineTooLong());
-                continue;
-            }
-            received(line);
-            Step step = session.command(line);
-            send(step.reply());
-            if (step.next() == Step.Next.CLOSE) {
-                closeAfterFlush(Reason.QUIT);
-            } else if (step.next() == Step.Next.DATA) {
-                decoder.startMessage(config.smtp().maxMessageSize());
             }
         }
         loop.needsFlush(this);
+    }
+
+    private void command(String line) {
+        received(line);
+        Step step = session.command(line);
+        send(step.reply());
+        if (step.next() == Step.Next.CLOSE) {
+            closeAfterFlush(Reason.QUIT);
+        } else if (step.next() == Step.Next.DATA) {
+            decoder.startMessage(config.smtp().maxMessageSize());
+        }
     }
 
     /** Waits until the message handed to the store is on disk (on the disk thread). */

@@ -18,9 +18,6 @@ import java.util.Arrays;
  */
 final class SmtpDecoder {
 
-    /** What {@link #nextCommand()} returns for a line longer than the limit. */
-    static final String TOO_LONG = new String("<line too long>");
-
     private static final int LINE_START = 0;
     private static final int IN_LINE = 1;
     private static final int CR = 2;
@@ -110,11 +107,11 @@ final class SmtpDecoder {
     }
 
     /**
-     * The next command line without its line ending, decoded as ISO-8859-1 (so every byte
-     * maps to one char and nothing is lost); {@link #TOO_LONG} as soon as the line passes
-     * the limit, its rest then skipped; null when no whole line has arrived yet.
+     * The next command line: its {@link CommandLine.Text} once the whole line has arrived;
+     * {@link CommandLine#TOO_LONG} as soon as it passes the limit, its rest then skipped;
+     * null when no whole line has arrived yet.
      */
-    String nextCommand() {
+    CommandLine nextCommand() {
         if (inMessage) {
             throw new IllegalStateException("message data is expected");
         }
@@ -131,10 +128,10 @@ final class SmtpDecoder {
                 scanned = position;
                 // A whole long line can arrive in one read: the limit holds all the same.
                 if (i + 1 - start > maxLineLength) {
-                    return TOO_LONG;
+                    return CommandLine.TOO_LONG;
                 }
                 int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
-                return new String(buffer, start, end - start, StandardCharsets.ISO_8859_1);
+                return new CommandLine.Text(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
             }
         }
         scanned = limit;
@@ -142,7 +139,7 @@ final class SmtpDecoder {
         if (limit - position >= maxLineLength) {
             position = limit;
             discardingLine = true;
-            return TOO_LONG;
+            return CommandLine.TOO_LONG;
         }
         return null;
     }

@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -54,7 +55,7 @@ public final class SmtpServer implements AutoCloseable {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicInteger open = new AtomicInteger();
-    private final String queueIdPrefix = Long.toString(System.currentTimeMillis() / 1000, 36).toUpperCase();
+    private final String queueIdPrefix = Long.toString(System.currentTimeMillis() / 1000, 36).toUpperCase(Locale.ROOT);
 
     private ServerSocketChannel serverChannel;
     private List<EventLoop> loops = List.of();

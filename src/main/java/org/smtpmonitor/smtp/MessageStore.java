@@ -3,7 +3,6 @@ package org.smtpmonitor.smtp;
 import java.io.IOException;
 import java.util.List;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 
 /** Where accepted mail goes: the SMTP session's view of the mailboxes. */
 public interface MessageStore {

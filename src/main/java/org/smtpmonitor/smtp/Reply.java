@@ -11,8 +11,10 @@ import java.util.List;
 public final class Reply {
 
     private final int code;
+    /** The text of each line, without the code. */
+    private final List<String> texts;
+    /** Each line as sent: the code, {@code -} or a space, the text. */
     private final List<String> lines;
-    private final List<String> transcript;
     private final byte[] wire;
 
     private Reply(int code, List<String> texts) {
@@ -20,14 +22,14 @@ public final class Reply {
             throw new IllegalArgumentException("not a reply code: " + code);
         }
         this.code = code;
-        this.lines = List.copyOf(texts);
-        List<String> formatted = new ArrayList<>(texts.size());
+        this.texts = List.copyOf(texts);
+        List<String> sent = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             char separator = i == texts.size() - 1 ? ' ' : '-';
-            formatted.add(code + String.valueOf(separator) + texts.get(i));
+            sent.add(code + String.valueOf(separator) + texts.get(i));
         }
-        this.transcript = List.copyOf(formatted);
-        this.wire = (String.join("\r\n", formatted) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.lines = List.copyOf(sent);
+        this.wire = (String.join("\r\n", sent) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     public static Reply of(int code, String text) {
@@ -48,12 +50,12 @@ public final class Reply {
 
     /** The text of each line, without the code. */
     public List<String> texts() {
-        return lines;
+        return texts;
     }
 
     /** Each line as sent, such as {@code 250-SIZE 26214400}, without CRLF. */
     public List<String> lines() {
-        return transcript;
+        return lines;
     }
 
     /** The reply as sent on the wire, every line ending in CRLF. Do not modify the array. */
@@ -63,6 +65,6 @@ public final class Reply {
 
     @Override
     public String toString() {
-        return String.join("\n", transcript);
+        return String.join("\n", lines);
     }
 }

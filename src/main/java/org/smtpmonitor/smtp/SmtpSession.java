@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 
 /**
  * The server side of one SMTP session (RFC 5321), as a plain state machine: it is given
@@ -126,7 +125,7 @@ public final class SmtpSession {
             case "HELP":
                 return Step.reply(HELP);
             case "QUIT":
-                return new Step(closing, Step.Next.CLOSE, null, List.of(), null);
+                return Step.close(closing);
             case "EXPN", "SEND", "SOML", "SAML", "TURN":
                 return Step.reply(NOT_IMPLEMENTED);
             default:
@@ -260,7 +259,7 @@ public final class SmtpSession {
         if (recipients.isEmpty()) {
             return Step.reply(NEED_RCPT);
         }
-        return new Step(START_DATA, Step.Next.DATA, null, List.of(), null);
+        return Step.startData(START_DATA);
     }
 
     /**
@@ -298,12 +297,11 @@ public final class SmtpSession {
         delivery.awaitDurable();
         Envelope envelope = delivery.envelope;
         if (delivery.failure == null) {
-            return new Step(Reply.of(250, "OK: queued as " + envelope.queueId()), Step.Next.COMMAND, envelope,
-                    delivery.copies, null);
+            return Step.delivered(Reply.of(250, "OK: queued as " + envelope.queueId()), envelope, delivery.copies);
         }
         messageCount--;
         String why = "could not store message " + envelope.queueId() + ": " + delivery.failure.getMessage();
-        return new Step(LOCAL_ERROR, Step.Next.COMMAND, envelope, List.of(), why);
+        return Step.failed(LOCAL_ERROR, envelope, why);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.StoredCopy;
 
 /**
  * Where server threads leave events for the window: a lock-free queue that the FX thread
@@ -34,7 +35,7 @@ final class EventInbox implements Consumer<SessionEvent> {
     @Override
     public void accept(SessionEvent event) {
         if (event instanceof MessageDelivered delivered) {
-            for (MessageDelivered.StoredCopy copy : delivered.copies()) {
+            for (StoredCopy copy : delivered.copies()) {
                 indexer.copyStored(copy);
             }
         }

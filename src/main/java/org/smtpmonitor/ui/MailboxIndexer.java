@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.text.Printable;
 
 /**

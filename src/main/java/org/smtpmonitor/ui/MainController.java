@@ -25,6 +25,8 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 
+import org.smtpmonitor.event.EventText;
+
 /**
  * Wires the controls of {@code main.fxml} to the view models. Holds no state of its own
  * beyond the "follow" scroll request; actions are handed to {@link WindowActions}.
@@ -100,11 +102,11 @@ final class MainController {
         sessionIdColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
         sessionClientColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().client()));
         sessionStartColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(CLOCK.format(c.getValue().started())));
-        sessionStateColumn.setCellValueFactory(c -> c.getValue().stateProperty());
+        sessionStateColumn.setCellValueFactory(c -> c.getValue().stateTextProperty());
         sessionMessagesColumn.setCellValueFactory(c -> c.getValue().messagesProperty());
         sessionDurationColumn.setCellValueFactory(c -> c.getValue().durationProperty());
-        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN, row -> Bindings.createBooleanBinding(
-                () -> row.stateProperty().get().equals("open"), row.stateProperty())));
+        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN,
+                row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
 
@@ -235,7 +237,7 @@ final class MainController {
 
     private void bindStatus() {
         listeningLabel.textProperty().bind(Bindings.createStringBinding(() -> model.listeningProperty().get() == null
-                ? "Server stopped" : "Listening on " + MonitorViewModel.address(model.listeningProperty().get()),
+                ? "Server stopped" : "Listening on " + EventText.address(model.listeningProperty().get()),
                 model.listeningProperty()));
         serverButton.textProperty().bind(Bindings.when(model.listeningProperty().isNull())
                 .then("Start server").otherwise("Stop server"));

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import javafx.stage.Stage;
 import javafx.stage.Window;
 
 import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionEvent;
 
 /**
@@ -42,11 +44,13 @@ final class MainWindow {
     private final Monitor monitor;
     private final EventInbox inbox;
     private final AutoCloseable subscription;
-    private final ExecutorService background = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "ui-background");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** File work, one task after another: reading a mailbox for the preview, saving a transcript. */
+    private final ExecutorService background = Executors.newSingleThreadExecutor(new DaemonThreads("ui-background"));
+    /**
+     * Stopping or starting the server and opening a folder: apart from {@link #background},
+     * so that a stop, which may wait seconds for deliveries, never holds up the preview.
+     */
+    private final ExecutorService actions = Executors.newCachedThreadPool(new DaemonThreads("ui-action"));
     private final MonitorViewModel model = new MonitorViewModel();
     private final PreviewViewModel preview;
     private final MainController controller;
@@ -72,8 +76,8 @@ final class MainWindow {
         monitor.store().users().forEach(user -> model.addMailbox(user.address(),
                 monitor.store().mailboxFile(user.address())));
         inbox.indexer().watch(files);
-        WindowActions actions = new WindowActions(monitor, background, saveChooser);
-        this.controller = new MainController(model, preview, actions);
+        WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
+        this.controller = new MainController(model, preview, windowActions);
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -97,10 +101,10 @@ final class MainWindow {
         installShortcuts(scene);
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "
-                + monitor.store().directory() + " (" + monitor.store().format().name().toLowerCase() + ")");
+                + monitor.store().directory() + " (" + monitor.store().format().name().toLowerCase(Locale.ROOT) + ")");
         stage.titleProperty().bind(Bindings.createStringBinding(() -> "smtp-monitor \u2014 "
                 + (model.listeningProperty().get() == null ? "stopped"
-                : MonitorViewModel.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
+                : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
                 model.listeningProperty()));
         stage.setScene(scene);
         stage.setOnCloseRequest(e -> {
@@ -190,6 +194,7 @@ final class MainWindow {
         closing = true;
         timer.stop();
         stage.hide();
+        // A thread of its own, not one of the executors: it shuts them down, and must not wait behind their work.
         Thread thread = new Thread(() -> {
             monitor.close();
             try {
@@ -199,6 +204,8 @@ final class MainWindow {
             }
             inbox.indexer().close();
             background.shutdownNow();
+            // Not interrupted: a stop under way finishes its wait for deliveries.
+            actions.shutdown();
             closed.complete(null);
         }, "monitor-close");
         thread.start();

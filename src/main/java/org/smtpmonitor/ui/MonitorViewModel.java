@@ -23,6 +23,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
@@ -32,6 +33,7 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.text.Printable;
 
 /**
@@ -102,12 +104,12 @@ final class MonitorViewModel {
         long errorCount = errors.get();
         for (SessionEvent event : batch) {
             if (event instanceof SessionOpened e) {
-                SessionRow row = new SessionRow(e.sessionId(), address(e.client()), e.at(), transcriptLimit);
+                SessionRow row = new SessionRow(e.sessionId(), EventText.address(e.client()), e.at(), transcriptLimit);
                 sessionsById.put(row.id(), row);
                 openRows.add(row);
                 opened.add(row);
                 open++;
-                note(newLines, row, e.at(), "Connection from " + row.client());
+                note(newLines, row, e);
             } else if (event instanceof LineReceived e) {
                 line(newLines, e.sessionId(), new TranscriptLine(e.at(), TranscriptLine.Direction.CLIENT, e.text()));
             } else if (event instanceof ReplySent e) {
@@ -118,8 +120,7 @@ final class MonitorViewModel {
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
                     row.delivered();
-                    note(newLines, row, e.at(), "Delivered " + e.queueId() + ": " + e.size() + " bytes from <"
-                            + e.sender() + "> to " + String.join(", ", e.recipients()));
+                    note(newLines, row, e);
                 }
             } else if (event instanceof SessionClosed e) {
                 open--;
@@ -127,14 +128,14 @@ final class MonitorViewModel {
                 if (row != null) {
                     row.close(e.reason(), e.at());
                     openRows.remove(row);
-                    note(newLines, row, e.at(), "Closed (" + e.reason().label() + ")");
+                    note(newLines, row, e);
                 }
             } else if (event instanceof ServerError e) {
                 errorCount++;
                 lastError.set(Printable.escape(e.message()));
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
-                    note(newLines, row, e.at(), "Error: " + e.message());
+                    note(newLines, row, e);
                 }
             } else if (event instanceof ServerStarted e) {
                 listening.set(e.address());
@@ -159,7 +160,7 @@ final class MonitorViewModel {
     }
 
     private void delivered(MessageDelivered e) {
-        for (MessageDelivered.StoredCopy copy : e.copies()) {
+        for (StoredCopy copy : e.copies()) {
             MailboxRow mailbox = mailboxesByFile.get(copy.mailbox());
             if (mailbox != null) {
                 mailbox.lastDeliveryProperty().set(e.at());
@@ -217,9 +218,9 @@ final class MonitorViewModel {
         }
     }
 
-    private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, Instant at, String text) {
+    private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, SessionEvent event) {
         newLines.computeIfAbsent(row, r -> new ArrayList<>())
-                .add(new TranscriptLine(at, TranscriptLine.Direction.NOTE, text));
+                .add(new TranscriptLine(event.at(), TranscriptLine.Direction.NOTE, EventText.of(event)));
     }
 
     /** Applies what the mailbox indexer found in the files. */
@@ -240,14 +241,6 @@ final class MonitorViewModel {
         for (SessionRow row : openRows) {
             row.tick(now);
         }
-    }
-
-    static String address(InetSocketAddress address) {
-        if (address == null) {
-            return "?";
-        }
-        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
-        return host + ":" + address.getPort();
     }
 
     ObservableList<SessionRow> sessions() {

@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.util.Locale;
 
 import javafx.beans.property.IntegerProperty;
+import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.SimpleIntegerProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
@@ -16,11 +19,19 @@ import org.smtpmonitor.event.SessionClosed;
 /** One row of the sessions table, with the session's transcript. Changed on the FX thread only. */
 final class SessionRow {
 
+    /** Whether the session's connection is still open. */
+    enum State {
+        OPEN,
+        CLOSED
+    }
+
     private final long id;
     private final String client;
     private final Instant started;
     private final Transcript transcript;
-    private final StringProperty state = new SimpleStringProperty("open");
+    private final ObjectProperty<State> state = new SimpleObjectProperty<>(State.OPEN);
+    /** The state as the table shows it: {@code open}, or {@code closed (idle timeout)} with the reason. */
+    private final StringProperty stateText = new SimpleStringProperty("open");
     private final IntegerProperty messages = new SimpleIntegerProperty();
     private final StringProperty duration = new SimpleStringProperty("0s");
     private Instant closed;
@@ -52,8 +63,12 @@ final class SessionRow {
         return closed == null;
     }
 
-    ReadOnlyStringProperty stateProperty() {
+    ReadOnlyObjectProperty<State> stateProperty() {
         return state;
+    }
+
+    ReadOnlyStringProperty stateTextProperty() {
+        return stateText;
     }
 
     ReadOnlyIntegerProperty messagesProperty() {
@@ -70,7 +85,8 @@ final class SessionRow {
 
     void close(SessionClosed.Reason reason, Instant at) {
         closed = at;
-        state.set("closed (" + reason.label() + ")");
+        stateText.set("closed (" + reason.label() + ")");
+        state.set(State.CLOSED);
         tick(at);
     }
 

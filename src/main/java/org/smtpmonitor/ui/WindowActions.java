@@ -31,13 +31,19 @@ final class WindowActions {
 
     private final Monitor monitor;
     private final Executor background;
+    private final Executor actions;
     private final Function<Window, Path> saveChooser;
     private final StringProperty message = new SimpleStringProperty("");
     private final BooleanProperty busy = new SimpleBooleanProperty();
 
-    WindowActions(Monitor monitor, Executor background, Function<Window, Path> saveChooser) {
+    /**
+     * @param background runs file work (saving a transcript)
+     * @param actions    runs the server's stop and start and the opening of a folder
+     */
+    WindowActions(Monitor monitor, Executor background, Executor actions, Function<Window, Path> saveChooser) {
         this.monitor = monitor;
         this.background = background;
+        this.actions = actions;
         this.saveChooser = saveChooser;
     }
 
@@ -50,7 +56,7 @@ final class WindowActions {
         SmtpServer server = monitor.server();
         boolean stopping = server.isRunning();
         message.set(stopping ? "Stopping the server…" : "Starting the server…");
-        Thread thread = new Thread(() -> {
+        actions.execute(() -> {
             String outcome;
             if (stopping) {
                 server.stop();
@@ -68,20 +74,16 @@ final class WindowActions {
                 busy.set(false);
                 message.set(done);
             });
-        }, "server-" + (stopping ? "stop" : "start"));
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     /** Opens the mailbox folder in the desktop's file manager, where there is one. */
     void openMailboxFolder() {
         Path folder = monitor.store().directory();
-        Thread thread = new Thread(() -> {
+        actions.execute(() -> {
             String outcome = openFolder(folder);
             Platform.runLater(() -> message.set(outcome));
-        }, "open-folder");
-        thread.setDaemon(true);
-        thread.start();
+        });
     }
 
     private static String openFolder(Path folder) {

@@ -19,9 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.ServerStarted;
+import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
@@ -39,8 +42,11 @@ class ConsoleLogTest {
                 new LineReceived(3, "MAIL FROM:<a@x>", AT),
                 new ReplySent(3, "250 OK", AT),
                 new MessageDelivered(3, "Q.1", "a@x", List.of("alice@example.com"),
-                        List.of(new MessageDelivered.StoredCopy("alice@example.com", Path.of("a.txt"), 0, 12)), 12, AT),
-                new SessionClosed(3, SessionClosed.Reason.QUIT, AT)));
+                        List.of(new StoredCopy("alice@example.com", Path.of("a.txt"), 0, 12)), 12, AT),
+                new ServerError(3, "could not store message Q.2: disk full", AT),
+                new SessionClosed(3, SessionClosed.Reason.QUIT, AT),
+                new ServerError(0, "smtp-accept died", AT),
+                new ServerStopped(AT)));
         String time = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").format(LocalTime.ofInstant(AT, ZoneId.systemDefault()));
         List<String> expected = List.of(
                 "Waiting for connections on 127.0.0.1:12000",
@@ -48,7 +54,10 @@ class ConsoleLogTest {
                 "[3] C: MAIL FROM:<a@x>",
                 "[3] S: 250 OK",
                 "[3] Delivered Q.1: 12 bytes from <a@x> to alice@example.com",
-                "[3] Closed (quit)");
+                "[3] Error: could not store message Q.2: disk full",
+                "[3] Closed (quit)",
+                "Error: smtp-accept died",
+                "Server stopped");
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertEquals(expected.size(), lines.size());
         for (int i = 0; i < lines.size(); i++) {

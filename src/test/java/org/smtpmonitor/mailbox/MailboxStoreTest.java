@@ -14,8 +14,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.smtp.StoredCopy;
 
 /** The mailbox files: creation, appending, rollback of a failed delivery. */
 class MailboxStoreTest {

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.smtp.StoredCopy;
 
 /** The mboxrd framing the store writes with --format mbox. */
 class MboxFramingTest {

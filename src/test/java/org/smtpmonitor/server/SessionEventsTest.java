@@ -20,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 import org.smtpmonitor.event.QueuedListener;
 import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerStarted;
@@ -28,6 +27,7 @@ import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 

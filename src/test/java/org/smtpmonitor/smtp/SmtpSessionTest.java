@@ -14,7 +14,6 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.smtpmonitor.event.MessageDelivered.StoredCopy;
 
 /** Every reply of the session state machine, without a socket. */
 class SmtpSessionTest {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
@@ -109,7 +110,7 @@ class MailboxIndexTest {
         String second = "Subject: after the empty one\r\n\r\nbody\r\n";
         try (TestMonitor monitor = TestMonitor.start(directory, settings, event -> {
                 if (event instanceof MessageDelivered delivered) {
-                    for (MessageDelivered.StoredCopy copy : delivered.copies()) {
+                    for (StoredCopy copy : delivered.copies()) {
                         index.copyStored(copy.offset(), copy.length());
                     }
                 }

@@ -24,6 +24,7 @@ import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.smtp.StoredCopy;
 
 /** The window's state without a stage: batching, bounds and counts. */
 class MonitorViewModelTest {
@@ -37,12 +38,12 @@ class MonitorViewModelTest {
     }
 
     static MessageDelivered delivered(long session, Path... mailboxes) {
-        List<MessageDelivered.StoredCopy> copies = new ArrayList<>();
+        List<StoredCopy> copies = new ArrayList<>();
         List<String> recipients = new ArrayList<>();
         for (Path mailbox : mailboxes) {
             String address = mailbox.getFileName().toString().replace(".txt", "");
             recipients.add(address);
-            copies.add(new MessageDelivered.StoredCopy(address, mailbox, 0, 10));
+            copies.add(new StoredCopy(address, mailbox, 0, 10));
         }
         return new MessageDelivered(session, "Q" + session, "me@test.org", recipients, copies, 10, T0.plusSeconds(1));
     }
@@ -172,8 +173,10 @@ class MonitorViewModelTest {
         SessionRow second = model.sessions().get(0);
         SessionRow first = model.sessions().get(1);
         assertEquals(2, first.messagesProperty().get());
-        assertEquals("open", first.stateProperty().get());
-        assertEquals("closed (idle timeout)", second.stateProperty().get());
+        assertEquals(SessionRow.State.OPEN, first.stateProperty().get());
+        assertEquals("open", first.stateTextProperty().get());
+        assertEquals(SessionRow.State.CLOSED, second.stateProperty().get());
+        assertEquals("closed (idle timeout)", second.stateTextProperty().get());
         assertEquals(12000, model.listeningProperty().get().getPort());
         model.apply(List.of(new ServerStopped(T0)));
         assertNull(model.listeningProperty().get());

@@ -211,6 +211,7 @@ class MonitorWindowTest extends WindowTestBase {
             await("two sessions are open", () -> Views.rows(table("#sessionsTable")).stream()
                     .filter(r -> r.get(3).equals("open")).count() == 2);
             assertEquals("Open sessions: 2", label("#openSessionsLabel"));
+            await("open sessions' rows stand out", () -> sessionRowOpen("1") && sessionRowOpen("2"));
 
             clickOn("#serverButton");
             assertTrue(first.readReply().startsWith("421 "), "a connected client is told the server stops");
@@ -220,6 +221,7 @@ class MonitorWindowTest extends WindowTestBase {
             await("both sessions closed for the shutdown", () -> Views.rows(table("#sessionsTable")).stream()
                     .filter(r -> r.get(3).equals("closed (server shutdown)")).count() == 2);
             assertEquals("Open sessions: 0", label("#openSessionsLabel"));
+            await("closed sessions' rows no longer stand out", () -> !sessionRowOpen("1") && !sessionRowOpen("2"));
         }
         await("the button offers a start", () -> lookup("#serverButton").queryAs(Labeled.class).getText()
                 .equals("Start server") && !lookup("#serverButton").queryAs(Labeled.class).isDisabled());
@@ -231,5 +233,11 @@ class MonitorWindowTest extends WindowTestBase {
             again.command("QUIT");
         }
         await("the third session is listed", () -> Views.rows(table("#sessionsTable")).size() == 3);
+    }
+
+    /** On the FX thread: whether the session's row shows the {@code :open} style. */
+    private boolean sessionRowOpen(String id) {
+        var row = Views.row(table("#sessionsTable"), id);
+        return row != null && row.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass("open"));
     }
 }

@@ -1,0 +1,94 @@
+package org.smtpmonitor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.EvaluationResult;
+
+import org.junit.jupiter.api.Test;
+import org.smtpmonitor.architecture.fixture.UsesJavaFx;
+import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
+import org.smtpmonitor.architecture.fixture.cycle.a.First;
+import org.smtpmonitor.architecture.fixture.cycle.b.Second;
+import org.smtpmonitor.message.fixture.ParsesMail;
+import org.smtpmonitor.message.fixture.UsesAngusDirectly;
+import org.smtpmonitor.smtp.Reply;
+import org.smtpmonitor.smtp.SmtpSession;
+import org.smtpmonitor.smtp.fixture.KnowsEventsAndSockets;
+
+/**
+ * The rules of {@link ArchitectureTest} fail on deliberate violations: test-only classes
+ * (left out of ArchitectureTest's own scan) that break them. A rule that passed on
+ * anything would keep nothing.
+ */
+class ArchitectureViolationTest {
+
+    @Test
+    void javaFxOutsideUiIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.nothingOutsideUiUsesJavaFx, UsesJavaFx.class);
+        assertTrue(result.hasViolation());
+        assertTrue(report(result).contains("javafx.scene.control.Label"), report(result));
+    }
+
+    @Test
+    void smtpUsingEventOrTheNetworkIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.smtpUsesNothingOfOursNorTheNetwork,
+                KnowsEventsAndSockets.class);
+        assertTrue(report(result).contains("org.smtpmonitor.event.SessionEvent"), report(result));
+        assertTrue(report(result).contains("java.net.Socket"), report(result));
+    }
+
+    @Test
+    void aMailLibraryOutsideMessageIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.noMailLibraryOutsideMessage, UsesMailLibrary.class);
+        assertTrue(report(result).contains("jakarta.mail.internet.MimeMessage"), report(result));
+    }
+
+    @Test
+    void theMessageModelMayParseWithJakartaMailButUseNoOtherMailLibrary() {
+        assertFalse(evaluate(ArchitectureTest.messageUsesOnlyAMimeParser, ParsesMail.class).hasViolation());
+        assertFalse(evaluate(ArchitectureTest.noMailLibraryOutsideMessage, ParsesMail.class, Reply.class).hasViolation());
+        EvaluationResult result = evaluate(ArchitectureTest.messageUsesOnlyAMimeParser, UsesAngusDirectly.class);
+        assertTrue(report(result).contains("org.eclipse.angus.mail.util.ASCIIUtility"), report(result));
+    }
+
+    @Test
+    void aPackageCycleIsAViolation() {
+        EvaluationResult result = evaluate(
+                ArchitectureTest.packagesFreeOfCycles("org.smtpmonitor.architecture.fixture.cycle.(*).."),
+                First.class, Second.class);
+        assertTrue(result.hasViolation(), report(result));
+    }
+
+    @Test
+    void theRulesHoldForCleanClasses() {
+        assertFalse(evaluate(ArchitectureTest.smtpUsesNothingOfOursNorTheNetwork, Reply.class, SmtpSession.class)
+                .hasViolation());
+        assertFalse(evaluate(ArchitectureTest.nothingOutsideUiUsesJavaFx, Reply.class).hasViolation());
+    }
+
+    @Test
+    void theMainScanSeesTheMainClassesAndNoTestClass() {
+        JavaClasses main = new ClassFileImporter()
+                .withImportOption(new ImportOption.DoNotIncludeTests())
+                .importPackages("org.smtpmonitor");
+        assertTrue(main.contain(SmtpSession.class));
+        assertFalse(main.contain(UsesJavaFx.class));
+        assertEquals(List.of(), main.stream().filter(c -> c.getPackageName().contains("fixture")).toList());
+    }
+
+    private static EvaluationResult evaluate(ArchRule rule, Class<?>... classes) {
+        return rule.evaluate(new ClassFileImporter().importClasses(classes));
+    }
+
+    private static String report(EvaluationResult result) {
+        return String.join("\n", result.getFailureReport().getDetails());
+    }
+}
