@@ -33,11 +33,17 @@ class ArchitectureTest {
                     "org.smtpmonitor.cli", "org.smtpmonitor.client", "javafx."),
             "app", List.of("org.smtpmonitor.ui", "org.smtpmonitor.cli", "javafx."),
             "client", List.of("org.smtpmonitor.server", "org.smtpmonitor.mailbox", "org.smtpmonitor.ui", "javafx."),
-            "cli", List.of("javafx."));
+            "cli", List.of("javafx."),
+            "message", List.of("org.smtpmonitor.smtp", "org.smtpmonitor.server", "org.smtpmonitor.mailbox",
+                    "org.smtpmonitor.event", "org.smtpmonitor.app", "org.smtpmonitor.ui", "org.smtpmonitor.cli",
+                    "org.smtpmonitor.client", "javafx."));
 
     /** No mail or SMTP library may handle our sockets, in any package. */
     private static final List<String> MAIL_LIBRARIES = List.of("jakarta.mail", "javax.mail", "org.eclipse.angus",
             "org.subethamail", "com.icegreen", "org.apache.commons.net");
+
+    /** The MIME parser reads stored messages for the message package, and for no one else. */
+    private static final String MIME_LIBRARY = "org.apache.james";
 
     @Test
     void packagesImportOnlyWhatTheArchitectureAllows() throws IOException {
@@ -47,6 +53,9 @@ class ArchitectureTest {
                 String pkg = MAIN.relativize(file).getName(0).toString();
                 List<String> forbidden = new ArrayList<>(FORBIDDEN.getOrDefault(pkg, List.of()));
                 forbidden.addAll(MAIL_LIBRARIES);
+                if (!pkg.equals("message")) {
+                    forbidden.add(MIME_LIBRARY);
+                }
                 for (String line : Files.readAllLines(file)) {
                     if (!line.startsWith("import ")) {
                         continue;
