@@ -84,6 +84,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat(resideInAnyPackage(MAIL_LIBRARIES).and(resideOutsideOfPackages(MESSAGE_PARSERS)))
             .allowEmptyShould(true);
 
+    /** The model of stored mail: shared by the store, the window and the command line, it knows none of them. */
+    @ArchTest
+    static final ArchRule messageUsesOnlyTextOfOurs = noClasses().that().resideInAPackage(ours("message"))
+            .should().dependOnClassesThat(oursExcept("message", "text"))
+            .allowEmptyShould(true);
+
     @ArchTest
     static final ArchRule noCyclesBetweenOurPackages = packagesFreeOfCycles("org.smtpmonitor.(*)..");
 
