@@ -1,0 +1,422 @@
+package org.smtpmonitor.mailbox;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The index of the messages in the mailbox files: an SQLite database,
+ * {@code .smtp-monitor/index.db} in the mailbox directory, that a user can open with
+ * {@code sqlite3}. For each stored copy it keeps where it lies in its file, its envelope
+ * and its summary headers, and the words of its subject, addresses and text for search.
+ *
+ * <p>It is derived data: the mailbox files stay the truth, and deleting the database
+ * only makes it be built again ({@link IndexReconciler}). Writes are batched and committed
+ * without a sync of their own ({@code synchronous=NORMAL} in WAL mode): a power loss can
+ * cost the last batches of the index, never mail. Another process (the command line while
+ * the server runs) may open the same database: SQLite's locking serialises the writers,
+ * and readers see the last committed batch. Thread-safe: one connection, used by one
+ * thread at a time.
+ */
+public final class MessageIndex implements AutoCloseable {
+
+    static final String FILE = "index.db";
+    private static final String COLUMNS = "id, mailbox, offset, length, size, received, queue_id, session_id, client,"
+            + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id";
+
+    private final Path file;
+    private final Connection connection;
+
+    private MessageIndex(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /** Opens (creating if need be) the index of the mailboxes in {@code mailboxDirectory}. */
+    public static MessageIndex open(Path mailboxDirectory) throws IOException {
+        Path directory = mailboxDirectory.resolve(AppendJournal.DIRECTORY);
+        if (Files.isSymbolicLink(directory)) {
+            throw new IOException(directory + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
+        }
+        Files.createDirectories(directory);
+        Path file = directory.resolve(FILE);
+        if (Files.isSymbolicLink(file) || Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
+            throw new IOException("the message index " + file + " is not a regular file");
+        }
+        try {
+            Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA busy_timeout = 10000");
+                statement.execute("PRAGMA journal_mode = WAL");
+                statement.execute("PRAGMA synchronous = NORMAL");
+                statement.execute("CREATE TABLE IF NOT EXISTS mailbox (address TEXT PRIMARY KEY,"
+                        + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0)");
+                statement.execute("CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
+                        + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
+                        + " client TEXT, helo TEXT, envelope_from TEXT, envelope_to TEXT, header_from TEXT,"
+                        + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT)");
+                statement.execute("CREATE INDEX IF NOT EXISTS message_by_mailbox ON message (mailbox, id)");
+                statement.execute("CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                // Contentless: the words are searched, the text itself stays in the mailbox files.
+                statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
+                        + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
+            }
+            connection.setAutoCommit(false);
+            connection.commit();
+            return new MessageIndex(file, connection);
+        } catch (SQLException e) {
+            throw new IOException("cannot open the message index " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** A copy to add: its place, its envelope and summary, and the text searched for it. */
+    public record NewEntry(IndexedMessage message, String bodyText) {
+    }
+
+    /**
+     * Adds the copies in one transaction, and notes for each mailbox that its file
+     * ({@code identity}) is indexed up to the end of the last of them.
+     */
+    public synchronized void add(List<NewEntry> entries, Map<String, Long> identities) throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement message = connection.prepareStatement("INSERT INTO message (mailbox, offset, length,"
+                + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, header_from,"
+                + " header_to, header_cc, subject, header_date, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement text = connection.prepareStatement(
+                     "INSERT INTO message_text (rowid, subject, addresses, body) VALUES (?,?,?,?)");
+             PreparedStatement mailbox = connection.prepareStatement("INSERT INTO mailbox (address, identity,"
+                     + " indexed_to) VALUES (?,?,?) ON CONFLICT (address) DO UPDATE SET identity = excluded.identity,"
+                     + " indexed_to = max(indexed_to, excluded.indexed_to)")) {
+            Map<String, Long> ends = new LinkedHashMap<>();
+            for (NewEntry entry : entries) {
+                IndexedMessage m = entry.message();
+                int i = 1;
+                message.setString(i++, m.mailbox());
+                message.setLong(i++, m.offset());
+                message.setLong(i++, m.length());
+                message.setLong(i++, m.size());
+                message.setLong(i++, m.received().toEpochMilli());
+                message.setString(i++, m.queueId());
+                message.setLong(i++, m.sessionId());
+                message.setString(i++, m.client());
+                message.setString(i++, m.helo());
+                message.setString(i++, m.envelopeFrom());
+                message.setString(i++, String.join(",", m.envelopeTo()));
+                message.setString(i++, m.from());
+                message.setString(i++, m.to());
+                message.setString(i++, m.cc());
+                message.setString(i++, m.subject());
+                message.setString(i++, m.date());
+                message.setString(i, m.messageId());
+                message.executeUpdate();
+                long id;
+                try (ResultSet keys = message.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+                text.setLong(1, id);
+                text.setString(2, m.subject());
+                text.setString(3, String.join(" ", m.envelopeFrom(), String.join(" ", m.envelopeTo()), m.from(),
+                        m.to(), m.cc()));
+                text.setString(4, entry.bodyText());
+                text.executeUpdate();
+                ends.merge(m.mailbox(), m.offset() + m.length(), Math::max);
+            }
+            for (Map.Entry<String, Long> end : ends.entrySet()) {
+                mailbox.setString(1, end.getKey());
+                mailbox.setLong(2, identities.getOrDefault(end.getKey(), 0L));
+                mailbox.setLong(3, end.getValue());
+                mailbox.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollBack("add " + entries.size() + " messages to", e);
+        }
+    }
+
+    /** Notes the format of the mailbox files, for a reader that is not told it. */
+    public synchronized void format(MailboxFormat format) throws IOException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT OR REPLACE INTO setting (name, value) VALUES ('format', ?)")) {
+            statement.setString(1, format.name());
+            statement.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollBack("write", e);
+        }
+    }
+
+    /** The format of the mailbox files, as the server that wrote them last noted it. */
+    public synchronized Optional<MailboxFormat> format() throws IOException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT value FROM setting WHERE name = 'format'");
+             ResultSet row = query.executeQuery()) {
+            Optional<MailboxFormat> format = row.next() ? Optional.of(MailboxFormat.valueOf(row.getString(1)))
+                    : Optional.empty();
+            connection.commit();
+            return format;
+        } catch (SQLException | IllegalArgumentException e) {
+            throw new IOException("cannot read the message index " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The addresses of the mailboxes the index has seen. */
+    public synchronized List<String> addresses() throws IOException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT address FROM mailbox ORDER BY address");
+             ResultSet rows = query.executeQuery()) {
+            List<String> addresses = new ArrayList<>();
+            while (rows.next()) {
+                addresses.add(rows.getString(1));
+            }
+            connection.commit();
+            return addresses;
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /** What the index knows of one mailbox's file: which file, and how far into it. */
+    public record MailboxState(String address, long identity, long indexedTo) {
+    }
+
+    public synchronized Optional<MailboxState> state(String address) throws IOException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT identity, indexed_to FROM mailbox WHERE address = ?")) {
+            query.setString(1, address);
+            try (ResultSet row = query.executeQuery()) {
+                connection.commit();
+                return row.next() ? Optional.of(new MailboxState(address, row.getLong(1), row.getLong(2)))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /**
+     * Forgets what lies at or past {@code length} in the mailbox's file (or, when the file is
+     * another one than the index knows, everything), so the index never claims a message
+     * that is not in its file; then notes the file as indexed up to what remains.
+     */
+    public synchronized void keepOnly(String address, long identity, long length) throws IOException {
+        try (PreparedStatement known = connection.prepareStatement(
+                "SELECT identity FROM mailbox WHERE address = ?");
+             PreparedStatement ids = connection.prepareStatement(
+                     "SELECT id FROM message WHERE mailbox = ? AND offset + length > ?");
+             PreparedStatement text = connection.prepareStatement("DELETE FROM message_text WHERE rowid = ?");
+             PreparedStatement message = connection.prepareStatement("DELETE FROM message WHERE id = ?");
+             PreparedStatement end = connection.prepareStatement(
+                     "SELECT coalesce(max(offset + length), 0) FROM message WHERE mailbox = ?");
+             PreparedStatement state = connection.prepareStatement("INSERT INTO mailbox (address, identity, indexed_to)"
+                     + " VALUES (?,?,?) ON CONFLICT (address) DO UPDATE SET identity = excluded.identity,"
+                     + " indexed_to = excluded.indexed_to")) {
+            known.setString(1, address);
+            long keep = length;
+            try (ResultSet row = known.executeQuery()) {
+                if (row.next() && row.getLong(1) != identity) {
+                    keep = -1;
+                }
+            }
+            ids.setString(1, address);
+            ids.setLong(2, keep);
+            List<Long> gone = new ArrayList<>();
+            try (ResultSet rows = ids.executeQuery()) {
+                while (rows.next()) {
+                    gone.add(rows.getLong(1));
+                }
+            }
+            for (long id : gone) {
+                text.setLong(1, id);
+                text.executeUpdate();
+                message.setLong(1, id);
+                message.executeUpdate();
+            }
+            end.setString(1, address);
+            long indexedTo;
+            try (ResultSet row = end.executeQuery()) {
+                row.next();
+                indexedTo = row.getLong(1);
+            }
+            state.setString(1, address);
+            state.setLong(2, identity);
+            state.setLong(3, indexedTo);
+            state.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollBack("trim", e);
+        }
+    }
+
+    /** The number of messages indexed for each mailbox that has any. */
+    public synchronized Map<String, Long> counts() throws IOException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT mailbox, count(*) FROM message GROUP BY mailbox")) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            connection.commit();
+            return counts;
+        } catch (SQLException e) {
+            throw rollBack("count", e);
+        }
+    }
+
+    /** One page of a mailbox's messages, newest first. */
+    public List<IndexedMessage> newest(String address, int skip, int limit) throws IOException {
+        return search(new Query(address, null, null, null, null, null, null, null), skip, limit);
+    }
+
+    public synchronized Optional<IndexedMessage> byId(long id) throws IOException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM message WHERE id = ?")) {
+            query.setLong(1, id);
+            try (ResultSet rows = query.executeQuery()) {
+                Optional<IndexedMessage> found = rows.next() ? Optional.of(row(rows)) : Optional.empty();
+                connection.commit();
+                return found;
+            }
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /**
+     * What to look for; every part that is not null must match. Addresses and the subject
+     * match as substrings, ignoring case; {@code text} and {@code words} are words
+     * (full-text search): {@code text} of the body, {@code words} of subject, addresses or body.
+     *
+     * @param recipient an envelope recipient, or an address in To or Cc
+     */
+    public record Query(String mailbox, String sender, String recipient, String subject, String text,
+                        String words, Instant after, Instant before) {
+
+        /** Free text: its words anywhere in the subject, the addresses or the body. */
+        public static Query words(String mailbox, String words) {
+            return new Query(mailbox, null, null, null, null, words, null, null);
+        }
+    }
+
+    /** One page of the messages that match, newest first. */
+    public synchronized List<IndexedMessage> search(Query query, int skip, int limit) throws IOException {
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE 1");
+        List<Object> values = new ArrayList<>();
+        if (query.mailbox() != null) {
+            sql.append(" AND mailbox = ?");
+            values.add(query.mailbox());
+        }
+        if (query.sender() != null) {
+            sql.append(" AND (envelope_from LIKE ? ESCAPE '\\' OR header_from LIKE ? ESCAPE '\\')");
+            values.addAll(Arrays.asList(like(query.sender()), like(query.sender())));
+        }
+        if (query.recipient() != null) {
+            sql.append(" AND (envelope_to LIKE ? ESCAPE '\\' OR header_to LIKE ? ESCAPE '\\'"
+                    + " OR header_cc LIKE ? ESCAPE '\\')");
+            values.addAll(Arrays.asList(like(query.recipient()), like(query.recipient()), like(query.recipient())));
+        }
+        if (query.subject() != null) {
+            sql.append(" AND subject LIKE ? ESCAPE '\\'");
+            values.add(like(query.subject()));
+        }
+        if (query.after() != null) {
+            sql.append(" AND received >= ?");
+            values.add(query.after().toEpochMilli());
+        }
+        if (query.before() != null) {
+            sql.append(" AND received < ?");
+            values.add(query.before().toEpochMilli());
+        }
+        if (query.text() != null) {
+            sql.append(" AND id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)");
+            values.add("body : (" + ftsWords(query.text()) + ")");
+        }
+        if (query.words() != null) {
+            sql.append(" AND id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)");
+            values.add(ftsWords(query.words()));
+        }
+        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        values.add(limit);
+        values.add(skip);
+        try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < values.size(); i++) {
+                statement.setObject(i + 1, values.get(i));
+            }
+            List<IndexedMessage> found = new ArrayList<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(row(rows));
+                }
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException e) {
+            throw rollBack("search", e);
+        }
+    }
+
+    /** A LIKE pattern matching {@code text} anywhere, its own % and _ taken literally. */
+    private static String like(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** The words of {@code text} as FTS5 terms, each quoted so that none is read as syntax; all must match. */
+    static String ftsWords(String text) {
+        StringBuilder terms = new StringBuilder();
+        for (String word : text.strip().split("\\s+")) {
+            if (!word.isEmpty()) {
+                terms.append(terms.length() == 0 ? "" : " ").append('"').append(word.replace("\"", "\"\"")).append('"');
+            }
+        }
+        return terms.length() == 0 ? "\"\"" : terms.toString();
+    }
+
+    private static IndexedMessage row(ResultSet rows) throws SQLException {
+        String to = rows.getString(12);
+        return new IndexedMessage(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+                rows.getLong(5), Instant.ofEpochMilli(rows.getLong(6)), rows.getString(7), rows.getLong(8),
+                rows.getString(9), rows.getString(10), rows.getString(11),
+                to == null || to.isEmpty() ? List.of() : List.of(to.split(",")), rows.getString(13),
+                rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18));
+    }
+
+    private IOException rollBack(String what, SQLException e) {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the error below says why.
+        }
+        return new IOException("cannot " + what + " the message index " + file + ": " + e.getMessage(), e);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Everything was committed; nothing is lost by a failed close.
+        }
+    }
+}

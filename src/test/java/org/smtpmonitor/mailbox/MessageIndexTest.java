@@ -1,0 +1,94 @@
+package org.smtpmonitor.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite index: adding copies, paging newest first, searching, and forgetting what left a file. */
+class MessageIndexTest {
+
+    @TempDir
+    Path directory;
+
+    private static MessageIndex.NewEntry entry(String mailbox, long offset, long length, long received, String from,
+                                               String subject, String body) {
+        return new MessageIndex.NewEntry(new IndexedMessage(0, mailbox, offset, length, length,
+                Instant.ofEpochMilli(received), "Q" + offset, 7, "127.0.0.1:4000", "client.test", from,
+                List.of(mailbox), "Sender <" + from + ">", mailbox, "", subject, "", "<" + offset + "@x>"), body);
+    }
+
+    private static List<Long> offsets(List<IndexedMessage> messages) {
+        return messages.stream().map(IndexedMessage::offset).toList();
+    }
+
+    @Test
+    void pagesAreNewestFirstAndIdsSurviveReopening() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1000, "s@y", "one", "first body"),
+                    entry("a@x", 10, 20, 2000, "s@y", "two", "second body"),
+                    entry("b@x", 0, 5, 3000, "t@y", "three", "third")), Map.of("a@x", 11L, "b@x", 12L));
+            assertEquals(List.of(10L, 0L), offsets(index.newest("a@x", 0, 10)));
+            assertEquals(List.of(0L), offsets(index.newest("a@x", 1, 10)));
+            assertEquals(Map.of("a@x", 2L, "b@x", 1L), index.counts());
+            assertEquals(new MessageIndex.MailboxState("a@x", 11, 30), index.state("a@x").orElseThrow());
+        }
+        assertTrue(Files.isRegularFile(directory.resolve(".smtp-monitor/index.db")));
+        try (MessageIndex reopened = MessageIndex.open(directory)) {
+            IndexedMessage newest = reopened.newest("a@x", 0, 1).get(0);
+            assertEquals(newest, reopened.byId(newest.id()).orElseThrow());
+            assertEquals("two", newest.subject());
+            assertEquals(List.of("a@x"), newest.envelopeTo());
+            assertEquals(Instant.ofEpochMilli(2000), newest.received());
+        }
+    }
+
+    @Test
+    void searchesByWordsFieldsAndDates() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1000, "alice@y", "Invoice 42", "please pay the invoice"),
+                    entry("a@x", 10, 10, 2000, "bob@y", "Lunch", "Résumé attached; the \"quote\" AND NOT syntax"),
+                    entry("b@x", 0, 10, 3000, "bob@y", "Invoice 43", "overdue")), Map.of());
+            assertEquals(List.of(0L, 0L), offsets(index.search(MessageIndex.Query.words(null, "invoice"), 0, 10)));
+            assertEquals(List.of(0L), offsets(index.search(MessageIndex.Query.words("a@x", "invoice"), 0, 10)));
+            assertEquals(List.of(10L), offsets(index.search(MessageIndex.Query.words(null, "resume"), 0, 10)),
+                    "diacritics are folded");
+            assertEquals(List.of(10L), offsets(index.search(MessageIndex.Query.words(null, "\"quote\" AND NOT"), 0, 10)),
+                    "query syntax is taken as words");
+            MessageIndex.Query bodyOnly = new MessageIndex.Query(null, null, null, null, "invoice", null, null, null);
+            assertEquals(List.of(0L), offsets(index.search(bodyOnly, 0, 10)), "the subject alone does not match text");
+            MessageIndex.Query fromBob = new MessageIndex.Query(null, "BOB@", null, null, null, null, null, null);
+            assertEquals(2, index.search(fromBob, 0, 10).size());
+            MessageIndex.Query toB = new MessageIndex.Query(null, null, "b@x", null, null, null, null, null);
+            assertEquals(1, index.search(toB, 0, 10).size());
+            MessageIndex.Query between = new MessageIndex.Query(null, null, null, "invoice", null, null,
+                    Instant.ofEpochMilli(1500), Instant.ofEpochMilli(3500));
+            assertEquals("Invoice 43", index.search(between, 0, 10).get(0).subject());
+            MessageIndex.Query percent = new MessageIndex.Query(null, null, null, "%", null, null, null, null);
+            assertEquals(List.of(), index.search(percent, 0, 10), "% is a character, not a wildcard");
+        }
+    }
+
+    @Test
+    void keepOnlyForgetsWhatIsNoLongerInTheFileAndEverythingOfAnotherFile() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1, "s@y", "one", "alpha"), entry("a@x", 10, 10, 2, "s@y", "two", "beta"),
+                    entry("a@x", 20, 10, 3, "s@y", "three", "gamma")), Map.of("a@x", 5L));
+            index.keepOnly("a@x", 5, 25);
+            assertEquals(List.of(10L, 0L), offsets(index.newest("a@x", 0, 10)));
+            assertEquals(20, index.state("a@x").orElseThrow().indexedTo());
+            assertEquals(List.of(), index.search(MessageIndex.Query.words(null, "gamma"), 0, 10));
+
+            index.keepOnly("a@x", 6, 1000);
+            assertEquals(List.of(), index.newest("a@x", 0, 10), "a replaced file: nothing of the old one is claimed");
+            assertEquals(new MessageIndex.MailboxState("a@x", 6, 0), index.state("a@x").orElseThrow());
+        }
+    }
+}
