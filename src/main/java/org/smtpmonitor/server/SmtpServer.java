@@ -185,7 +185,7 @@ public final class SmtpServer implements AutoCloseable {
                 // Replies are then merely slower.
             }
             EventLoop loop = loops.get(next++ % loops.size());
-            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id);
+            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id, id, describe(client));
             ClientConnection connection = new ClientConnection(id, client, session, events, config, loop, memory);
             if (events.hasListeners()) {
                 events.publish(new SessionOpened(id, connection.remote(), Instant.now()));
@@ -236,6 +236,16 @@ public final class SmtpServer implements AutoCloseable {
     private void report(String failure) {
         if (failure != null) {
             events.publish(new ServerError(0, failure, Instant.now()));
+        }
+    }
+
+    /** The client's address and port, as its messages' envelopes record it. */
+    private static String describe(SocketChannel client) {
+        try {
+            InetSocketAddress remote = (InetSocketAddress) client.getRemoteAddress();
+            return remote == null ? "" : remote.getAddress().getHostAddress() + ":" + remote.getPort();
+        } catch (IOException e) {
+            return "";
         }
     }
 

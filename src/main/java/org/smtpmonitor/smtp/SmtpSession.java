@@ -43,6 +43,8 @@ public final class SmtpSession {
     private final SmtpConfig config;
     private final MessageStore store;
     private final String queueIdPrefix;
+    private final long sessionId;
+    private final String client;
     private final Reply greeting;
     private final Reply closing;
     private final List<String> ehloExtensions;
@@ -58,9 +60,19 @@ public final class SmtpSession {
      *                      {@code prefix + "." + n}
      */
     public SmtpSession(SmtpConfig config, MessageStore store, String queueIdPrefix) {
+        this(config, store, queueIdPrefix, 0, "");
+    }
+
+    /**
+     * @param sessionId the server's id of this session, and {@code client} the client's
+     *                  address as text: both go into each message's envelope
+     */
+    public SmtpSession(SmtpConfig config, MessageStore store, String queueIdPrefix, long sessionId, String client) {
         this.config = config;
         this.store = store;
         this.queueIdPrefix = queueIdPrefix;
+        this.sessionId = sessionId;
+        this.client = client;
         this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
         this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
         this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "HELP");
@@ -280,7 +292,8 @@ public final class SmtpSession {
     public Delivery beginDelivery(byte[] data, int length) {
         requireData();
         messageCount++;
-        Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients));
+        Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients),
+                sessionId, client);
         resetTransaction();
         try {
             return new Delivery(envelope, store.append(envelope, data, length), null);
