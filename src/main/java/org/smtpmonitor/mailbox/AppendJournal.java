@@ -8,17 +8,20 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Where the latest append to one mailbox file starts and ends, written before the
- * append's bytes: after a crash, a mailbox whose length lies between the two holds a
- * message that was cut short, and the journal says where it began. Raw mailboxes have no
- * other record of that, and in mbox a cut right after a line end looks like a whole file.
+ * Where each append to one mailbox file starts and ends, written before the append's
+ * bytes. After a crash, a mailbox whose length lies inside the last append holds a message
+ * that was cut short, and the journal says where it began; and the appends the message
+ * index had not yet taken are found here, so their boundaries are known even in a raw
+ * mailbox, which has no other record of them.
  *
- * <p>It is one 24-byte record, rewritten in place and never synced: a process that is
+ * <p>It is a log of 24-byte records, appended to and never synced: a process that is
  * killed leaves the page cache to the kernel, which writes it out all the same. After a
- * power loss the record may be older than the mailbox; {@link TornTail} then falls back
- * on what the format itself shows.
+ * power loss the log may be shorter than the mailbox; {@link TornTail} then falls back on
+ * what the format itself shows, and a raw tail stays unindexed.
  */
 final class AppendJournal implements AutoCloseable {
 
@@ -32,6 +35,8 @@ final class AppendJournal implements AutoCloseable {
     private final Path file;
     private final ByteBuffer record = ByteBuffer.allocate(RECORD);
     private FileChannel channel;
+    /** Where the next record goes. */
+    private long next;
 
     /** The journal of the mailbox file {@code mailbox}. */
     AppendJournal(Path mailbox) {
@@ -48,28 +53,45 @@ final class AppendJournal implements AutoCloseable {
         record.clear();
         record.putLong(identity).putLong(start).putLong(end).flip();
         while (record.hasRemaining()) {
-            out.write(record, record.position());
+            out.write(record, next + record.position());
         }
+        next += RECORD;
     }
 
     /** The last record, or null when there is none (a mailbox never appended to by us). */
     Entry read() throws IOException {
+        List<Entry> all = all();
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    /** Every record, oldest first; none when there is no journal. */
+    List<Entry> all() throws IOException {
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            return null;
+            return List.of();
         }
+        List<Entry> entries = new ArrayList<>();
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer bytes = ByteBuffer.allocate(RECORD);
-            while (bytes.hasRemaining() && in.read(bytes, bytes.position()) > 0) {
-                // read on
+            ByteBuffer bytes = ByteBuffer.allocate(RECORD * 4096);
+            long position = 0;
+            // A record cut short by a crash (it is written before its append) is left out.
+            long whole = in.size() / RECORD * RECORD;
+            while (position < whole) {
+                bytes.clear().limit((int) Math.min(bytes.capacity(), whole - position));
+                int read = in.read(bytes, position);
+                if (read <= 0) {
+                    break;
+                }
+                position += read;
+                bytes.flip();
+                while (bytes.remaining() >= RECORD) {
+                    entries.add(new Entry(bytes.getLong(), bytes.getLong(), bytes.getLong()));
+                }
+                position -= bytes.remaining();
             }
-            if (bytes.hasRemaining()) {
-                return null;
-            }
-            bytes.flip();
-            return new Entry(bytes.getLong(), bytes.getLong(), bytes.getLong());
         } catch (NoSuchFileException e) {
-            return null;
+            return List.of();
         }
+        return entries;
     }
 
     private FileChannel channel() throws IOException {
@@ -84,6 +106,7 @@ final class AppendJournal implements AutoCloseable {
             }
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            next = channel.size() / RECORD * RECORD;
         }
         return channel;
     }
