@@ -63,14 +63,23 @@ public final class Monitor implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException(StartupException.Kind.MAILBOX_DIRECTORY, usersFile, e.getMessage(), e);
         }
+        try {
+            store.openIndex();
+        } catch (IOException e) {
+            // The index is derived data: without it mail is still delivered and kept.
+            events.publish(new ServerError(0, e.getMessage() + "; mail is delivered as usual, but not indexed",
+                    Instant.now()));
+        }
         SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain()), store, events, fatalErrors);
         try {
             server.start();
         } catch (BindException e) {
+            store.close();
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": "
                     + (String.valueOf(e.getMessage()).contains("in use") ? "the port is already in use" : e.getMessage()), e);
         } catch (IOException e) {
+            store.close();
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }

@@ -97,6 +97,11 @@ final class Mailbox implements AutoCloseable {
         return offset;
     }
 
+    /** The journal's name for the file appended to last; call with {@link #appendLock} held. */
+    synchronized long identity() {
+        return identity;
+    }
+
     /**
      * Marks the append at {@code offset} as made (with {@link #appendLock} still held);
      * returns its sequence number for {@link #syncThrough}.

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** How messages are laid out in a mailbox file. */
@@ -37,6 +38,29 @@ public enum MailboxFormat {
             }
         }
         return new FramedMessage(fromLine, data, length, quotes);
+    }
+
+    /**
+     * The message as it was sent, from the bytes a copy takes in the file: for mbox, without
+     * its {@code From } line, the {@code >} that quoting added, and the blank line after it
+     * (a message sent without a final line ending keeps the one framing gave it).
+     */
+    public byte[] unframe(byte[] stored, int length) {
+        if (this == RAW) {
+            return Arrays.copyOf(stored, length);
+        }
+        int start = lineEnd(stored, 0, length);
+        int end = length > start && stored[length - 1] == '\n' ? length - 1 : length;
+        byte[] out = new byte[end - start];
+        int position = 0;
+        for (int i = start; i < end; ) {
+            int lineEnd = Math.min(lineEnd(stored, i, end), end);
+            int from = stored[i] == '>' && isFromLine(stored, i, end) ? i + 1 : i;
+            System.arraycopy(stored, from, out, position, lineEnd - from);
+            position += lineEnd - from;
+            i = lineEnd;
+        }
+        return Arrays.copyOf(out, position);
     }
 
     /** Where the line starting at {@code i} ends: just after its LF, or at {@code length}. */

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.smtp.Envelope;
@@ -39,6 +41,10 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final Map<String, User> usersByAddress = new HashMap<>();
     private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     private final Disk disk;
+    private final Consumer<String> problems;
+    private final Map<String, Long> unindexed = new ConcurrentHashMap<>();
+    private volatile MessageIndex index;
+    private volatile IndexWriter indexWriter;
 
     /**
      * @param defaultDomain the domain given to a recipient written without one, as in
@@ -68,6 +74,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         this.format = format;
         this.defaultDomain = defaultDomain;
         this.disk = disk;
+        this.problems = problems;
         for (User user : users) {
             usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
             mailboxes.put(user.address(),
@@ -233,8 +240,10 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             }
         }
         targets.sort(Comparator.comparing(m -> m.user.address()));
-        FramedMessage content = format.frame(envelope.sender(), Instant.now(), data, length);
+        Instant received = Instant.now();
+        FramedMessage content = format.frame(envelope.sender(), received, data, length);
         List<StoredCopy> copies = new ArrayList<>(targets.size());
+        Map<String, Long> identities = new HashMap<>();
         long[] sequences = new long[targets.size()];
         for (Mailbox mailbox : targets) {
             mailbox.appendLock.lock();
@@ -252,6 +261,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 }
                 sequences[i] = mailbox.appended(offset);
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
+                identities.put(mailbox.user.address(), mailbox.identity());
             }
         } finally {
             for (Mailbox mailbox : targets) {
@@ -260,12 +270,68 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
         // The sync happens outside the append locks, so that other sessions append while
         // this one waits for the disk, and one fdatasync covers them all (group commit).
-        return () -> {
-            for (int i = 0; i < targets.size(); i++) {
-                targets.get(i).syncThrough(sequences[i]);
+        return new Pending() {
+            private boolean indexed;
+
+            @Override
+            public List<StoredCopy> awaitDurable() throws IOException {
+                for (int i = 0; i < targets.size(); i++) {
+                    targets.get(i).syncThrough(sequences[i]);
+                }
+                IndexWriter writer = indexWriter;
+                if (writer != null && !indexed) {
+                    indexed = true;
+                    writer.delivered(new IndexWriter.Delivered(envelope, received, copies, identities));
+                }
+                return copies;
             }
-            return copies;
         };
+    }
+
+    /**
+     * Opens the message index beside the mailboxes ({@link MessageIndex}), brings it in line
+     * with the files (see {@link IndexReconciler}), and from now on adds every delivered
+     * copy to it, off the delivery path. Call after {@link #createMailboxes()}.
+     */
+    public void openIndex() throws IOException {
+        MessageIndex opened = MessageIndex.open(directory);
+        IndexWriter writer = new IndexWriter(opened, format, problems);
+        try {
+            opened.format(format);
+            for (Mailbox mailbox : mailboxes.values()) {
+                long tail = IndexReconciler.reconcile(opened, writer, mailbox.user.address(), mailbox.file, format);
+                if (tail > 0) {
+                    unindexed.put(mailbox.user.address(), tail);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            opened.close();
+            throw e;
+        }
+        index = opened;
+        indexWriter = writer;
+    }
+
+    /** The message index, once {@link #openIndex()} has opened it. */
+    public Optional<MessageIndex> index() {
+        return Optional.ofNullable(index);
+    }
+
+    /**
+     * Returns once every copy delivered so far is in the index: for a reader that must see
+     * what was just acknowledged (a test, a command right after a delivery).
+     */
+    public void awaitIndexed() throws InterruptedException {
+        IndexWriter writer = indexWriter;
+        if (writer != null) {
+            writer.flush();
+        }
+    }
+
+    /** Bytes at the end of a raw mailbox that no indexed message covers, found at start. */
+    public long unindexedBytes(String address) {
+        return unindexed.getOrDefault(address, 0L);
     }
 
     /** Cuts the files written so far back to their length before; their append locks are held. */
@@ -282,6 +348,13 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     /** Closes the mailbox files; a later delivery opens them again. */
     @Override
     public void close() {
+        IndexWriter writer = indexWriter;
+        if (writer != null) {
+            writer.close();
+            index.close();
+            indexWriter = null;
+            index = null;
+        }
         for (Mailbox mailbox : mailboxes.values()) {
             mailbox.close();
         }
