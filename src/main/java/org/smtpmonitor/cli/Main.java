@@ -43,7 +43,7 @@ import picocli.CommandLine.Parameters;
                 "<address>.txt for each user that has none, and delivers every accepted message to",
                 "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
         subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
-                BenchCommand.class},
+                BenchCommand.class, MailboxCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
                 "2:bad command line", "3:the server failed while running (a thread of it died, e.g. out of memory)"})

@@ -1,0 +1,93 @@
+package org.smtpmonitor.cli;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Just enough JSON (RFC 8259) for the command line's {@code --json} output: objects of
+ * strings, numbers and string arrays. Every control character, and U+2028/U+2029, is
+ * escaped, so a hostile subject cannot break the output or a terminal.
+ */
+final class Json {
+
+    private Json() {
+    }
+
+    static Fields object() {
+        return new Fields();
+    }
+
+    /** One JSON object, built field by field. */
+    static final class Fields {
+        private final StringBuilder text = new StringBuilder("{");
+
+        Fields field(String name, String value) {
+            return name(name).string(value);
+        }
+
+        Fields field(String name, long value) {
+            name(name).text.append(value);
+            return this;
+        }
+
+        Fields field(String name, List<String> values) {
+            name(name).text.append('[');
+            for (int i = 0; i < values.size(); i++) {
+                if (i > 0) {
+                    text.append(',');
+                }
+                string(values.get(i));
+            }
+            text.append(']');
+            return this;
+        }
+
+        private Fields name(String name) {
+            if (text.length() > 1) {
+                text.append(',');
+            }
+            string(name).text.append(':');
+            return this;
+        }
+
+        private Fields string(String value) {
+            quote(text, value == null ? "" : value);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return text + "}";
+        }
+    }
+
+    static <T> String array(List<T> items, Function<T, Fields> toObject) {
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < items.size(); i++) {
+            text.append(i == 0 ? "" : ",").append(toObject.apply(items.get(i)));
+        }
+        return text.append(']').toString();
+    }
+
+    static void quote(StringBuilder out, String value) {
+        out.append('"');
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || c >= 0x80 && c <= 0x9f || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+    }
+}

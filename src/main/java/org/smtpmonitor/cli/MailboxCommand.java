@@ -1,0 +1,203 @@
+package org.smtpmonitor.cli;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.smtpmonitor.app.MailboxDirectory;
+import org.smtpmonitor.mailbox.IndexedMessage;
+import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.text.Printable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code smtp-monitor mailbox ...}: the stored mail, from its index, with or without a
+ * server running on the directory. {@code --json} prints one JSON array whose field names
+ * are a contract for scripts.
+ */
+@Command(name = "mailbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        header = "Lists, shows, searches and exports the stored mail.",
+        description = {"Reads the message index in the mailbox directory (.smtp-monitor/index.db), which",
+                "the server keeps; it can run while the server delivers. Message ids are stable."},
+        subcommands = {MailboxCommand.ListMailboxes.class, MailboxCommand.Show.class, MailboxCommand.Search.class,
+                MailboxCommand.Export.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read",
+                "2:bad command line"})
+final class MailboxCommand implements Callable<Integer> {
+
+    @Spec CommandLine.Model.CommandSpec spec;
+
+    /** Without a subcommand: the usage, and a bad command line's status. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return 2;
+    }
+
+    /** The options every subcommand takes. */
+    static final class Where {
+        @Option(names = "--mailbox-dir", paramLabel = "DIR", description = "The mailbox directory (default: the working directory).")
+        Path directory = Path.of("");
+
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "raw or mbox (default: what the server noted in the index).")
+        String format;
+
+        MailboxDirectory open(CommandLine commandLine) throws IOException {
+            MailboxFormat known = null;
+            if (format != null) {
+                switch (format.toLowerCase(Locale.ROOT)) {
+                    case "raw" -> known = MailboxFormat.RAW;
+                    case "mbox" -> known = MailboxFormat.MBOX;
+                    default -> throw new CommandLine.ParameterException(commandLine,
+                            "--format: '" + format + "' is not raw or mbox");
+                }
+            }
+            return MailboxDirectory.open(directory, known);
+        }
+    }
+
+    /** Runs {@code body} on the opened directory; a problem is one line on stderr and exit status 1. */
+    private interface Body {
+        void run(MailboxDirectory mailboxes, PrintWriter out) throws IOException;
+    }
+
+    private static int run(CommandLine.Model.CommandSpec spec, Where where, Body body) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try (MailboxDirectory mailboxes = where.open(spec.commandLine())) {
+            body.run(mailboxes, out);
+            out.flush();
+            return 0;
+        } catch (NoSuchFileException e) {
+            err.println("smtp-monitor: " + Printable.escape(e.getFile() + ": " + e.getReason()));
+        } catch (IOException e) {
+            err.println("smtp-monitor: " + Printable.escape(String.valueOf(e.getMessage())));
+        }
+        err.flush();
+        return 1;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Each mailbox: address, messages, bytes.")
+    static final class ListMailboxes implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Option(names = "--json", description = "One JSON array: address, messages, bytes.") boolean json;
+
+        @Override
+        public Integer call() {
+            return run(spec, where, (mailboxes, out) -> {
+                List<MailboxDirectory.MailboxInfo> all = mailboxes.mailboxes();
+                if (json) {
+                    out.println(Json.array(all, m -> Json.object().field("address", m.address())
+                            .field("messages", m.messages()).field("bytes", m.bytes())));
+                    return;
+                }
+                for (MailboxDirectory.MailboxInfo m : all) {
+                    out.printf(Locale.ROOT, "%-40s %8d messages %12d bytes%n", Printable.escape(m.address()),
+                            m.messages(), m.bytes());
+                }
+            });
+        }
+    }
+
+    /** The fields of a message in {@code show} and {@code search}. */
+    static Json.Fields fields(IndexedMessage m) {
+        return Json.object().field("id", m.id()).field("mailbox", m.mailbox()).field("received", m.received().toString())
+                .field("envelopeFrom", m.envelopeFrom()).field("envelopeTo", m.envelopeTo())
+                .field("from", m.from()).field("subject", m.subject()).field("size", m.size());
+    }
+
+    static void print(List<IndexedMessage> messages, boolean json, PrintWriter out) {
+        if (json) {
+            out.println(Json.array(messages, MailboxCommand::fields));
+            return;
+        }
+        for (IndexedMessage m : messages) {
+            out.printf(Locale.ROOT, "%8d  %s  %-30s  %-40s %10d%n", m.id(), m.received(),
+                    Printable.escape(m.from().isEmpty() ? "<" + m.envelopeFrom() + ">" : m.from()),
+                    Printable.escape(m.subject()), m.size());
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "A mailbox's messages, newest first.")
+    static final class Show implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Parameters(paramLabel = "ADDRESS", description = "The mailbox.") String address;
+        @Option(names = "--json", description = "One JSON array: id, mailbox, received, envelopeFrom, envelopeTo,"
+                + " from, subject, size.") boolean json;
+        @Option(names = "--limit", paramLabel = "N", description = "At most N messages (default: ${DEFAULT-VALUE}).")
+        int limit = 100;
+
+        @Override
+        public Integer call() {
+            return run(spec, where, (mailboxes, out) -> {
+                boolean known = mailboxes.mailboxes().stream().anyMatch(m -> m.address().equalsIgnoreCase(address));
+                if (!known) {
+                    throw new NoSuchFileException(address, null, "no such mailbox in the index");
+                }
+                String spelled = mailboxes.mailboxes().stream().map(MailboxDirectory.MailboxInfo::address)
+                        .filter(a -> a.equalsIgnoreCase(address)).findFirst().orElse(address);
+                print(mailboxes.messages(spelled, 0, limit), json, out);
+            });
+        }
+    }
+
+    @Command(name = "search", mixinStandardHelpOptions = true,
+            description = "Messages whose subject, addresses or text hold every word of QUERY, newest first.")
+    static final class Search implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Parameters(paramLabel = "QUERY", description = "Words, all of which must match.") String query;
+        @Option(names = "--mailbox", paramLabel = "ADDRESS", description = "Only this mailbox.") String mailbox;
+        @Option(names = "--json", description = "One JSON array, with the fields of show.") boolean json;
+        @Option(names = "--limit", paramLabel = "N", description = "At most N messages (default: ${DEFAULT-VALUE}).")
+        int limit = 100;
+
+        @Override
+        public Integer call() {
+            return run(spec, where, (mailboxes, out) -> print(mailboxes.search(query, mailbox, 0, limit), json, out));
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "A message's exact bytes as sent (.eml), to standard output or FILE.")
+    static final class Export implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Parameters(paramLabel = "ID", description = "The message's id (from show or search).") long id;
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead.") Path output;
+
+        @Override
+        public Integer call() {
+            return run(spec, where, (mailboxes, out) -> {
+                if (output == null) {
+                    OutputStream stdout = new BufferedOutputStream(System.out);
+                    mailboxes.export(id, stdout);
+                    return;
+                }
+                if (mailboxes.message(id).isEmpty()) {
+                    throw new NoSuchFileException("message " + id, null, "no such message");
+                }
+                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output))) {
+                    mailboxes.export(id, file);
+                }
+            });
+        }
+    }
+}
