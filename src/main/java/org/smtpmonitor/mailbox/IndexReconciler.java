@@ -40,7 +40,7 @@ final class IndexReconciler {
     }
 
     /** Reconciles {@code address}'s {@code file}; returns the bytes at its end the index does not cover. */
-    static long reconcile(MessageIndex index, IndexWriter reader, String address, Path file, MailboxFormat format)
+    static long reconcile(MessageIndex index, String address, Path file, MailboxFormat format)
             throws IOException {
         BasicFileAttributes attributes;
         try {
@@ -64,13 +64,11 @@ final class IndexReconciler {
             for (long[] message : messages) {
                 long start = message[0];
                 long length = message[1] - start;
-                IndexWriter.Parsed parsed = reader.read(file, start, length);
                 String fromLine = format == MailboxFormat.MBOX ? fromLine(in, start) : "";
-                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, address, start, length, parsed.size(),
-                        received(fromLine, modified), "", 0, "", "", sender(fromLine), List.of(address),
-                        parsed.summary().from(), parsed.summary().to(), parsed.summary().cc(),
-                        parsed.summary().subject(), parsed.summary().date(), parsed.summary().messageId()),
-                        parsed.text()));
+                // The place now; the summary and words when the index writer is idle.
+                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, address, start, length, length,
+                        received(fromLine, modified), "", 0, "", "", sender(fromLine), List.of(address), "", "", "",
+                        "", "", ""), null));
                 covered = message[1];
                 if (entries.size() == 1000) {
                     index.add(entries, Map.of(address, identity));

@@ -24,8 +24,12 @@ import org.smtpmonitor.smtp.StoredCopy;
 /**
  * Adds delivered copies to the {@link MessageIndex} on a thread of its own, in batches,
  * once they are on disk: a delivery only puts its copies in a queue, so the index never
- * delays a {@code 250}. Each message is read back from its file (it is in the page cache)
- * and parsed once, however many recipients it has.
+ * delays a {@code 250}.
+ *
+ * <p>It works in two steps, so that a flood of mail costs the server little: first each
+ * copy's place and envelope, which the delivery already knows (a row insert); then, when
+ * no copies wait, its summary and words, for which the message is read back from its file
+ * and parsed. Under a flood the counts are right at once, and search catches up after.
  */
 final class IndexWriter implements AutoCloseable {
 
@@ -36,23 +40,38 @@ final class IndexWriter implements AutoCloseable {
     /** The most characters of its text indexed for search. */
     static final int MAX_TEXT = 64 * 1024;
 
-    /** Copies made durable together, with the identity of each mailbox file written. */
-    record Delivered(Envelope envelope, Instant received, List<StoredCopy> copies, Map<String, Long> identities) {
+    /** How long the first copy of a batch waits for others to join it. */
+    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The most copies summarized in one transaction. */
+    private static final int SUMMARY_BATCH = 200;
+
+    /**
+     * Copies made durable together, with the identity of each mailbox file written.
+     *
+     * @param size the message's bytes as sent (without mbox framing)
+     */
+    record Delivered(Envelope envelope, Instant received, long size, List<StoredCopy> copies,
+                     Map<String, Long> identities) {
     }
 
     private final MessageIndex index;
     private final MailboxFormat format;
+    private final Map<String, Path> files;
     private final Consumer<String> problems;
     private final LinkedBlockingQueue<Delivered> queue = new LinkedBlockingQueue<>();
     private final Object progress = new Object();
     private long queued;
     private long written;
+    /** Nothing waited to be summarized at the last look. */
+    private boolean summarized;
     private volatile boolean closing;
     private final Thread thread;
 
-    IndexWriter(MessageIndex index, MailboxFormat format, Consumer<String> problems) {
+    /** @param files each mailbox's file, by address */
+    IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems) {
         this.index = index;
         this.format = format;
+        this.files = Map.copyOf(files);
         this.problems = problems;
         this.thread = new Thread(this::run, "mailbox-index");
         thread.setDaemon(true);
@@ -67,11 +86,12 @@ final class IndexWriter implements AutoCloseable {
         queue.add(delivered);
     }
 
-    /** Returns once everything queued before the call is in the index (or failed to get there). */
+    /** Returns once everything queued before the call is in the index, summary and words too (or failed to get there). */
     void flush() throws InterruptedException {
         synchronized (progress) {
             long target = queued;
-            while (written < target && thread.isAlive()) {
+            summarized = false;
+            while ((written < target || !summarized) && thread.isAlive()) {
                 progress.wait(100);
             }
         }
@@ -83,10 +103,22 @@ final class IndexWriter implements AutoCloseable {
             try {
                 Delivered first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    summarizeWhileIdle();
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
+                // Under a flood, one transaction for what a little while brings: each commit
+                // writes pages of its own, and the server is after the same processors.
+                long deadline = System.nanoTime() + GATHER_NANOS;
+                for (long left = GATHER_NANOS; batch.size() < MAX_BATCH && left > 0;
+                     left = deadline - System.nanoTime()) {
+                    Delivered next = queue.poll(left, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                    queue.drainTo(batch, MAX_BATCH - batch.size());
+                }
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -108,18 +140,12 @@ final class IndexWriter implements AutoCloseable {
         Map<String, Long> identities = new HashMap<>();
         for (Delivered delivered : batch) {
             identities.putAll(delivered.identities());
-            Parsed parsed = null;
+            Envelope envelope = delivered.envelope();
             for (StoredCopy copy : delivered.copies()) {
-                try {
-                    if (parsed == null) {
-                        parsed = read(copy.mailbox(), copy.offset(), copy.length());
-                    }
-                    entries.add(new MessageIndex.NewEntry(entry(delivered.envelope(), delivered.received(), copy,
-                            parsed), parsed.text()));
-                } catch (IOException e) {
-                    problems.accept("could not index message " + delivered.envelope().queueId() + " in "
-                            + copy.mailbox().getFileName() + ": " + e.getMessage());
-                }
+                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, copy.recipient(), copy.offset(),
+                        copy.length(), delivered.size(), delivered.received(), envelope.queueId(), envelope.sessionId(),
+                        envelope.client(), envelope.heloName(), envelope.sender(), envelope.recipients(), "", "", "", "",
+                        "", ""), null));
             }
         }
         try {
@@ -129,11 +155,48 @@ final class IndexWriter implements AutoCloseable {
         }
     }
 
-    private static IndexedMessage entry(Envelope envelope, Instant received, StoredCopy copy, Parsed parsed) {
-        Summary s = parsed.summary();
-        return new IndexedMessage(0, copy.recipient(), copy.offset(), copy.length(), parsed.size(), received,
-                envelope.queueId(), envelope.sessionId(), envelope.client(), envelope.heloName(), envelope.sender(),
-                envelope.recipients(), s.from(), s.to(), s.cc(), s.subject(), s.date(), s.messageId());
+    /** Summarizes copies in batches while no new ones wait. */
+    private void summarizeWhileIdle() {
+        try {
+            while (queue.isEmpty() && !closing) {
+                List<IndexedMessage> waiting = index.unsummarized(SUMMARY_BATCH);
+                if (waiting.isEmpty()) {
+                    synchronized (progress) {
+                        summarized = true;
+                        progress.notifyAll();
+                    }
+                    return;
+                }
+                List<MessageIndex.NewEntry> done = new ArrayList<>(waiting.size());
+                for (IndexedMessage m : waiting) {
+                    done.add(summarize(m));
+                }
+                index.summarize(done);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.accept("the message index could not summarize messages: " + e.getMessage());
+            synchronized (progress) {
+                summarized = true;
+                progress.notifyAll();
+            }
+        }
+    }
+
+    /** {@code m} with its summary and words; a message its file no longer holds keeps none. */
+    private MessageIndex.NewEntry summarize(IndexedMessage m) {
+        Path file = files.get(m.mailbox());
+        try {
+            if (file == null) {
+                throw new IOException("no mailbox " + m.mailbox());
+            }
+            Parsed parsed = read(file, m.offset(), m.length());
+            Summary s = parsed.summary();
+            return new MessageIndex.NewEntry(new IndexedMessage(m.id(), m.mailbox(), m.offset(), m.length(),
+                    parsed.size(), m.received(), m.queueId(), m.sessionId(), m.client(), m.helo(), m.envelopeFrom(),
+                    m.envelopeTo(), s.from(), s.to(), s.cc(), s.subject(), s.date(), s.messageId()), parsed.text());
+        } catch (IOException e) {
+            return new MessageIndex.NewEntry(m, "");
+        }
     }
 
     /** What the index takes from a message: its summary, its size as sent, and the words of its text. */

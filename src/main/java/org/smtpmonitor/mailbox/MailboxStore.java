@@ -281,7 +281,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 IndexWriter writer = indexWriter;
                 if (writer != null && !indexed) {
                     indexed = true;
-                    writer.delivered(new IndexWriter.Delivered(envelope, received, copies, identities));
+                    writer.delivered(new IndexWriter.Delivered(envelope, received, length, copies, identities));
                 }
                 return copies;
             }
@@ -295,11 +295,15 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      */
     public void openIndex() throws IOException {
         MessageIndex opened = MessageIndex.open(directory);
-        IndexWriter writer = new IndexWriter(opened, format, problems);
+        Map<String, Path> files = new HashMap<>();
+        for (Mailbox mailbox : mailboxes.values()) {
+            files.put(mailbox.user.address(), mailbox.file);
+        }
+        IndexWriter writer = new IndexWriter(opened, format, files, problems);
         try {
             opened.format(format);
             for (Mailbox mailbox : mailboxes.values()) {
-                long tail = IndexReconciler.reconcile(opened, writer, mailbox.user.address(), mailbox.file, format);
+                long tail = IndexReconciler.reconcile(opened, mailbox.user.address(), mailbox.file, format);
                 if (tail > 0) {
                     unindexed.put(mailbox.user.address(), tail);
                 }

@@ -69,8 +69,10 @@ public final class MessageIndex implements AutoCloseable {
                         + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
                         + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
                         + " client TEXT, helo TEXT, envelope_from TEXT, envelope_to TEXT, header_from TEXT,"
-                        + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT)");
+                        + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT,"
+                        + " summarized INTEGER NOT NULL DEFAULT 0)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_mailbox ON message (mailbox, id)");
+                statement.execute("CREATE INDEX IF NOT EXISTS message_to_summarize ON message (id) WHERE summarized = 0");
                 statement.execute("CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 // Contentless: the words are searched, the text itself stays in the mailbox files.
                 statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
@@ -88,7 +90,10 @@ public final class MessageIndex implements AutoCloseable {
         return file;
     }
 
-    /** A copy to add: its place, its envelope and summary, and the text searched for it. */
+    /**
+     * A copy to add: its place, its envelope and summary, and the text searched for it; a
+     * null {@code bodyText} adds the copy as not yet summarized (see {@link #summarize}).
+     */
     public record NewEntry(IndexedMessage message, String bodyText) {
     }
 
@@ -102,47 +107,48 @@ public final class MessageIndex implements AutoCloseable {
         }
         try (PreparedStatement message = connection.prepareStatement("INSERT INTO message (mailbox, offset, length,"
                 + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, header_from,"
-                + " header_to, header_cc, subject, header_date, message_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                + " header_to, header_cc, subject, header_date, message_id, summarized)"
+                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
                 Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement place = connection.prepareStatement("INSERT INTO message (mailbox, offset, length,"
+                     + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, header_from,"
+                     + " header_to, header_cc, subject, header_date, message_id, summarized)"
+                     + " VALUES (?,?,?,?,?,?,?,?,?,?,?,'','','','','','',0)");
              PreparedStatement text = connection.prepareStatement(
                      "INSERT INTO message_text (rowid, subject, addresses, body) VALUES (?,?,?,?)");
              PreparedStatement mailbox = connection.prepareStatement("INSERT INTO mailbox (address, identity,"
                      + " indexed_to) VALUES (?,?,?) ON CONFLICT (address) DO UPDATE SET identity = excluded.identity,"
                      + " indexed_to = max(indexed_to, excluded.indexed_to)")) {
             Map<String, Long> ends = new LinkedHashMap<>();
+            boolean places = false;
             for (NewEntry entry : entries) {
                 IndexedMessage m = entry.message();
-                int i = 1;
-                message.setString(i++, m.mailbox());
-                message.setLong(i++, m.offset());
-                message.setLong(i++, m.length());
-                message.setLong(i++, m.size());
-                message.setLong(i++, m.received().toEpochMilli());
-                message.setString(i++, m.queueId());
-                message.setLong(i++, m.sessionId());
-                message.setString(i++, m.client());
-                message.setString(i++, m.helo());
-                message.setString(i++, m.envelopeFrom());
-                message.setString(i++, String.join(",", m.envelopeTo()));
-                message.setString(i++, m.from());
-                message.setString(i++, m.to());
-                message.setString(i++, m.cc());
-                message.setString(i++, m.subject());
-                message.setString(i++, m.date());
-                message.setString(i, m.messageId());
-                message.executeUpdate();
-                long id;
-                try (ResultSet keys = message.getGeneratedKeys()) {
-                    keys.next();
-                    id = keys.getLong(1);
+                if (entry.bodyText() == null) {
+                    // Only the place and the envelope: in one batch, which the driver runs in
+                    // one native call (under a flood this is the index's whole cost per message).
+                    bindEnvelope(place, m);
+                    place.addBatch();
+                    places = true;
+                } else {
+                    int i = bindEnvelope(message, m);
+                    message.setString(i++, m.from());
+                    message.setString(i++, m.to());
+                    message.setString(i++, m.cc());
+                    message.setString(i++, m.subject());
+                    message.setString(i++, m.date());
+                    message.setString(i, m.messageId());
+                    message.executeUpdate();
+                    long id;
+                    try (ResultSet keys = message.getGeneratedKeys()) {
+                        keys.next();
+                        id = keys.getLong(1);
+                    }
+                    addWords(text, id, m, entry.bodyText());
                 }
-                text.setLong(1, id);
-                text.setString(2, m.subject());
-                text.setString(3, String.join(" ", m.envelopeFrom(), String.join(" ", m.envelopeTo()), m.from(),
-                        m.to(), m.cc()));
-                text.setString(4, entry.bodyText());
-                text.executeUpdate();
                 ends.merge(m.mailbox(), m.offset() + m.length(), Math::max);
+            }
+            if (places) {
+                place.executeBatch();
             }
             for (Map.Entry<String, Long> end : ends.entrySet()) {
                 mailbox.setString(1, end.getKey());
@@ -193,6 +199,82 @@ public final class MessageIndex implements AutoCloseable {
             return addresses;
         } catch (SQLException e) {
             throw rollBack("read", e);
+        }
+    }
+
+    /** Binds the place and envelope of {@code m} as the first parameters; returns the next one's number. */
+    private static int bindEnvelope(PreparedStatement statement, IndexedMessage m) throws SQLException {
+        int i = 1;
+        statement.setString(i++, m.mailbox());
+        statement.setLong(i++, m.offset());
+        statement.setLong(i++, m.length());
+        statement.setLong(i++, m.size());
+        statement.setLong(i++, m.received().toEpochMilli());
+        statement.setString(i++, m.queueId());
+        statement.setLong(i++, m.sessionId());
+        statement.setString(i++, m.client());
+        statement.setString(i++, m.helo());
+        statement.setString(i++, m.envelopeFrom());
+        statement.setString(i++, String.join(",", m.envelopeTo()));
+        return i;
+    }
+
+    private static void addWords(PreparedStatement text, long id, IndexedMessage m, String bodyText) throws SQLException {
+        text.setLong(1, id);
+        text.setString(2, m.subject());
+        text.setString(3, String.join(" ", m.envelopeFrom(), String.join(" ", m.envelopeTo()), m.from(), m.to(),
+                m.cc()));
+        text.setString(4, bodyText);
+        text.executeUpdate();
+    }
+
+    /** Copies added without their summary, oldest first. */
+    public synchronized List<IndexedMessage> unsummarized(int limit) throws IOException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM message WHERE summarized = 0 ORDER BY id LIMIT ?")) {
+            query.setInt(1, limit);
+            List<IndexedMessage> found = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    found.add(row(rows));
+                }
+            }
+            connection.commit();
+            return found;
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /**
+     * Gives copies added without it their summary and words: {@code summarized} holds each
+     * copy as it was returned by {@link #unsummarized}, now with its size as sent and its
+     * headers, and the text searched for it.
+     */
+    public synchronized void summarize(List<NewEntry> summarized) throws IOException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE message SET size = ?, header_from = ?,"
+                + " header_to = ?, header_cc = ?, subject = ?, header_date = ?, message_id = ?, summarized = 1"
+                + " WHERE id = ? AND summarized = 0");
+             PreparedStatement text = connection.prepareStatement(
+                     "INSERT INTO message_text (rowid, subject, addresses, body) VALUES (?,?,?,?)")) {
+            for (NewEntry entry : summarized) {
+                IndexedMessage m = entry.message();
+                int i = 1;
+                update.setLong(i++, m.size());
+                update.setString(i++, m.from());
+                update.setString(i++, m.to());
+                update.setString(i++, m.cc());
+                update.setString(i++, m.subject());
+                update.setString(i++, m.date());
+                update.setString(i++, m.messageId());
+                update.setLong(i, m.id());
+                if (update.executeUpdate() == 1) {
+                    addWords(text, m.id(), m, entry.bodyText() == null ? "" : entry.bodyText());
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollBack("summarize " + summarized.size() + " messages in", e);
         }
     }
 

@@ -128,6 +128,7 @@ class MailboxCommandTest {
         }
         Files.delete(directory.resolve(".smtp-monitor/index.db"));
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, MailboxFormat.MBOX))) {
+            monitor.monitor().store().awaitIndexed();
             Run shown = mailbox("show", ALICE, "--json");
             assertEquals(3, ids(shown.out()).size(), shown.out());
             assertTrue(shown.out().contains("\"envelopeFrom\":\"s2@client.test\"") && shown.out()
@@ -143,6 +144,7 @@ class MailboxCommandTest {
         Files.delete(raw.resolve(".smtp-monitor/index.db"));
         try (TestMonitor monitor = TestMonitor.start(raw, TestMonitor.settings(raw, MailboxFormat.RAW))) {
             assertEquals(0, monitor.monitor().store().unindexedBytes(ALICE));
+            monitor.monitor().store().awaitIndexed();
             Run shown = run("mailbox", "show", ALICE, "--json", "--mailbox-dir", raw.toString());
             assertTrue(shown.out().contains("\"subject\":\"two\"") && ids(shown.out()).size() == 2, shown.out());
         }

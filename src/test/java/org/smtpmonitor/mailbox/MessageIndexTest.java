@@ -91,4 +91,28 @@ class MessageIndexTest {
             assertEquals(new MessageIndex.MailboxState("a@x", 6, 0), index.state("a@x").orElseThrow());
         }
     }
+
+    @Test
+    void copiesAddedByTheirPlaceAloneAreFoundByWordsOnceSummarized() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            MessageIndex.NewEntry place = entry("a@x", 0, 10, 1000, "s@y", "", null);
+            index.add(List.of(place, entry("a@x", 10, 10, 2000, "s@y", "done", "already summarized")), Map.of());
+            List<IndexedMessage> waiting = index.unsummarized(10);
+            assertEquals(List.of(0L), offsets(waiting));
+            assertEquals("", waiting.get(0).subject());
+            assertEquals(List.of(), index.search(MessageIndex.Query.words(null, "parrot"), 0, 10));
+
+            IndexedMessage w = waiting.get(0);
+            IndexedMessage summarized = new IndexedMessage(w.id(), w.mailbox(), w.offset(), w.length(), 8, w.received(),
+                    w.queueId(), w.sessionId(), w.client(), w.helo(), w.envelopeFrom(), w.envelopeTo(), "F <f@y>",
+                    "a@x", "", "Norwegian Blue", "", "<1@y>");
+            index.summarize(List.of(new MessageIndex.NewEntry(summarized, "a dead parrot")));
+            index.summarize(List.of(new MessageIndex.NewEntry(summarized, "a dead parrot")));
+            assertEquals(List.of(), index.unsummarized(10));
+            List<IndexedMessage> found = index.search(MessageIndex.Query.words(null, "parrot"), 0, 10);
+            assertEquals(List.of(0L), offsets(found), "found once, though summarized twice");
+            assertEquals("Norwegian Blue", found.get(0).subject());
+            assertEquals(8, found.get(0).size());
+        }
+    }
 }
