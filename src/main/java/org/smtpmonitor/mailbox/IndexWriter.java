@@ -62,9 +62,13 @@ final class IndexWriter implements AutoCloseable {
     private final Object progress = new Object();
     private long queued;
     private long written;
-    /** Nothing waited to be summarized at the last look. */
-    private boolean summarized;
+    /** How many queued deliveries had been written when a look last found nothing left to summarize. */
+    private long summarizedThrough;
+    /** How many looks have found nothing left to summarize. */
+    private long emptyLooks;
     private volatile boolean closing;
+    /** The log was copied into the database since the last write. */
+    private boolean checkpointed;
     private final Thread thread;
 
     /** @param files each mailbox's file, by address */
@@ -90,8 +94,9 @@ final class IndexWriter implements AutoCloseable {
     void flush() throws InterruptedException {
         synchronized (progress) {
             long target = queued;
-            summarized = false;
-            while ((written < target || !summarized) && thread.isAlive()) {
+            // A look that ends after this call saw every copy the start's reconciliation added, too.
+            long looks = emptyLooks;
+            while ((summarizedThrough < target || emptyLooks == looks) && thread.isAlive()) {
                 progress.wait(100);
             }
         }
@@ -136,6 +141,7 @@ final class IndexWriter implements AutoCloseable {
     }
 
     private void write(List<Delivered> batch) {
+        checkpointed = false;
         List<MessageIndex.NewEntry> entries = new ArrayList<>();
         Map<String, Long> identities = new HashMap<>();
         for (Delivered delivered : batch) {
@@ -161,12 +167,14 @@ final class IndexWriter implements AutoCloseable {
             while (queue.isEmpty() && !closing) {
                 List<IndexedMessage> waiting = index.unsummarized(SUMMARY_BATCH);
                 if (waiting.isEmpty()) {
-                    synchronized (progress) {
-                        summarized = true;
-                        progress.notifyAll();
+                    if (!checkpointed) {
+                        index.checkpoint();
+                        checkpointed = true;
                     }
+                    summarizedThroughNow();
                     return;
                 }
+                checkpointed = false;
                 List<MessageIndex.NewEntry> done = new ArrayList<>(waiting.size());
                 for (IndexedMessage m : waiting) {
                     done.add(summarize(m));
@@ -175,10 +183,16 @@ final class IndexWriter implements AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             problems.accept("the message index could not summarize messages: " + e.getMessage());
-            synchronized (progress) {
-                summarized = true;
-                progress.notifyAll();
-            }
+            summarizedThroughNow();
+        }
+    }
+
+    /** Everything written so far has its summary (this thread writes, so it knows). */
+    private void summarizedThroughNow() {
+        synchronized (progress) {
+            summarizedThrough = written;
+            emptyLooks++;
+            progress.notifyAll();
         }
     }
 
