@@ -69,6 +69,8 @@ final class IndexWriter implements AutoCloseable {
     private volatile boolean closing;
     /** The log was copied into the database since the last write. */
     private boolean checkpointed;
+    /** Summarizing failed, and was told, since it last worked. */
+    private boolean failing;
     private final Thread thread;
 
     /** @param files each mailbox's file, by address */
@@ -168,9 +170,11 @@ final class IndexWriter implements AutoCloseable {
                 List<IndexedMessage> waiting = index.unsummarized(SUMMARY_BATCH);
                 if (waiting.isEmpty()) {
                     if (!checkpointed) {
-                        index.checkpoint();
+                        // Tried once an idle spell: a failure is told once, not every 100 ms.
                         checkpointed = true;
+                        index.checkpoint();
                     }
+                    failing = false;
                     summarizedThroughNow();
                     return;
                 }
@@ -182,7 +186,11 @@ final class IndexWriter implements AutoCloseable {
                 index.summarize(done);
             }
         } catch (IOException | RuntimeException e) {
-            problems.accept("the message index could not summarize messages: " + e.getMessage());
+            if (!failing) {
+                // Told once: the next look, 100 ms on, would most likely fail the same way.
+                problems.accept("the message index could not summarize messages: " + e.getMessage());
+                failing = true;
+            }
             summarizedThroughNow();
         }
     }

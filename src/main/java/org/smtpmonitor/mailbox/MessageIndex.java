@@ -169,10 +169,16 @@ public final class MessageIndex implements AutoCloseable {
 
     /** Copies the log into the database, as far as readers allow; for a moment when nothing else is written. */
     public synchronized void checkpoint() throws IOException {
-        try (Statement statement = connection.createStatement()) {
+        try {
             connection.commit();
-            statement.execute("PRAGMA wal_checkpoint(PASSIVE)");
-            connection.commit();
+            // A checkpoint runs outside any transaction.
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement();
+                 ResultSet result = statement.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                result.next();
+            } finally {
+                connection.setAutoCommit(false);
+            }
         } catch (SQLException e) {
             throw rollBack("checkpoint", e);
         }

@@ -38,6 +38,9 @@ class MessageIndexTest {
             assertEquals(List.of(10L, 0L), offsets(index.newest("a@x", 0, 10)));
             assertEquals(List.of(0L), offsets(index.newest("a@x", 1, 10)));
             assertEquals(Map.of("a@x", 2L, "b@x", 1L), index.counts());
+            index.checkpoint();
+            index.checkpoint();
+            assertEquals(Map.of("a@x", 2L, "b@x", 1L), index.counts(), "a checkpoint leaves the index as it was");
             assertEquals(new MessageIndex.MailboxState("a@x", 11, 30), index.state("a@x").orElseThrow());
         }
         assertTrue(Files.isRegularFile(directory.resolve(".smtp-monitor/index.db")));
