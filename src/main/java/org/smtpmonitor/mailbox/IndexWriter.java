@@ -41,7 +41,7 @@ final class IndexWriter implements AutoCloseable {
     static final int MAX_TEXT = 64 * 1024;
 
     /** How long the first copy of a batch waits for others to join it. */
-    private static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long GATHER_MILLIS = 50;
     /** The most copies summarized in one transaction. */
     private static final int SUMMARY_BATCH = 200;
 
@@ -115,17 +115,11 @@ final class IndexWriter implements AutoCloseable {
                 }
                 batch.add(first);
                 // Under a flood, one transaction for what a little while brings: each commit
-                // writes pages of its own, and the server is after the same processors.
-                long deadline = System.nanoTime() + GATHER_NANOS;
-                for (long left = GATHER_NANOS; batch.size() < MAX_BATCH && left > 0;
-                     left = deadline - System.nanoTime()) {
-                    Delivered next = queue.poll(left, TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                    queue.drainTo(batch, MAX_BATCH - batch.size());
-                }
+                // writes pages of its own, and the server is after the same processors. The
+                // thread sleeps rather than waits on the queue meanwhile, so that a delivery
+                // adding to it wakes nobody (a context switch a message, on two cores).
+                Thread.sleep(GATHER_MILLIS);
+                queue.drainTo(batch, MAX_BATCH - 1);
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
