@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
-import picocli.CommandLine;
 
 /**
  * {@code smtp-monitor mailbox list|show|search|export} against mail a real server took
@@ -34,20 +31,11 @@ class MailboxCommandTest {
     @TempDir
     Path directory;
 
-    private record Run(int exitCode, String out, String err) {
+    private static CommandRun run(String... args) {
+        return CommandRun.run("", args);
     }
 
-    private Run run(String... args) {
-        CommandLine commandLine = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exitCode = commandLine.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
-    }
-
-    private Run mailbox(String... args) {
+    private CommandRun mailbox(String... args) {
         String[] all = new String[args.length + 3];
         all[0] = "mailbox";
         System.arraycopy(args, 0, all, 1, args.length);
@@ -86,8 +74,8 @@ class MailboxCommandTest {
         List<Long> before;
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, format))) {
             deliver(monitor, first, second);
-            Run shown = mailbox("show", ALICE, "--json");
-            assertEquals(0, shown.exitCode(), shown.err());
+            CommandRun shown = mailbox("show", ALICE, "--json");
+            assertEquals(0, shown.exit(), shown.err());
             before = ids(shown.out());
             assertEquals(2, before.size(), shown.out());
             assertTrue(before.get(0) > before.get(1), "newest first: " + shown.out());
@@ -98,10 +86,10 @@ class MailboxCommandTest {
 
         // A new server on the same directory: the same messages, with the same ids.
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, format))) {
-            Run shown = mailbox("show", ALICE, "--json");
+            CommandRun shown = mailbox("show", ALICE, "--json");
             assertEquals(before, ids(shown.out()));
 
-            Run list = mailbox("list", "--json");
+            CommandRun list = mailbox("list", "--json");
             assertTrue(list.out().contains("{\"address\":\"alice@example.com\",\"messages\":2,\"bytes\":"
                     + Files.size(monitor.mailbox(ALICE)) + "}"), list.out());
             assertTrue(list.out().contains("{\"address\":\"bob@example.com\",\"messages\":1,"), list.out());
@@ -114,8 +102,8 @@ class MailboxCommandTest {
             assertEquals(List.of(), ids(mailbox("search", "invoice", "--mailbox", "bob@example.com", "--json").out()));
 
             Path eml = directory.resolve("second.eml");
-            Run export = mailbox("export", String.valueOf(before.get(0)), "-o", eml.toString());
-            assertEquals(0, export.exitCode(), export.err());
+            CommandRun export = mailbox("export", String.valueOf(before.get(0)), "-o", eml.toString());
+            assertEquals(0, export.exit(), export.err());
             assertArrayEquals(second.getBytes(StandardCharsets.ISO_8859_1), Files.readAllBytes(eml),
                     "the exact bytes as sent, without mbox framing");
         }
@@ -129,7 +117,7 @@ class MailboxCommandTest {
         Files.delete(directory.resolve(".smtp-monitor/index.db"));
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, MailboxFormat.MBOX))) {
             monitor.monitor().store().awaitIndexed();
-            Run shown = mailbox("show", ALICE, "--json");
+            CommandRun shown = mailbox("show", ALICE, "--json");
             assertEquals(3, ids(shown.out()).size(), shown.out());
             assertTrue(shown.out().contains("\"envelopeFrom\":\"s2@client.test\"") && shown.out()
                     .contains("\"subject\":\"three\""), shown.out());
@@ -145,7 +133,7 @@ class MailboxCommandTest {
         try (TestMonitor monitor = TestMonitor.start(raw, TestMonitor.settings(raw, MailboxFormat.RAW))) {
             assertEquals(0, monitor.monitor().store().unindexedBytes(ALICE));
             monitor.monitor().store().awaitIndexed();
-            Run shown = run("mailbox", "show", ALICE, "--json", "--mailbox-dir", raw.toString());
+            CommandRun shown = run("mailbox", "show", ALICE, "--json", "--mailbox-dir", raw.toString());
             assertTrue(shown.out().contains("\"subject\":\"two\"") && ids(shown.out()).size() == 2, shown.out());
         }
         // ... and without it, what has no known boundaries is counted, never guessed.
@@ -155,26 +143,26 @@ class MailboxCommandTest {
         try (TestMonitor monitor = TestMonitor.start(raw, TestMonitor.settings(raw, MailboxFormat.RAW))) {
             assertEquals(size, monitor.monitor().store().unindexedBytes(ALICE));
             deliver(monitor, message("three", "c"));
-            Run shown = run("mailbox", "show", ALICE, "--json", "--mailbox-dir", raw.toString());
+            CommandRun shown = run("mailbox", "show", ALICE, "--json", "--mailbox-dir", raw.toString());
             assertEquals(1, ids(shown.out()).size(), "only what has known boundaries: " + shown.out());
         }
     }
 
     @Test
     void problemsAreOneLineAndStatusOne() throws Exception {
-        Run noIndex = mailbox("list");
-        assertEquals(1, noIndex.exitCode());
+        CommandRun noIndex = mailbox("list");
+        assertEquals(1, noIndex.exit());
         assertTrue(noIndex.err().startsWith("smtp-monitor: ") && noIndex.err().contains("no message index"),
                 noIndex.err());
         try (TestMonitor monitor = TestMonitor.start(directory)) {
             deliver(monitor, message("one", "a"));
         }
-        Run noMessage = mailbox("export", "999", "-o", directory.resolve("x.eml").toString());
-        assertEquals(1, noMessage.exitCode());
+        CommandRun noMessage = mailbox("export", "999", "-o", directory.resolve("x.eml").toString());
+        assertEquals(1, noMessage.exit());
         assertTrue(noMessage.err().contains("no such message"), noMessage.err());
         assertTrue(!Files.exists(directory.resolve("x.eml")), "nothing is written for a message that is not there");
-        Run noMailbox = mailbox("show", "nobody@example.com");
-        assertEquals(1, noMailbox.exitCode());
-        assertEquals(2, mailbox("show", ALICE, "--format", "zip").exitCode());
+        CommandRun noMailbox = mailbox("show", "nobody@example.com");
+        assertEquals(1, noMailbox.exit());
+        assertEquals(2, mailbox("show", ALICE, "--format", "zip").exit());
     }
 }
