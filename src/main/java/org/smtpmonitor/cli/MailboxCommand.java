@@ -147,12 +147,10 @@ final class MailboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return run(spec, where, (mailboxes, out) -> {
-                boolean known = mailboxes.mailboxes().stream().anyMatch(m -> m.address().equalsIgnoreCase(address));
-                if (!known) {
-                    throw new NoSuchFileException(address, null, "no such mailbox in the index");
-                }
+                // Addresses compare ignoring case; the index keeps the users file's spelling.
                 String spelled = mailboxes.mailboxes().stream().map(MailboxDirectory.MailboxInfo::address)
-                        .filter(a -> a.equalsIgnoreCase(address)).findFirst().orElse(address);
+                        .filter(a -> a.equalsIgnoreCase(address)).findFirst()
+                        .orElseThrow(() -> new NoSuchFileException(address, null, "no such mailbox in the index"));
                 print(mailboxes.messages(spelled, 0, limit), json, out);
             });
         }

@@ -60,8 +60,24 @@ final class AppendJournal implements AutoCloseable {
 
     /** The last record, or null when there is none (a mailbox never appended to by us). */
     Entry read() throws IOException {
-        List<Entry> all = all();
-        return all.isEmpty() ? null : all.get(all.size() - 1);
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            // A record cut short by a crash (it is written before its append) is left out.
+            long last = in.size() / RECORD * RECORD - RECORD;
+            if (last < 0) {
+                return null;
+            }
+            ByteBuffer bytes = ByteBuffer.allocate(RECORD);
+            while (bytes.hasRemaining() && in.read(bytes, last + bytes.position()) > 0) {
+                // read on
+            }
+            bytes.flip();
+            return new Entry(bytes.getLong(), bytes.getLong(), bytes.getLong());
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 
     /** Every record, oldest first; none when there is no journal. */

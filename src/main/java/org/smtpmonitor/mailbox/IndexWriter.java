@@ -216,11 +216,11 @@ final class IndexWriter implements AutoCloseable {
     }
 
     /** What the index takes from a message: its summary, its size as sent, and the words of its text. */
-    record Parsed(Summary summary, long size, String text) {
+    private record Parsed(Summary summary, long size, String text) {
     }
 
     /** Reads the copy of {@code length} bytes at {@code offset} of {@code file} (at most {@link #MAX_READ}) and parses it. */
-    Parsed read(Path file, long offset, long length) throws IOException {
+    private Parsed read(Path file, long offset, long length) throws IOException {
         int wanted = (int) Math.min(length, MAX_READ);
         ByteBuffer bytes = ByteBuffer.allocate(wanted);
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

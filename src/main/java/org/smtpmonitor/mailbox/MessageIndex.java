@@ -255,12 +255,7 @@ public final class MessageIndex implements AutoCloseable {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM message WHERE summarized = 0 ORDER BY id LIMIT ?")) {
             query.setInt(1, limit);
-            List<IndexedMessage> found = new ArrayList<>();
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    found.add(row(rows));
-                }
-            }
+            List<IndexedMessage> found = rows(query);
             connection.commit();
             return found;
         } catch (SQLException e) {
@@ -468,12 +463,7 @@ public final class MessageIndex implements AutoCloseable {
             for (int i = 0; i < values.size(); i++) {
                 statement.setObject(i + 1, values.get(i));
             }
-            List<IndexedMessage> found = new ArrayList<>();
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(row(rows));
-                }
-            }
+            List<IndexedMessage> found = rows(statement);
             connection.commit();
             return found;
         } catch (SQLException e) {
@@ -495,6 +485,16 @@ public final class MessageIndex implements AutoCloseable {
             }
         }
         return terms.length() == 0 ? "\"\"" : terms.toString();
+    }
+
+    private static List<IndexedMessage> rows(PreparedStatement query) throws SQLException {
+        List<IndexedMessage> found = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                found.add(row(rows));
+            }
+        }
+        return found;
     }
 
     private static IndexedMessage row(ResultSet rows) throws SQLException {

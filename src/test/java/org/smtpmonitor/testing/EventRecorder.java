@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionEvent;
 
 /** Records every event published, and lets a test wait (bounded) for the one it expects. */
@@ -29,7 +30,7 @@ public final class EventRecorder implements Consumer<SessionEvent> {
     public synchronized List<SessionEvent> ofSession(long sessionId) {
         List<SessionEvent> result = new ArrayList<>();
         for (SessionEvent event : events) {
-            if (SessionEvents.sessionId(event) == sessionId) {
+            if (EventText.sessionOf(event) == sessionId) {
                 result.add(event);
             }
         }
