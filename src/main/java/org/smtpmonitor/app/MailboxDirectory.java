@@ -9,39 +9,62 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.smtpmonitor.mailbox.IndexedMessage;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.mailbox.MailboxStore;
 import org.smtpmonitor.mailbox.MessageIndex;
 import org.smtpmonitor.mailbox.User;
+import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.message.MessageParser;
+import org.smtpmonitor.message.ParsedMessage;
 
 /**
- * The mailboxes of one directory as their index knows them, for the command line: read
- * while a server delivers into them or not (SQLite lets the two processes share the
- * index). It only reads: a server brings the index in line with the files when it starts.
+ * The stored mail of one mailbox directory, as its index knows it: what the window (through
+ * {@link Monitor}) and the command line see of the store. Reads go to the index and the
+ * files; deletes go to whoever writes the files: the store of this process, or, from the
+ * command line, the server running on the directory (SQLite lets the two processes share
+ * the index).
  */
 public final class MailboxDirectory implements AutoCloseable {
 
     /** The most bytes of one message written to the output at once. */
     private static final int CHUNK = 256 * 1024;
+    /** The most bytes of a message read for its model: larger parts are cut, with a note. */
+    public static final int MAX_PARSED = 32 * 1024 * 1024;
+
+    /** What changes the mailbox files: the store that appends to them, wherever it runs. */
+    interface Editor {
+        int delete(Collection<Long> ids) throws IOException;
+
+        int clear(String address) throws IOException;
+    }
 
     private final Path directory;
     private final MailboxFormat format;
     private final MessageIndex index;
+    private final Editor editor;
+    /** The store of this process, or null for the command line's view of a directory. */
+    private final MailboxStore store;
 
-    private MailboxDirectory(Path directory, MailboxFormat format, MessageIndex index) {
+    private MailboxDirectory(Path directory, MailboxFormat format, MessageIndex index, Editor editor,
+                             MailboxStore store) {
         this.directory = directory;
         this.format = format;
         this.index = index;
+        this.editor = editor;
+        this.store = store;
     }
 
     /**
-     * Opens the index of {@code directory}; {@code format} is the mailboxes' format, or null
-     * to take the one the server noted in the index.
+     * Opens the index of {@code directory} for the command line; {@code format} is the
+     * mailboxes' format, or null to take the one the server noted in the index.
      *
      * @throws IOException when there is no index there (no server has run on it) or it cannot be read
      */
@@ -54,26 +77,74 @@ public final class MailboxDirectory implements AutoCloseable {
         MessageIndex index = MessageIndex.open(directory);
         try {
             MailboxFormat known = format != null ? format : index.format().orElse(MailboxFormat.RAW);
-            return new MailboxDirectory(directory, known, index);
+            Editor editor = new Editor() {
+                @Override
+                public int delete(Collection<Long> ids) throws IOException {
+                    throw new IOException("deleting from the command line is not available yet");
+                }
+
+                @Override
+                public int clear(String address) throws IOException {
+                    throw new IOException("clearing from the command line is not available yet");
+                }
+            };
+            return new MailboxDirectory(directory, known, index, editor, null);
         } catch (IOException | RuntimeException e) {
             index.close();
             throw e;
         }
     }
 
-    /** One mailbox: its address, the messages the index knows, and its file's size. */
-    public record MailboxInfo(String address, long messages, long bytes) {
+    /** The mail of a running monitor's store, whose index it shares. */
+    static MailboxDirectory of(MailboxStore store, MessageIndex index) {
+        return new MailboxDirectory(store.directory(), store.format(), index, new Editor() {
+            @Override
+            public int delete(Collection<Long> ids) throws IOException {
+                return store.delete(ids);
+            }
+
+            @Override
+            public int clear(String address) throws IOException {
+                return store.clear(address);
+            }
+        }, store);
     }
 
+    public Path directory() {
+        return directory;
+    }
+
+    public MailboxFormat format() {
+        return format;
+    }
+
+    /**
+     * One mailbox: its address, its file, the messages the index knows, the file's size, and
+     * the bytes at its end that no indexed message covers (raw mail delivered before the
+     * index existed, whose boundaries are unknown).
+     */
+    public record MailboxInfo(String address, Path file, long messages, long bytes, long unindexedBytes) {
+    }
+
+    /** Every mailbox: a monitor's in the order of its users file, the command line's by address. */
     public List<MailboxInfo> mailboxes() throws IOException {
         Map<String, Long> counts = index.counts();
+        List<String> addresses = store != null ? store.users().stream().map(User::address).toList()
+                : index.addresses();
         List<MailboxInfo> mailboxes = new ArrayList<>();
-        for (String address : index.addresses()) {
+        for (String address : addresses) {
             Path file = file(address);
             long bytes = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
-            mailboxes.add(new MailboxInfo(address, counts.getOrDefault(address, 0L), bytes));
+            long unindexed = store != null ? store.unindexedBytes(address)
+                    : index.state(address).map(s -> Math.max(0, bytes - s.indexedTo())).orElse(bytes);
+            mailboxes.add(new MailboxInfo(address, file, counts.getOrDefault(address, 0L), bytes, unindexed));
         }
         return mailboxes;
+    }
+
+    /** The mailbox of {@code address}, spelled in any case. */
+    public Optional<MailboxInfo> mailbox(String address) throws IOException {
+        return mailboxes().stream().filter(m -> m.address().equalsIgnoreCase(address)).findFirst();
     }
 
     /** A page of {@code address}'s messages, newest first. */
@@ -81,13 +152,25 @@ public final class MailboxDirectory implements AutoCloseable {
         return index.newest(address, skip, limit);
     }
 
-    /** A page of the messages whose subject, addresses or text hold every word of {@code words}, newest first. */
-    public List<IndexedMessage> search(String words, String mailbox, int skip, int limit) throws IOException {
-        return index.search(MessageIndex.Query.words(mailbox, words), skip, limit);
+    /**
+     * A page of the messages that match {@code query} (see {@link SearchQuery}) in
+     * {@code mailbox} (null for all), newest first.
+     *
+     * @throws IllegalArgumentException when the query is not well formed, saying where
+     */
+    public List<IndexedMessage> search(String query, String mailbox, int skip, int limit) throws IOException {
+        return index.search(SearchQuery.parse(query, mailbox, ZoneId.systemDefault()), skip, limit);
     }
 
     public Optional<IndexedMessage> message(long id) throws IOException {
         return index.byId(id);
+    }
+
+    /** The message as a MIME tree (its first {@link #MAX_PARSED} bytes); malformed MIME degrades, never throws. */
+    public ParsedMessage parse(long id) throws IOException {
+        IndexedMessage message = find(id);
+        ByteBuffer stored = read(message, MAX_PARSED);
+        return MessageParser.parse(format.unframe(stored.array(), stored.position()));
     }
 
     /**
@@ -97,42 +180,105 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws NoSuchFileException when there is no such message, or its file no longer holds it
      */
     public void export(long id, OutputStream out) throws IOException {
-        IndexedMessage message = index.byId(id)
-                .orElseThrow(() -> new NoSuchFileException("message " + id, null, "no such message"));
-        Path file = file(message.mailbox());
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            if (in.size() < message.offset() + message.length()) {
-                throw new NoSuchFileException(file.toString(), null, "message " + id + " is no longer in the file");
+        IndexedMessage message = find(id);
+        if (format == MailboxFormat.RAW) {
+            copy(message, out);
+        } else {
+            // mbox copies are framed: unframed whole (they are at most the server's largest message).
+            ByteBuffer stored = read(message, Integer.MAX_VALUE);
+            out.write(format.unframe(stored.array(), stored.position()));
+        }
+        out.flush();
+    }
+
+    /**
+     * Writes every indexed message of {@code address}, oldest first, as an mboxrd file: the
+     * stored copies as they are from an mbox mailbox, framed as mbox from a raw one.
+     */
+    public void exportMailbox(String address, OutputStream out) throws IOException {
+        final int page = 1_000;
+        List<IndexedMessage> all = new ArrayList<>();
+        for (int skip = 0; ; skip += page) {
+            List<IndexedMessage> some = index.newest(address, skip, page);
+            all.addAll(some);
+            if (some.size() < page) {
+                break;
             }
-            if (format == MailboxFormat.RAW) {
-                ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-                for (long at = message.offset(), end = at + message.length(); at < end; ) {
-                    buffer.clear().limit((int) Math.min(CHUNK, end - at));
-                    int read = in.read(buffer, at);
-                    if (read <= 0) {
-                        throw new IOException("could not read " + file);
-                    }
-                    out.write(buffer.array(), 0, read);
-                    at += read;
-                }
+        }
+        for (int i = all.size() - 1; i >= 0; i--) {
+            IndexedMessage message = all.get(i);
+            if (format == MailboxFormat.MBOX) {
+                copy(message, out);
             } else {
-                // mbox copies are framed: unframed whole (they are at most the server's largest message).
-                ByteBuffer stored = ByteBuffer.allocate(Math.toIntExact(message.length()));
-                while (stored.hasRemaining() && in.read(stored, message.offset() + stored.position()) > 0) {
-                    // read on
-                }
-                out.write(format.unframe(stored.array(), stored.position()));
+                ByteBuffer stored = read(message, Integer.MAX_VALUE);
+                MailboxFormat.MBOX.write(message.envelopeFrom(), message.received(),
+                        Arrays.copyOf(stored.array(), stored.position()), out);
             }
         }
         out.flush();
     }
 
-    private Path file(String address) {
-        return directory.resolve(new User(address, 0).mailboxFileName());
+    /** Deletes these messages from their mailbox files and the index; returns how many it deleted. */
+    public int delete(Collection<Long> ids) throws IOException {
+        return editor.delete(ids);
     }
 
+    /** Deletes every message of the mailbox of {@code address}; returns how many. */
+    public int clear(String address) throws IOException {
+        return editor.clear(address);
+    }
+
+    private IndexedMessage find(long id) throws IOException {
+        return index.byId(id).orElseThrow(() -> new NoSuchFileException("message " + id, null, "no such message"));
+    }
+
+    /** The stored copy's bytes (at most {@code max}), checking that its file still holds it. */
+    private ByteBuffer read(IndexedMessage message, int max) throws IOException {
+        Path file = file(message.mailbox());
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            checkHolds(in, file, message);
+            ByteBuffer stored = ByteBuffer.allocate((int) Math.min(max, message.length()));
+            while (stored.hasRemaining() && in.read(stored, message.offset() + stored.position()) > 0) {
+                // read on
+            }
+            return stored;
+        }
+    }
+
+    /** Copies the stored copy's bytes to {@code out}, a piece at a time. */
+    private void copy(IndexedMessage message, OutputStream out) throws IOException {
+        Path file = file(message.mailbox());
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            checkHolds(in, file, message);
+            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
+            for (long at = message.offset(), end = at + message.length(); at < end; ) {
+                buffer.clear().limit((int) Math.min(CHUNK, end - at));
+                int read = in.read(buffer, at);
+                if (read <= 0) {
+                    throw new IOException("could not read " + file);
+                }
+                out.write(buffer.array(), 0, read);
+                at += read;
+            }
+        }
+    }
+
+    private static void checkHolds(FileChannel in, Path file, IndexedMessage message) throws IOException {
+        if (in.size() < message.offset() + message.length()) {
+            throw new NoSuchFileException(file.toString(), null,
+                    "message " + message.id() + " is no longer in the file");
+        }
+    }
+
+    private Path file(String address) {
+        return store != null ? store.mailboxFile(address) : directory.resolve(new User(address, 0).mailboxFileName());
+    }
+
+    /** Closes the command line's index; a monitor's is closed with its store. */
     @Override
     public void close() {
-        index.close();
+        if (store == null) {
+            index.close();
+        }
     }
 }

@@ -5,6 +5,9 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.ServerError;
@@ -94,10 +97,55 @@ public final class Monitor implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * The stored mail: mailboxes and their counts, pages of messages, search, a message's
+     * model, export, delete and clear.
+     *
+     * @throws IOException when the message index could not be opened at start (mail is
+     *                     still delivered, but cannot be listed)
+     */
+    public MailboxDirectory mail() throws IOException {
+        return MailboxDirectory.of(store, store.index().orElseThrow(() -> new IOException(
+                "the message index in " + store.directory() + " could not be opened; see the log")));
+    }
+
+    /**
+     * Tells {@code listener} the addresses of the mailboxes whose stored messages changed
+     * (added, summarized, deleted), from a thread of the store's, each time the index commits.
+     */
+    public void onMailChanged(Consumer<Set<String>> listener) {
+        store.addIndexListener(listener);
+    }
+
+    public Path mailboxDirectory() {
+        return store.directory();
+    }
+
+    /** The mailboxes' format, {@code raw} or {@code mbox}. */
+    public String format() {
+        return store.format().name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** Starts the server again after {@link #stopServer()}. */
+    public void startServer() throws IOException {
+        server.start();
+    }
+
+    /** Stops the server (clients get 421), waiting for deliveries under way; the mail stays readable. */
+    public void stopServer() {
+        server.stop();
+    }
+
+    /** For tests and the benchmark: the store itself. */
     public MailboxStore store() {
         return store;
     }
 
+    /** For tests and the benchmark: the server itself. */
     public SmtpServer server() {
         return server;
     }

@@ -12,7 +12,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.app.MailboxDirectory;
-import org.smtpmonitor.mailbox.IndexedMessage;
+import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.text.Printable;
 

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.smtpmonitor.message.IndexedMessage;
+
 /**
  * Brings the {@link MessageIndex} in line with a mailbox file at start: what the index
  * claims past the file's end (or of a file since replaced) is forgotten, and what the

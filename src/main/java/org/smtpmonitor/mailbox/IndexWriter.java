@@ -11,10 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.MessageParser;
 import org.smtpmonitor.message.ParsedMessage;
 import org.smtpmonitor.message.Summary;
@@ -58,6 +61,8 @@ final class IndexWriter implements AutoCloseable {
     private final MailboxFormat format;
     private final Map<String, Path> files;
     private final Consumer<String> problems;
+    /** Told the mailboxes whose messages changed, after each commit. */
+    private final Consumer<Set<String>> changed;
     private final LinkedBlockingQueue<Delivered> queue = new LinkedBlockingQueue<>();
     private final Object progress = new Object();
     private long queued;
@@ -73,12 +78,17 @@ final class IndexWriter implements AutoCloseable {
     private boolean failing;
     private final Thread thread;
 
-    /** @param files each mailbox's file, by address */
-    IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems) {
+    /**
+     * @param files   each mailbox's file, by address
+     * @param changed told the addresses of the mailboxes whose messages changed, after each commit
+     */
+    IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems,
+                Consumer<Set<String>> changed) {
         this.index = index;
         this.format = format;
         this.files = Map.copyOf(files);
         this.problems = problems;
+        this.changed = changed;
         this.thread = new Thread(this::run, "mailbox-index");
         thread.setDaemon(true);
         thread.start();
@@ -154,7 +164,9 @@ final class IndexWriter implements AutoCloseable {
             index.add(entries, identities);
         } catch (IOException e) {
             problems.accept(e.getMessage());
+            return;
         }
+        changed.accept(mailboxesOf(entries));
     }
 
     /** Summarizes copies in batches while no new ones wait. */
@@ -178,6 +190,7 @@ final class IndexWriter implements AutoCloseable {
                     done.add(summarize(m));
                 }
                 index.summarize(done);
+                changed.accept(mailboxesOf(done));
             }
         } catch (IOException | RuntimeException e) {
             if (!failing) {
@@ -187,6 +200,14 @@ final class IndexWriter implements AutoCloseable {
             }
             summarizedThroughNow();
         }
+    }
+
+    private static Set<String> mailboxesOf(List<MessageIndex.NewEntry> entries) {
+        Set<String> addresses = new TreeSet<>();
+        for (MessageIndex.NewEntry entry : entries) {
+            addresses.add(entry.message().mailbox());
+        }
+        return addresses;
     }
 
     /** Everything written so far has its summary (this thread writes, so it knows). */

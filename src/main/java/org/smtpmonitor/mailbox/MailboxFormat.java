@@ -1,5 +1,7 @@
 package org.smtpmonitor.mailbox;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +40,23 @@ public enum MailboxFormat {
             }
         }
         return new FramedMessage(fromLine, data, length, quotes);
+    }
+
+    /**
+     * Writes {@code message} (as it was sent) to {@code out} laid out as in a file of this
+     * format: for an mbox export of a mailbox of either format.
+     */
+    public void write(String sender, Instant receivedAt, byte[] message, OutputStream out) throws IOException {
+        frame(sender, receivedAt, message, message.length).writeTo(piece -> {
+            if (piece.hasArray()) {
+                out.write(piece.array(), piece.arrayOffset() + piece.position(), piece.remaining());
+                piece.position(piece.limit());
+            } else {
+                byte[] bytes = new byte[piece.remaining()];
+                piece.get(bytes);
+                out.write(bytes);
+            }
+        });
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.smtp.Envelope;
@@ -45,6 +48,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final Map<String, Long> unindexed = new ConcurrentHashMap<>();
     private volatile MessageIndex index;
     private volatile IndexWriter indexWriter;
+    private final List<Consumer<Set<String>>> indexListeners = new CopyOnWriteArrayList<>();
 
     /**
      * @param defaultDomain the domain given to a recipient written without one, as in
@@ -299,7 +303,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         for (Mailbox mailbox : mailboxes.values()) {
             files.put(mailbox.user.address(), mailbox.file);
         }
-        IndexWriter writer = new IndexWriter(opened, format, files, problems);
+        IndexWriter writer = new IndexWriter(opened, format, files, problems, this::indexChanged);
         try {
             opened.format(format);
             for (Mailbox mailbox : mailboxes.values()) {
@@ -315,6 +319,37 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
         index = opened;
         indexWriter = writer;
+    }
+
+    /**
+     * Tells {@code listener}, on the index's thread, the addresses of the mailboxes whose
+     * messages changed in the index (added, summarized, deleted) each time it commits a change.
+     */
+    public void addIndexListener(Consumer<Set<String>> listener) {
+        indexListeners.add(listener);
+    }
+
+    private void indexChanged(Set<String> addresses) {
+        for (Consumer<Set<String>> listener : indexListeners) {
+            try {
+                listener.accept(addresses);
+            } catch (RuntimeException e) {
+                problems.accept("a listener of the message index failed: " + e);
+            }
+        }
+    }
+
+    /**
+     * Deletes the messages with these ids from their mailbox files and the index; returns
+     * how many it deleted (an id the index does not know is skipped).
+     */
+    public int delete(Collection<Long> ids) throws IOException {
+        throw new IOException("deleting messages is not available yet");
+    }
+
+    /** Deletes every message of the mailbox of {@code address}; returns how many the index knew. */
+    public int clear(String address) throws IOException {
+        throw new IOException("clearing a mailbox is not available yet");
     }
 
     /** The message index, once {@link #openIndex()} has opened it. */

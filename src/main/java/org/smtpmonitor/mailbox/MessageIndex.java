@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.smtpmonitor.message.IndexedMessage;
+
 /**
  * The index of the messages in the mailbox files: an SQLite database,
  * {@code .smtp-monitor/index.db} in the mailbox directory, that a user can open with

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.smtpmonitor.mailbox.IndexedMessage;
+import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.MessageIndex;
 import org.smtpmonitor.testing.HeadlessServerProcess;

@@ -1,10 +1,10 @@
-package org.smtpmonitor.mailbox;
+package org.smtpmonitor.message;
 
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One stored copy as the {@link MessageIndex} knows it: where it lies in its mailbox file
+ * One stored copy as the message index knows it: where it lies in its mailbox file
  * ({@code length} bytes at {@code offset}, with an mbox file's framing), its envelope, and
  * its summary headers, decoded.
  *
