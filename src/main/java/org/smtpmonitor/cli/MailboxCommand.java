@@ -87,6 +87,11 @@ final class MailboxCommand implements Callable<Integer> {
             err.println("smtp-monitor: " + Printable.escape(e.getFile() + ": " + e.getReason()));
         } catch (IOException e) {
             err.println("smtp-monitor: " + Printable.escape(String.valueOf(e.getMessage())));
+        } catch (IllegalArgumentException e) {
+            // A query that is not well formed: a bad command line.
+            err.println("smtp-monitor: " + Printable.escape(String.valueOf(e.getMessage())));
+            err.flush();
+            return 2;
         }
         err.flush();
         return 1;
@@ -157,11 +162,14 @@ final class MailboxCommand implements Callable<Integer> {
     }
 
     @Command(name = "search", mixinStandardHelpOptions = true,
-            description = "Messages whose subject, addresses or text hold every word of QUERY, newest first.")
+            description = {"Messages that match QUERY, newest first. Words match the subject, an address or",
+                    "the text; fields narrow: from:ADDR to:ADDR subject:TEXT body:WORDS after:YYYY-MM-DD",
+                    "before:YYYY-MM-DD (local time; after inclusive). Quote a value with spaces:",
+                    "subject:\"weekly report\"."})
     static final class Search implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin Where where;
-        @Parameters(paramLabel = "QUERY", description = "Words, all of which must match.") String query;
+        @Parameters(paramLabel = "QUERY", description = "Words and fields, all of which must match.") String query;
         @Option(names = "--mailbox", paramLabel = "ADDRESS", description = "Only this mailbox.") String mailbox;
         @Option(names = "--json", description = "One JSON array, with the fields of show.") boolean json;
         @Option(names = "--limit", paramLabel = "N", description = "At most N messages (default: ${DEFAULT-VALUE}).")
