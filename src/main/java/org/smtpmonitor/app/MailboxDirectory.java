@@ -24,6 +24,7 @@ import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.MessageParser;
 import org.smtpmonitor.message.ParsedMessage;
+import org.smtpmonitor.message.Summary;
 
 /**
  * The stored mail of one mailbox directory, as its index knows it: what the window (through
@@ -149,7 +150,7 @@ public final class MailboxDirectory implements AutoCloseable {
 
     /** A page of {@code address}'s messages, newest first. */
     public List<IndexedMessage> messages(String address, int skip, int limit) throws IOException {
-        return index.newest(address, skip, limit);
+        return withHeaders(index.newest(address, skip, limit));
     }
 
     /**
@@ -159,11 +160,34 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws IllegalArgumentException when the query is not well formed, saying where
      */
     public List<IndexedMessage> search(String query, String mailbox, int skip, int limit) throws IOException {
-        return index.search(SearchQuery.parse(query, mailbox, ZoneId.systemDefault()), skip, limit);
+        return withHeaders(index.search(SearchQuery.parse(query, mailbox, ZoneId.systemDefault()), skip, limit));
     }
 
     public Optional<IndexedMessage> message(long id) throws IOException {
-        return index.byId(id);
+        Optional<IndexedMessage> found = index.byId(id);
+        return found.isEmpty() ? found : Optional.of(withHeaders(List.of(found.get())).get(0));
+    }
+
+    /**
+     * The messages, each with its summary headers: those the index has not read yet (under
+     * a flood, or when a server stopped before it caught up) are read from their file now.
+     */
+    private List<IndexedMessage> withHeaders(List<IndexedMessage> messages) throws IOException {
+        List<IndexedMessage> complete = new ArrayList<>(messages.size());
+        for (IndexedMessage message : messages) {
+            if (message.summarized()) {
+                complete.add(message);
+                continue;
+            }
+            try {
+                ByteBuffer header = read(message, Summary.MAX_HEADER_BYTES);
+                complete.add(message.withHeaders(Summary.parse(header.array(), header.position(), message.size())));
+            } catch (NoSuchFileException e) {
+                // Gone from its file since the index was read: listed as the index has it.
+                complete.add(message);
+            }
+        }
+        return complete;
     }
 
     /** The message as a MIME tree (its first {@link #MAX_PARSED} bytes); malformed MIME degrades, never throws. */

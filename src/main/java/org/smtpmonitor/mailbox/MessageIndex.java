@@ -39,7 +39,7 @@ public final class MessageIndex implements AutoCloseable {
     static final String FILE = "index.db";
     private static final int AUTOCHECKPOINT_PAGES = 10_000;
     private static final String COLUMNS = "id, mailbox, offset, length, size, received, queue_id, session_id, client,"
-            + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id";
+            + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id, summarized";
 
     private final Path file;
     private final Connection connection;
@@ -505,7 +505,8 @@ public final class MessageIndex implements AutoCloseable {
                 rows.getLong(5), Instant.ofEpochMilli(rows.getLong(6)), rows.getString(7), rows.getLong(8),
                 rows.getString(9), rows.getString(10), rows.getString(11),
                 to == null || to.isEmpty() ? List.of() : List.of(to.split(",")), rows.getString(13),
-                rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18));
+                rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18),
+                rows.getInt(19) != 0);
     }
 
     private IOException rollBack(String what, SQLException e) {

@@ -12,13 +12,31 @@ import java.util.List;
  * @param size      the message's own bytes, without mbox framing
  * @param sessionId the session that delivered it, 0 when not known (found by a rescan)
  * @param client    the client's address, empty when not known
+ * @param summarized whether the index has read its summary headers yet: under a flood,
+ *                   and after a crash, a copy is indexed first by its place and envelope
  */
 public record IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
                              String queueId, long sessionId, String client, String helo, String envelopeFrom,
                              List<String> envelopeTo, String from, String to, String cc, String subject, String date,
-                             String messageId) {
+                             String messageId, boolean summarized) {
 
     public IndexedMessage {
         envelopeTo = List.copyOf(envelopeTo);
+    }
+
+    /** A copy with its summary. */
+    public IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
+                          String queueId, long sessionId, String client, String helo, String envelopeFrom,
+                          List<String> envelopeTo, String from, String to, String cc, String subject, String date,
+                          String messageId) {
+        this(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo, envelopeFrom, envelopeTo,
+                from, to, cc, subject, date, messageId, true);
+    }
+
+    /** This copy with the headers of {@code summary}, read from its file by whoever shows it before the index did. */
+    public IndexedMessage withHeaders(Summary summary) {
+        return new IndexedMessage(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo,
+                envelopeFrom, envelopeTo, summary.from(), summary.to(), summary.cc(), summary.subject(), summary.date(),
+                summary.messageId(), summarized);
     }
 }
