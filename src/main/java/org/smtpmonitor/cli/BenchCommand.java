@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "A recipient of every message; repeat for more: --rcpt a@x --rcpt b@x.")
     List<String> recipients;
 
+    @Option(names = "--spread",
+            description = "Send each message to one of the --rcpt addresses in turn (message n to the n-th, cycling),"
+                    + " not to all of them; the To: header names them all.")
+    boolean spread;
+
     @Option(names = "--from", paramLabel = "ADDRESS", description = "The sender (default: ${DEFAULT-VALUE}).")
     String from = "bench@localhost";
 
@@ -128,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadGenerator.Options measured = options();
         LoadGenerator.Options options = new LoadGenerator.Options(measured.host(), measured.port(),
                 Math.min(measured.connections(), warmup), warmup, measured.size(), measured.from(),
-                measured.recipients(), measured.pipelining(), measured.timeout());
+                measured.recipients(), measured.spread(), measured.pipelining(), measured.timeout());
         LoadGenerator.Result result = new LoadGenerator(options).run(note -> { });
         if (result.errors() == 0 && result.ok() == warmup) {
             return true;
@@ -160,7 +165,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         checkAddress(cmd, "--from", from);
         return new LoadGenerator.Options(server.host, server.port, connections, messages, (int) size, from, recipients,
-                pipelining, server.timeout);
+                spread, pipelining, server.timeout);
     }
 
     private static void checkAddress(CommandLine cmd, String option, String address) {

@@ -29,7 +29,6 @@ final class BenchConnection {
     private final long firstId;
     private final int count;
     private final boolean pipelining;
-    private final int recipients;
 
     private final BenchCommands commands;
     /** The message and the line that ends it, written with one gathering write. */
@@ -41,6 +40,8 @@ final class BenchConnection {
     private SelectionKey key;
 
     private Step step;
+    /** The RCPTs of the transaction under way. */
+    private ByteBuffer[] rcpts;
     private int rcptIndex;
     /** In a pipelined group: replies read so far, and whether all were positive. */
     private int groupReplies;
@@ -59,16 +60,16 @@ final class BenchConnection {
     /**
      * @param firstId ids {@code firstId .. firstId + count - 1} are this connection's
      * @param message this connection's own copy
+     * @param spread  each message to one of the recipients, in turn by id, rather than to all
      */
     BenchConnection(SocketChannel channel, BenchMessage message, long firstId, int count, String from,
-                    List<String> recipientAddresses, boolean pipelining) {
+                    List<String> recipientAddresses, boolean spread, boolean pipelining) {
         this.channel = channel;
         this.message = message;
         this.firstId = firstId;
         this.count = count;
         this.pipelining = pipelining;
-        this.recipients = recipientAddresses.size();
-        this.commands = new BenchCommands(from, recipientAddresses);
+        this.commands = new BenchCommands(from, recipientAddresses, spread);
         this.messageAndEnd = new ByteBuffer[] {message.buffer(), commands.endOfData};
         this.latencies = new long[count];
     }
@@ -98,13 +99,16 @@ final class BenchConnection {
     }
 
     private void beginTransaction() {
-        message.setId(firstId + done);
+        long id = firstId + done;
+        message.setId(id);
+        int turn = commands.turn(id);
+        rcpts = commands.rcpts[turn];
         transactionStart = System.nanoTime();
         if (pipelining) {
             step = Step.GROUP;
             groupReplies = 0;
             groupAccepted = true;
-            write(commands.group);
+            write(commands.groups[turn]);
         } else {
             step = Step.MAIL;
             write(commands.mail);
@@ -217,17 +221,17 @@ final class BenchConnection {
             case MAIL -> {
                 if (refused(positive, "MAIL FROM", bytes, start, end)) {
                     reset();
-                } else if (recipients > 0) {
+                } else if (rcpts.length > 0) {
                     step = Step.RCPT;
                     rcptIndex = 0;
-                    write(commands.rcpts[0]);
+                    write(rcpts[0]);
                 }
             }
             case RCPT -> {
                 if (refused(positive, "RCPT TO", bytes, start, end)) {
                     reset();
-                } else if (++rcptIndex < recipients) {
-                    write(commands.rcpts[rcptIndex]);
+                } else if (++rcptIndex < rcpts.length) {
+                    write(rcpts[rcptIndex]);
                 } else {
                     step = Step.DATA;
                     write(commands.data);
@@ -243,7 +247,7 @@ final class BenchConnection {
             }
             case GROUP -> {
                 groupReplies++;
-                if (groupReplies <= recipients + 1) {
+                if (groupReplies <= rcpts.length + 1) {
                     groupAccepted &= !refused(positive, groupReplies == 1 ? "MAIL FROM" : "RCPT TO", bytes, start, end);
                 } else if (refused(code == 354, "DATA", bytes, start, end)) {
                     reset();

@@ -20,9 +20,14 @@ import java.util.function.Consumer;
  */
 public final class LoadGenerator {
 
-    /** What to send, where. */
+    /**
+     * What to send, where.
+     *
+     * @param spread each message to one of the recipients in turn (message n to the n-th,
+     *               cycling), rather than to all of them
+     */
     public record Options(String host, int port, int connections, int messages, int size, String from,
-                          List<String> recipients, boolean pipelining, Duration timeout) {
+                          List<String> recipients, boolean spread, boolean pipelining, Duration timeout) {
         public Options {
             recipients = List.copyOf(recipients);
         }
@@ -111,7 +116,8 @@ public final class LoadGenerator {
             for (int i = 0; i < c; i++) {
                 int share = options.messages() / c + (i < options.messages() % c ? 1 : 0);
                 BenchConnection worker = new BenchConnection(connections.get(i).channel(),
-                        i == 0 ? message : message.copy(), nextId, share, options.from(), options.recipients(), pipelined);
+                        i == 0 ? message : message.copy(), nextId, share, options.from(), options.recipients(),
+                        options.spread(), pipelined);
                 nextId += share;
                 worker.register(selector);
                 workers.add(worker);
