@@ -54,7 +54,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--spread",
             description = "Send each message to one of the --rcpt addresses in turn (message n to the n-th, cycling),"
-                    + " not to all of them; the To: header names them all.")
+                    + " not to all of them; its To: header names that one.")
     boolean spread;
 
     @Option(names = "--from", paramLabel = "ADDRESS", description = "The sender (default: ${DEFAULT-VALUE}).")
@@ -89,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadGenerator generator = new LoadGenerator(options());
         try {
-            generator.message(); // checks that the size holds the headers before anything is sent
+            generator.messages(); // checks that the size holds the headers before anything is sent
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -159,6 +159,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (size > MAX_SIZE) {
             throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE + " bytes (64MB)");
+        }
+        if (spread && size * recipients.size() > MAX_SIZE) {
+            // Each connection holds a message for each recipient.
+            throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE / recipients.size()
+                    + " bytes with --spread over " + recipients.size() + " recipients (64MB in all)");
         }
         for (String address : recipients) {
             checkAddress(cmd, "--rcpt", address);

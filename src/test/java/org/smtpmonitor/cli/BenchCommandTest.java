@@ -154,6 +154,8 @@ class BenchCommandTest {
                 assertEquals(n % 2 == 1, aliceText.contains(header), mode + ": message " + n + " in alice's mailbox");
                 assertEquals(n % 2 == 0, bobText.contains(header), mode + ": message " + n + " in bob's mailbox");
             }
+            assertEquals(-1, aliceText.indexOf("bob@"), mode + ": the To: header names its own recipient only");
+            assertEquals(-1, bobText.indexOf("alice@"), mode + ": the To: header names its own recipient only");
         }
     }
 
@@ -336,6 +338,10 @@ class BenchCommandTest {
         CommandRun warmup = bench(server.port(), "--rcpt", "bob@example.com", "--warmup", "-1");
         assertEquals(2, warmup.exit());
         assertTrue(warmup.err().contains("--warmup: must not be negative"), warmup.err());
+        CommandRun spread = bench(server.port(), "--rcpt", "bob@example.com", "--rcpt", "alice@example.com", "--spread",
+                "--size", "40MB");
+        assertEquals(2, spread.exit());
+        assertTrue(spread.err().contains("--size: at most 33554432 bytes with --spread over 2 recipients"), spread.err());
         CommandRun address = bench(server.port(), "--rcpt", "bob");
         assertEquals(2, address.exit());
         assertTrue(address.err().contains("--rcpt: 'bob' is not an address"), address.err());
