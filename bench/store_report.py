@@ -71,7 +71,8 @@ except (OSError, ValueError):
     pass
 
 judged("cold start of the window: every count shown, from the JVM's launch", "windowCounts", "ms", 2000, "< 2,000 ms")
-judged("  of which the window's table, counts or not", "windowTable", "ms", None, "")
+judged("  of which JavaFX started (Monocle)", "windowToolkit", "ms", None, "")
+judged("  of which the window's table shown, counts or not", "windowTable", "ms", None, "")
 judged("heap after the window's cold start (used after a full GC)", "windowHeap", "MB", 256, "< 256 MB", digits=0)
 judged("resident memory of the window's process then (RSS)", "windowHeapRss", "MB", 256, "< 256 MB", digits=0)
 judged("cold start of the facade: Monitor.start + mail().mailboxes(), from launch", "coldCounts", "ms", 2000,

@@ -43,6 +43,7 @@ public final class StoreBenchmarkWindow {
         Settings settings = Settings.defaults().withPort(0).withMailboxDirectory(Path.of(args[1]));
         Map<String, Long> expected = StoreBenchmark.expected(args, 2);
         HeadlessFx.start();
+        StoreBenchmark.figure("windowToolkit", "ms", System.currentTimeMillis() - launched, "");
         CompletableFuture<Long> opened = new CompletableFuture<>();
         CompletableFuture<Long> shown = new CompletableFuture<>();
         Stage stage = HeadlessFx.fx(Stage::new);
