@@ -3,8 +3,9 @@
 # over 10 raw mailboxes, then what a user waits for on them, each phase a process of its own.
 # Prints one table of figures with their targets (also written to target/store-bench/table.md).
 #
-#   bench/store.sh              # N=1,000,000: about 20 minutes on 2 cores; 1.3 GB on disk
-#                               # in target/store-bench (1.0 GB of mail, the index, the journals)
+#   bench/store.sh              # N=1,000,000: about 15 minutes on a quiet 2-core machine (the fill
+#                               # takes half); 1.5 GB on disk in target/store-bench (1.0 GB of mail,
+#                               # about 0.4 GB of index, 24 MB of journals)
 #   N=20000 bench/store.sh      # a smoke run (about 2 minutes)
 #   ROUNDS=4 ...                # delivery rounds with the index and without it, alternating (medians)
 #   DELIVERY_N=30000 ...        # messages a measured delivery round (default: 30,000, or N/2 if smaller)
@@ -120,7 +121,9 @@ delivery_round() {
     sync; sleep 1
     # shellcheck disable=SC2046
     java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages "$DELIVERY_N" --size $SIZE --warmup 2000 \
-        --spread $(rcpts) --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(round(d["messagesPerSecond"]), d["errors"])'
+        --spread $(rcpts) --json > "$WORK/round.json" 2>> "$WORK/round.err" || true
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["messagesPerSecond"]), d["errors"])' \
+        "$WORK/round.json" 2>/dev/null || echo "0 $DELIVERY_N"
     stop_server
     rm -rf "$dir"
 }
@@ -143,6 +146,7 @@ fill() {
     local mail=$WORK/mail start delivered
     if [ -n "${REUSE:-}" ] && [ "$(cat "$WORK/filled" 2>/dev/null)" = "$N" ]; then
         log "reusing the $N messages in $mail"
+        rm -f "$WORK/fill.json"
         return
     fi
     rm -rf "$mail" "$WORK/filled"; mkdir -p "$mail"
@@ -151,12 +155,12 @@ fill() {
     log "filling: $N messages of $SIZE bytes over $CONNS connections, spread over $MAILBOXES mailboxes"
     # shellcheck disable=SC2046
     java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages "$N" --size $SIZE --spread $(rcpts) --json \
-        > "$WORK/fill.json"
+        > "$WORK/fill.json" || log "the fill had errors: see $WORK/fill.json"
     delivered=$(now_ms)
     phase fill-delivery "$start"
     log "waiting for the index: every message, then the words of each"
     java -cp "$CLASSPATH_TEST" org.smtpmonitor.app.StoreBenchmark caught-up "$mail" "$N" "$delivered" \
-        >> "$WORK/figures.jsonl"
+        >> "$WORK/figures.jsonl" || log "waiting for the index failed"
     phase fill-index "$delivered"
     stop_server
     echo "$N" > "$WORK/filled"
@@ -167,7 +171,7 @@ fill() {
 cold_caches() {
     sync
     if [ -n "${DROP_CACHES:-}" ]; then
-        echo 3 > /proc/sys/vm/drop_caches
+        echo 3 > /proc/sys/vm/drop_caches || log "cannot drop the page cache (root only)"
     fi
     sleep 1
 }
@@ -180,7 +184,7 @@ window() {
     # shellcheck disable=SC2046
     java -Dbench.launched="$(now_ms)" -Dbench.timeout="$WINDOW_TIMEOUT" -cp "$CLASSPATH_TEST" \
         org.smtpmonitor.ui.StoreBenchmarkWindow "$WORK/users.txt" "$WORK/mail" $(expected_counts) \
-        >> "$WORK/figures.jsonl" 2> "$WORK/window.err"
+        >> "$WORK/figures.jsonl" 2> "$WORK/window.err" || log "the window's phase failed: see $WORK/window.err"
     phase window "$start"
 }
 
@@ -191,7 +195,8 @@ queries() {
     start=$(now_ms)
     # shellcheck disable=SC2046
     java -Dbench.launched="$(now_ms)" -cp "$CLASSPATH_TEST" org.smtpmonitor.app.StoreBenchmark queries \
-        "$WORK/users.txt" "$WORK/mail" $(expected_counts) >> "$WORK/figures.jsonl" 2> "$WORK/queries.err"
+        "$WORK/users.txt" "$WORK/mail" $(expected_counts) >> "$WORK/figures.jsonl" 2> "$WORK/queries.err" \
+        || log "the queries failed: see $WORK/queries.err"
     phase queries "$start"
     # A delete changed the mailboxes: the next run fills them again.
     if grep -q '"name":"delete","unit":"ms","value":[0-9]' "$WORK/figures.jsonl"; then rm -f "$WORK/filled"; fi
@@ -199,7 +204,7 @@ queries() {
 
 main() {
     mkdir -p "$WORK"
-    : > "$WORK/figures.jsonl"; : > "$WORK/delivery.txt"; : > "$WORK/phases.txt"
+    : > "$WORK/figures.jsonl"; : > "$WORK/delivery.txt"; : > "$WORK/phases.txt"; rm -f "$WORK/round.err"
     local start
     start=$(now_ms)
     build

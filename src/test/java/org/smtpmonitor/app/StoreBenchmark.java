@@ -69,9 +69,15 @@ public final class StoreBenchmark {
     }
 
     private static void caughtUp(Path directory, long messages, long since) throws IOException, InterruptedException {
+        long deadline = since + 1000 * Long.getLong("bench.timeout", 3600);
         Double placed = null;
         try (MessageIndex index = MessageIndex.open(directory)) {
             while (true) {
+                if (System.currentTimeMillis() > deadline) {
+                    figure(placed == null ? "placed" : "summarized", "seconds", null, "not caught up within "
+                            + (deadline - since) / 1000 + " s: " + index.counts());
+                    return;
+                }
                 if (placed == null && index.counts().values().stream().mapToLong(Long::longValue).sum() >= messages) {
                     placed = (System.currentTimeMillis() - since) / 1000.0;
                     figure("placed", "seconds", placed, "");
