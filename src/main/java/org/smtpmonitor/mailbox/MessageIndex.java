@@ -530,7 +530,8 @@ public final class MessageIndex implements AutoCloseable {
             sql.append(" AND received < ?");
             values.add(query.before().toEpochMilli());
         }
-        sql.append(words.isEmpty() ? " ORDER BY message.id" : " ORDER BY message_text.rowid").append(" DESC LIMIT ? OFFSET ?");
+        sql.append(words.isEmpty() ? " ORDER BY message.id DESC" : " ORDER BY message_text.rowid DESC");
+        sql.append(" LIMIT ? OFFSET ?");
         values.add(limit);
         values.add(skip);
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {
