@@ -3,9 +3,10 @@
 # over 10 raw mailboxes, then what a user waits for on them, each phase a process of its own.
 # Prints one table of figures with their targets (also written to target/store-bench/table.md).
 #
-#   bench/store.sh              # N=1,000,000: about 15 minutes on a quiet 2-core machine (the fill
-#                               # takes half); 1.5 GB on disk in target/store-bench (1.0 GB of mail,
-#                               # about 0.4 GB of index, 24 MB of journals)
+#   bench/store.sh              # N=1,000,000: about 15 minutes on a quiet 2-core machine (estimated
+#                               # from smoke runs; twice that while others build; the fill
+#                               # takes half); 1.4 GB on disk in target/store-bench (1.0 GB of mail,
+#                               # about 0.35 GB of index, 24 MB of journals)
 #   N=20000 bench/store.sh      # a smoke run (about 2 minutes)
 #   ROUNDS=4 ...                # delivery rounds with the index and without it, alternating (medians)
 #   DELIVERY_N=30000 ...        # messages a measured delivery round (default: 30,000, or N/2 if smaller)
