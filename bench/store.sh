@@ -7,7 +7,7 @@
 #                               # from smoke runs; twice that while others build; the fill
 #                               # takes half); 1.4 GB on disk in target/store-bench (1.0 GB of mail,
 #                               # about 0.35 GB of index, 24 MB of journals)
-#   N=20000 bench/store.sh      # a smoke run (about 2 minutes)
+#   N=20000 bench/store.sh      # a smoke run (about 5 minutes, most of it the delivery rounds)
 #   ROUNDS=4 ...                # delivery rounds with the index and without it, alternating (medians)
 #   DELIVERY_N=30000 ...        # messages a measured delivery round (default: 30,000, or N/2 if smaller)
 #   REUSE=1 ...                 # keep the mailboxes an earlier run filled with the same N: skip the fill
