@@ -67,7 +67,9 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.MAILBOX_DIRECTORY, usersFile, e.getMessage(), e);
         }
         try {
-            store.openIndex();
+            if (settings.index()) {
+                store.openIndex();
+            }
         } catch (IOException e) {
             // The index is derived data: without it mail is still delivered and kept.
             events.publish(new ServerError(0, e.getMessage() + "; mail is delivered as usual, but not indexed",
@@ -105,8 +107,9 @@ public final class Monitor implements AutoCloseable {
      *                     still delivered, but cannot be listed)
      */
     public MailboxDirectory mail() throws IOException {
-        return MailboxDirectory.of(store, store.index().orElseThrow(() -> new IOException(
-                "the message index in " + store.directory() + " could not be opened; see the log")));
+        return MailboxDirectory.of(store, store.index().orElseThrow(() -> new IOException(settings.index()
+                ? "the message index in " + store.directory() + " could not be opened; see the log"
+                : "the message index is off (--no-index): mail is stored, but cannot be listed")));
     }
 
     /**

@@ -14,10 +14,21 @@ import org.smtpmonitor.smtp.SmtpConfig;
  *
  * @param maxMemory the most bytes of message data held in memory at once (see
  *                  {@link ServerConfig#maxMemory()})
+ * @param index     whether the message index is kept ({@code --no-index} turns it off, to
+ *                  measure what it costs a delivery): without it mail is stored as usual,
+ *                  but cannot be listed or searched
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory) {
+                       boolean requireHeloDomain, long maxMemory, boolean index) {
+
+    /** With the message index. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, true);
+    }
 
     /** With the default memory budget for {@code maxMessageSize} and {@code maxConnections}. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
@@ -35,17 +46,22 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index);
+    }
+
+    public Settings withIndex(boolean kept) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}. */

@@ -52,6 +52,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "A recipient of every message; repeat for more: --rcpt a@x --rcpt b@x.")
     List<String> recipients;
 
+    @Option(names = "--spread",
+            description = "Send each message to one of the --rcpt addresses in turn (message n to the n-th, cycling),"
+                    + " not to all of them; its To: header names that one.")
+    boolean spread;
+
     @Option(names = "--from", paramLabel = "ADDRESS", description = "The sender (default: ${DEFAULT-VALUE}).")
     String from = "bench@localhost";
 
@@ -84,7 +89,7 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LoadGenerator generator = new LoadGenerator(options());
         try {
-            generator.message(); // checks that the size holds the headers before anything is sent
+            generator.messages(); // checks that the size holds the headers before anything is sent
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -128,7 +133,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadGenerator.Options measured = options();
         LoadGenerator.Options options = new LoadGenerator.Options(measured.host(), measured.port(),
                 Math.min(measured.connections(), warmup), warmup, measured.size(), measured.from(),
-                measured.recipients(), measured.pipelining(), measured.timeout());
+                measured.recipients(), measured.spread(), measured.pipelining(), measured.timeout());
         LoadGenerator.Result result = new LoadGenerator(options).run(note -> { });
         if (result.errors() == 0 && result.ok() == warmup) {
             return true;
@@ -155,12 +160,17 @@ final class BenchCommand implements Callable<Integer> {
         if (size > MAX_SIZE) {
             throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE + " bytes (64MB)");
         }
+        if (spread && size * recipients.size() > MAX_SIZE) {
+            // Each connection holds a message for each recipient.
+            throw new CommandLine.ParameterException(cmd, "--size: at most " + MAX_SIZE / recipients.size()
+                    + " bytes with --spread over " + recipients.size() + " recipients (64MB in all)");
+        }
         for (String address : recipients) {
             checkAddress(cmd, "--rcpt", address);
         }
         checkAddress(cmd, "--from", from);
         return new LoadGenerator.Options(server.host, server.port, connections, messages, (int) size, from, recipients,
-                pipelining, server.timeout);
+                spread, pipelining, server.timeout);
     }
 
     private static void checkAddress(CommandLine cmd, String option, String address) {

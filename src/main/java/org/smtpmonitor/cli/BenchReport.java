@@ -36,7 +36,8 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
         line(text, "server", result.greeting());
         line(text, "load", options.connections() + (options.connections() == 1 ? " connection, " : " connections, ")
                 + options.messages() + " messages of " + options.size() + " bytes from " + options.from() + " to "
-                + String.join(", ", options.recipients()) + ", "
+                + (options.spread() ? "one of " : "") + String.join(", ", options.recipients())
+                + (options.spread() ? " in turn, " : ", ")
                 + (result.pipelined() ? "pipelined" : "lock-step") + " (run id " + result.runId() + ")");
         if (warmup > 0) {
             line(text, "warm-up", warmup + " messages sent first, not counted");

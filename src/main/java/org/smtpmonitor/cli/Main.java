@@ -98,6 +98,11 @@ public final class Main implements Callable<Integer> {
             description = "Refuse (550) a sender whose domain is not the HELO domain.")
     boolean requireHeloDomain;
 
+    /** Hidden: for bench/store.sh, which measures what the index costs a delivery. */
+    @Option(names = "--no-index", hidden = true,
+            description = "Keep no message index: mail is stored as usual, but cannot be listed or searched.")
+    boolean noIndex;
+
     @Option(names = "--headless", description = "No window: serve in the foreground and log every session to the console.")
     boolean headless;
 
@@ -182,7 +187,7 @@ public final class Main implements Callable<Integer> {
         }
         return new Settings(address, port, mailboxDirectory, mailboxFormat, domain, maxMessageSize, maxConnections,
                 idleTimeout, requireHeloDomain,
-                maxMemory != null ? maxMemory : ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections));
+                maxMemory != null ? maxMemory : ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex);
     }
 
     /** Bytes in MB, rounded up (so that a limit is never shown smaller than it is). */

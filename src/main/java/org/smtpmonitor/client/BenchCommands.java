@@ -12,24 +12,37 @@ import java.util.List;
 final class BenchCommands {
 
     final ByteBuffer mail;
-    final ByteBuffer[] rcpts;
+    /** The RCPTs of each turn: one turn with every recipient, or, spread, one turn a recipient. */
+    final ByteBuffer[][] rcpts;
     final ByteBuffer data = line("DATA");
     final ByteBuffer rset = line("RSET");
     final ByteBuffer quit = line("QUIT");
-    /** MAIL, every RCPT and DATA in one buffer: one write for a pipelined group (RFC 2920). */
-    final ByteBuffer group;
+    /** MAIL, the turn's RCPTs and DATA in one buffer: one write for a pipelined group (RFC 2920). */
+    final ByteBuffer[] groups;
     /** The line that ends the message data. */
     final ByteBuffer endOfData = direct(".\r\n");
 
-    BenchCommands(String from, List<String> recipients) {
+    /** @param spread each message to one recipient, in turn, rather than to all of them */
+    BenchCommands(String from, List<String> recipients, boolean spread) {
         mail = line("MAIL FROM:<" + from + ">");
-        rcpts = new ByteBuffer[recipients.size()];
-        StringBuilder groupText = new StringBuilder("MAIL FROM:<" + from + ">\r\n");
-        for (int i = 0; i < recipients.size(); i++) {
-            rcpts[i] = line("RCPT TO:<" + recipients.get(i) + ">");
-            groupText.append("RCPT TO:<").append(recipients.get(i)).append(">\r\n");
+        List<List<String>> turns = spread ? recipients.stream().map(List::of).toList() : List.of(recipients);
+        rcpts = new ByteBuffer[turns.size()][];
+        groups = new ByteBuffer[turns.size()];
+        for (int turn = 0; turn < turns.size(); turn++) {
+            List<String> addresses = turns.get(turn);
+            rcpts[turn] = new ByteBuffer[addresses.size()];
+            StringBuilder groupText = new StringBuilder("MAIL FROM:<" + from + ">\r\n");
+            for (int i = 0; i < addresses.size(); i++) {
+                rcpts[turn][i] = line("RCPT TO:<" + addresses.get(i) + ">");
+                groupText.append("RCPT TO:<").append(addresses.get(i)).append(">\r\n");
+            }
+            groups[turn] = direct(groupText.append("DATA\r\n").toString());
         }
-        group = direct(groupText.append("DATA\r\n").toString());
+    }
+
+    /** The turn of the message with this id (ids count from 1). */
+    int turn(long id) {
+        return (int) ((id - 1) % rcpts.length);
     }
 
     private static ByteBuffer line(String command) {

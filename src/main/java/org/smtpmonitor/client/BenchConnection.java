@@ -25,15 +25,15 @@ final class BenchConnection {
     private enum Step { MAIL, RCPT, DATA, MESSAGE, GROUP, RSET, QUIT, CLOSED }
 
     private final SocketChannel channel;
-    private final BenchMessage message;
+    /** The message of each turn (see {@link BenchCommands#turn}): this connection's own copies. */
+    private final List<BenchMessage> messages;
     private final long firstId;
     private final int count;
     private final boolean pipelining;
-    private final int recipients;
 
     private final BenchCommands commands;
-    /** The message and the line that ends it, written with one gathering write. */
-    private final ByteBuffer[] messageAndEnd;
+    /** The message of each turn and the line that ends it, written with one gathering write. */
+    private final ByteBuffer[][] messageAndEnd;
 
     private final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
     private final ByteBuffer[] writing = new ByteBuffer[2];
@@ -41,6 +41,9 @@ final class BenchConnection {
     private SelectionKey key;
 
     private Step step;
+    /** The RCPTs of the transaction under way. */
+    private ByteBuffer[] rcpts;
+    private int turn;
     private int rcptIndex;
     /** In a pipelined group: replies read so far, and whether all were positive. */
     private int groupReplies;
@@ -58,18 +61,21 @@ final class BenchConnection {
 
     /**
      * @param firstId ids {@code firstId .. firstId + count - 1} are this connection's
-     * @param message this connection's own copy
+     * @param messages this connection's own copies: the message, or with {@code spread} one a recipient
+     * @param spread   each message to one of the recipients, in turn by id, rather than to all
      */
-    BenchConnection(SocketChannel channel, BenchMessage message, long firstId, int count, String from,
-                    List<String> recipientAddresses, boolean pipelining) {
+    BenchConnection(SocketChannel channel, List<BenchMessage> messages, long firstId, int count, String from,
+                    List<String> recipientAddresses, boolean spread, boolean pipelining) {
         this.channel = channel;
-        this.message = message;
+        this.messages = List.copyOf(messages);
         this.firstId = firstId;
         this.count = count;
         this.pipelining = pipelining;
-        this.recipients = recipientAddresses.size();
-        this.commands = new BenchCommands(from, recipientAddresses);
-        this.messageAndEnd = new ByteBuffer[] {message.buffer(), commands.endOfData};
+        this.commands = new BenchCommands(from, recipientAddresses, spread);
+        this.messageAndEnd = new ByteBuffer[messages.size()][];
+        for (int i = 0; i < messages.size(); i++) {
+            messageAndEnd[i] = new ByteBuffer[] {messages.get(i).buffer(), commands.endOfData};
+        }
         this.latencies = new long[count];
     }
 
@@ -98,13 +104,16 @@ final class BenchConnection {
     }
 
     private void beginTransaction() {
-        message.setId(firstId + done);
+        long id = firstId + done;
+        turn = commands.turn(id);
+        messages.get(turn).setId(id);
+        rcpts = commands.rcpts[turn];
         transactionStart = System.nanoTime();
         if (pipelining) {
             step = Step.GROUP;
             groupReplies = 0;
             groupAccepted = true;
-            write(commands.group);
+            write(commands.groups[turn]);
         } else {
             step = Step.MAIL;
             write(commands.mail);
@@ -119,10 +128,11 @@ final class BenchConnection {
     }
 
     private void writeMessage() {
-        messageAndEnd[0].clear();
-        messageAndEnd[1].clear();
-        writing[0] = messageAndEnd[0];
-        writing[1] = messageAndEnd[1];
+        ByteBuffer[] buffers = messageAndEnd[turn];
+        buffers[0].clear();
+        buffers[1].clear();
+        writing[0] = buffers[0];
+        writing[1] = buffers[1];
         writingCount = 2;
         flush();
     }
@@ -217,17 +227,17 @@ final class BenchConnection {
             case MAIL -> {
                 if (refused(positive, "MAIL FROM", bytes, start, end)) {
                     reset();
-                } else if (recipients > 0) {
+                } else if (rcpts.length > 0) {
                     step = Step.RCPT;
                     rcptIndex = 0;
-                    write(commands.rcpts[0]);
+                    write(rcpts[0]);
                 }
             }
             case RCPT -> {
                 if (refused(positive, "RCPT TO", bytes, start, end)) {
                     reset();
-                } else if (++rcptIndex < recipients) {
-                    write(commands.rcpts[rcptIndex]);
+                } else if (++rcptIndex < rcpts.length) {
+                    write(rcpts[rcptIndex]);
                 } else {
                     step = Step.DATA;
                     write(commands.data);
@@ -243,7 +253,7 @@ final class BenchConnection {
             }
             case GROUP -> {
                 groupReplies++;
-                if (groupReplies <= recipients + 1) {
+                if (groupReplies <= rcpts.length + 1) {
                     groupAccepted &= !refused(positive, groupReplies == 1 ? "MAIL FROM" : "RCPT TO", bytes, start, end);
                 } else if (refused(code == 354, "DATA", bytes, start, end)) {
                     reset();

@@ -20,9 +20,14 @@ import java.util.function.Consumer;
  */
 public final class LoadGenerator {
 
-    /** What to send, where. */
+    /**
+     * What to send, where.
+     *
+     * @param spread each message to one of the recipients in turn (message n to the n-th,
+     *               cycling), rather than to all of them
+     */
     public record Options(String host, int port, int connections, int messages, int size, String from,
-                          List<String> recipients, boolean pipelining, Duration timeout) {
+                          List<String> recipients, boolean spread, boolean pipelining, Duration timeout) {
         public Options {
             recipients = List.copyOf(recipients);
         }
@@ -72,9 +77,15 @@ public final class LoadGenerator {
         return runId;
     }
 
-    /** The message every connection sends (checks that the size fits the headers). */
-    public BenchMessage message() {
-        return BenchMessage.build(options.size(), options.from(), options.recipients(), runId, options.messages());
+    /**
+     * The message every connection sends, or with {@code spread} one for each recipient,
+     * whose To: header names that recipient (checks that the size fits the headers).
+     */
+    public List<BenchMessage> messages() {
+        List<List<String>> to = options.spread() ? options.recipients().stream().map(List::of).toList()
+                : List.of(options.recipients());
+        return to.stream().map(recipients -> BenchMessage.build(options.size(), options.from(), recipients, runId,
+                options.messages())).toList();
     }
 
     /**
@@ -82,7 +93,7 @@ public final class LoadGenerator {
      * (pipelining not offered).
      */
     public Result run(Consumer<String> notes) throws SetupException {
-        BenchMessage message = message();
+        List<BenchMessage> messages = messages();
         int c = options.connections();
         List<Opened> connections = new ArrayList<>(c);
         String greeting = null;
@@ -111,7 +122,8 @@ public final class LoadGenerator {
             for (int i = 0; i < c; i++) {
                 int share = options.messages() / c + (i < options.messages() % c ? 1 : 0);
                 BenchConnection worker = new BenchConnection(connections.get(i).channel(),
-                        i == 0 ? message : message.copy(), nextId, share, options.from(), options.recipients(), pipelined);
+                        i == 0 ? messages : messages.stream().map(BenchMessage::copy).toList(), nextId, share,
+                        options.from(), options.recipients(), options.spread(), pipelined);
                 nextId += share;
                 worker.register(selector);
                 workers.add(worker);

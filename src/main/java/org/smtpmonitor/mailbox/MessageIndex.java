@@ -39,7 +39,10 @@ public final class MessageIndex implements AutoCloseable {
     static final String FILE = "index.db";
     private static final int AUTOCHECKPOINT_PAGES = 10_000;
     private static final String COLUMNS = "id, mailbox, offset, length, size, received, queue_id, session_id, client,"
-            + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id, summarized";
+            + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id,"
+            + " summarized";
+    /** The same, named as columns of the message table: a search joins it with the words, which have a subject too. */
+    private static final String MESSAGE_COLUMNS = "message." + COLUMNS.replace(", ", ", message.");
 
     private final Path file;
     private final Connection connection;
@@ -70,8 +73,11 @@ public final class MessageIndex implements AutoCloseable {
                 // under a flood, one every 40 MB of log rather than every 4 MB, and the rest
                 // when the index writer is idle (checkpoint()).
                 statement.execute("PRAGMA wal_autocheckpoint = " + AUTOCHECKPOINT_PAGES);
+                // indexed_to is never less than the end of a message of the mailbox; messages is
+                // how many it has (see count()), so that the counts need not count a million rows.
                 statement.execute("CREATE TABLE IF NOT EXISTS mailbox (address TEXT PRIMARY KEY,"
-                        + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0)");
+                        + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0,"
+                        + " messages INTEGER NOT NULL DEFAULT 0)");
                 statement.execute("CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                         + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
                         + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
@@ -84,6 +90,7 @@ public final class MessageIndex implements AutoCloseable {
                 // Contentless: the words are searched, the text itself stays in the mailbox files.
                 statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
                         + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
+                addCounts(statement);
             }
             connection.setAutoCommit(false);
             connection.commit();
@@ -93,8 +100,56 @@ public final class MessageIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives an index written before the mailbox table kept counts its counts, once: in a
+     * transaction that holds the write lock from its start, so that of two processes opening
+     * the same index only one adds the column.
+     */
+    private static void addCounts(Statement statement) throws SQLException {
+        if (counted(statement)) {
+            return;
+        }
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+            if (!counted(statement)) {
+                statement.execute("ALTER TABLE mailbox ADD COLUMN messages INTEGER NOT NULL DEFAULT 0");
+                statement.execute("INSERT OR IGNORE INTO mailbox (address) SELECT DISTINCT mailbox FROM message");
+                statement.execute("UPDATE mailbox SET messages = (SELECT count(*) FROM message"
+                        + " WHERE message.mailbox = mailbox.address)");
+            }
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
+    private static boolean counted(Statement statement) throws SQLException {
+        try (ResultSet columns = statement.executeQuery("PRAGMA table_info(mailbox)")) {
+            while (columns.next()) {
+                if (columns.getString("name").equals("messages")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     public Path file() {
         return file;
+    }
+
+    /**
+     * Adds {@code change} to the count of the mailbox of {@code address} (whose row exists):
+     * every transaction that adds or removes messages calls it, before it commits.
+     */
+    private void count(String address, long change) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE mailbox SET messages = messages + ? WHERE address = ?")) {
+            update.setLong(1, change);
+            update.setString(2, address);
+            update.executeUpdate();
+        }
     }
 
     /**
@@ -127,6 +182,7 @@ public final class MessageIndex implements AutoCloseable {
                      + " indexed_to) VALUES (?,?,?) ON CONFLICT (address) DO UPDATE SET identity = excluded.identity,"
                      + " indexed_to = max(indexed_to, excluded.indexed_to)")) {
             Map<String, Long> ends = new LinkedHashMap<>();
+            Map<String, Long> added = new LinkedHashMap<>();
             boolean places = false;
             for (NewEntry entry : entries) {
                 IndexedMessage m = entry.message();
@@ -153,6 +209,7 @@ public final class MessageIndex implements AutoCloseable {
                     addWords(text, id, m, entry.bodyText());
                 }
                 ends.merge(m.mailbox(), m.offset() + m.length(), Math::max);
+                added.merge(m.mailbox(), 1L, Long::sum);
             }
             if (places) {
                 place.executeBatch();
@@ -162,6 +219,7 @@ public final class MessageIndex implements AutoCloseable {
                 mailbox.setLong(2, identities.getOrDefault(end.getKey(), 0L));
                 mailbox.setLong(3, end.getValue());
                 mailbox.executeUpdate();
+                count(end.getKey(), added.get(end.getKey()));
             }
             connection.commit();
         } catch (SQLException e) {
@@ -322,7 +380,7 @@ public final class MessageIndex implements AutoCloseable {
      */
     public synchronized void keepOnly(String address, long identity, long length) throws IOException {
         try (PreparedStatement known = connection.prepareStatement(
-                "SELECT identity FROM mailbox WHERE address = ?");
+                "SELECT identity, indexed_to FROM mailbox WHERE address = ?");
              PreparedStatement ids = connection.prepareStatement(
                      "SELECT id FROM message WHERE mailbox = ? AND offset + length > ?");
              PreparedStatement text = connection.prepareStatement("DELETE FROM message_text WHERE rowid = ?");
@@ -335,8 +393,15 @@ public final class MessageIndex implements AutoCloseable {
             known.setString(1, address);
             long keep = length;
             try (ResultSet row = known.executeQuery()) {
-                if (row.next() && row.getLong(1) != identity) {
-                    keep = -1;
+                if (row.next()) {
+                    if (row.getLong(1) != identity) {
+                        keep = -1;
+                    } else if (row.getLong(2) <= length) {
+                        // The file holds every message indexed: nothing to forget, and no need to
+                        // look through the mailbox's rows for one (a restart on large mailboxes).
+                        connection.commit();
+                        return;
+                    }
                 }
             }
             ids.setString(1, address);
@@ -363,6 +428,7 @@ public final class MessageIndex implements AutoCloseable {
             state.setLong(2, identity);
             state.setLong(3, indexedTo);
             state.executeUpdate();
+            count(address, -gone.size());
             connection.commit();
         } catch (SQLException e) {
             throw rollBack("trim", e);
@@ -372,7 +438,7 @@ public final class MessageIndex implements AutoCloseable {
     /** The number of messages indexed for each mailbox that has any. */
     public synchronized Map<String, Long> counts() throws IOException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT mailbox, count(*) FROM message GROUP BY mailbox")) {
+                "SELECT address, messages FROM mailbox WHERE messages > 0")) {
             Map<String, Long> counts = new LinkedHashMap<>();
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
@@ -423,8 +489,23 @@ public final class MessageIndex implements AutoCloseable {
 
     /** One page of the messages that match, newest first. */
     public synchronized List<IndexedMessage> search(Query query, int skip, int limit) throws IOException {
-        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE 1");
+        List<String> words = new ArrayList<>();
+        if (query.text() != null) {
+            words.add("body : (" + ftsWords(query.text()) + ")");
+        }
+        if (query.words() != null) {
+            words.add("(" + ftsWords(query.words()) + ")");
+        }
         List<Object> values = new ArrayList<>();
+        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS);
+        if (words.isEmpty()) {
+            sql.append(" FROM message WHERE 1");
+        } else {
+            // The words lead, newest first, and the page ends the walk through their matches:
+            // a word in every one of a million messages must not fetch and sort them all.
+            sql.append(" FROM message_text JOIN message ON message.id = message_text.rowid WHERE message_text MATCH ?");
+            values.add(String.join(" AND ", words));
+        }
         if (query.mailbox() != null) {
             sql.append(" AND mailbox = ?");
             values.add(query.mailbox());
@@ -439,7 +520,7 @@ public final class MessageIndex implements AutoCloseable {
             values.addAll(Arrays.asList(like(query.recipient()), like(query.recipient()), like(query.recipient())));
         }
         if (query.subject() != null) {
-            sql.append(" AND subject LIKE ? ESCAPE '\\'");
+            sql.append(" AND message.subject LIKE ? ESCAPE '\\'");
             values.add(like(query.subject()));
         }
         if (query.after() != null) {
@@ -450,15 +531,8 @@ public final class MessageIndex implements AutoCloseable {
             sql.append(" AND received < ?");
             values.add(query.before().toEpochMilli());
         }
-        if (query.text() != null) {
-            sql.append(" AND id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)");
-            values.add("body : (" + ftsWords(query.text()) + ")");
-        }
-        if (query.words() != null) {
-            sql.append(" AND id IN (SELECT rowid FROM message_text WHERE message_text MATCH ?)");
-            values.add(ftsWords(query.words()));
-        }
-        sql.append(" ORDER BY id DESC LIMIT ? OFFSET ?");
+        sql.append(words.isEmpty() ? " ORDER BY message.id DESC" : " ORDER BY message_text.rowid DESC");
+        sql.append(" LIMIT ? OFFSET ?");
         values.add(limit);
         values.add(skip);
         try (PreparedStatement statement = connection.prepareStatement(sql.toString())) {

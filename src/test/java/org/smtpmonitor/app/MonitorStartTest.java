@@ -83,4 +83,23 @@ class MonitorStartTest {
             assertTrue(monitor.server().isRunning());
         }
     }
+
+    @Test
+    void withoutTheIndexMailIsDeliveredAndTheStoredMailSaysTheIndexIsOff() throws Exception {
+        Path file = Files.writeString(directory.resolve("users.txt"), "alice@example.com\n");
+        try (Monitor monitor = Monitor.start(file, settings("localhost").withIndex(false), new EventBus())) {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    monitor.server().address().getPort());
+            try (RawSmtpClient client = RawSmtpClient.connectGreeted(address)) {
+                client.command("EHLO client.test");
+                String reply = client.sendMessage("a@client.test", java.util.List.of("alice@example.com"),
+                        "Subject: hi\r\n\r\nhello\r\n");
+                assertTrue(reply.startsWith("250 "), reply);
+            }
+            java.io.IOException e = assertThrows(java.io.IOException.class, monitor::mail);
+            assertTrue(e.getMessage().contains("the message index is off"), e.getMessage());
+        }
+        assertEquals("Subject: hi\r\n\r\nhello\r\n", Files.readString(directory.resolve("alice@example.com.txt")));
+        assertFalse(Files.exists(directory.resolve(".smtp-monitor").resolve("index.db")), "no index was opened");
+    }
 }

@@ -133,6 +133,33 @@ class BenchCommandTest {
     }
 
     @Test
+    void spreadSendsEachMessageToOneRecipientInTurn() throws IOException {
+        for (String mode : List.of("--timeout=10s", "--pipelining")) { // lock-step, then pipelined
+            Path alice = server.mailbox("alice@example.com");
+            Path bob = server.mailbox("bob@example.com");
+            long aliceBefore = Files.size(alice);
+            long bobBefore = Files.size(bob);
+            CommandRun run = bench(server.port(), "--conns", "3", "--messages", "31", "--size", "1024",
+                    "--rcpt", "alice@example.com", "--rcpt", "bob@example.com", "--spread", "--json", mode);
+            assertEquals(0, run.exit(), run.err());
+            Matcher json = json(run);
+            assertEquals("31", json.group(6), mode);
+            assertEquals("0", json.group(7), mode);
+            assertEquals(16L * 1024, Files.size(alice) - aliceBefore, mode);
+            assertEquals(15L * 1024, Files.size(bob) - bobBefore, mode);
+            String aliceText = Files.readString(alice, StandardCharsets.US_ASCII);
+            String bobText = Files.readString(bob, StandardCharsets.US_ASCII);
+            for (int n = 1; n <= 31; n++) {
+                String header = "\r\nX-Bench-Id: " + json.group(15) + "-" + String.format("%02d", n) + "\r\n";
+                assertEquals(n % 2 == 1, aliceText.contains(header), mode + ": message " + n + " in alice's mailbox");
+                assertEquals(n % 2 == 0, bobText.contains(header), mode + ": message " + n + " in bob's mailbox");
+            }
+            assertEquals(-1, aliceText.indexOf("bob@"), mode + ": the To: header names its own recipient only");
+            assertEquals(-1, bobText.indexOf("alice@"), mode + ": the To: header names its own recipient only");
+        }
+    }
+
+    @Test
     void aWarmUpRunsFirstAndIsNeitherCountedNorVerified() throws IOException {
         Path mailbox = server.mailbox("alice@example.com");
         CommandRun run = bench(server.port(), "--conns", "3", "--messages", "30", "--warmup", "20", "--size", "1024",
@@ -311,6 +338,10 @@ class BenchCommandTest {
         CommandRun warmup = bench(server.port(), "--rcpt", "bob@example.com", "--warmup", "-1");
         assertEquals(2, warmup.exit());
         assertTrue(warmup.err().contains("--warmup: must not be negative"), warmup.err());
+        CommandRun spread = bench(server.port(), "--rcpt", "bob@example.com", "--rcpt", "alice@example.com", "--spread",
+                "--size", "40MB");
+        assertEquals(2, spread.exit());
+        assertTrue(spread.err().contains("--size: at most 33554432 bytes with --spread over 2 recipients"), spread.err());
         CommandRun address = bench(server.port(), "--rcpt", "bob");
         assertEquals(2, address.exit());
         assertTrue(address.err().contains("--rcpt: 'bob' is not an address"), address.err());

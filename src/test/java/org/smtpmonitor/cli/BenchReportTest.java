@@ -15,7 +15,7 @@ import org.smtpmonitor.client.MailboxVerifier;
 class BenchReportTest {
 
     private static BenchReport report(String host, long ok, long errors, MailboxVerifier.Result verified) {
-        LoadGenerator.Options options = new LoadGenerator.Options(host, 2525, 2, 4, 1000, "a@x", List.of("b@x"), true,
+        LoadGenerator.Options options = new LoadGenerator.Options(host, 2525, 2, 4, 1000, "a@x", List.of("b@x"), false, true,
                 Duration.ofSeconds(30));
         LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", true, ok, errors, 2_000_000_000L,
                 LatencyStatistics.of(1_000_000, 2_500_000, 3_000_000, 10_000_000), List.of());

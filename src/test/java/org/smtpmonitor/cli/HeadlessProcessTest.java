@@ -1,6 +1,7 @@
 package org.smtpmonitor.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -56,5 +57,21 @@ class HeadlessProcessTest {
             assertTrue(text.contains(expected), "the log lacks '" + expected + "':\n" + text);
         }
         assertTrue(text.indexOf("[1] C: MAIL FROM") < text.indexOf("[1] S: 250 OK: queued as"), text);
+    }
+
+    @Test
+    void withNoIndexTheServerDeliversAndOpensNoIndex() throws Exception {
+        Path users = Files.writeString(directory.resolve("users.txt"), "alice@example.com\n");
+        try (HeadlessServerProcess server = HeadlessServerProcess.start(users, "--mailbox-dir", directory.toString(),
+                "--no-index");
+             RawSmtpClient sender = RawSmtpClient.connectGreeted(server.address())) {
+            sender.command("EHLO client.test");
+            String reply = sender.sendMessage("a@client.test", List.of("alice@example.com"), "Subject: hi\r\n\r\nhello\r\n");
+            assertTrue(reply.startsWith("250 OK: queued as "), reply);
+            assertTrue(server.terminate());
+            assertEquals(143, server.awaitExit(20, "SIGTERM"));
+        }
+        assertEquals("Subject: hi\r\n\r\nhello\r\n", Files.readString(directory.resolve("alice@example.com.txt")));
+        assertFalse(Files.exists(directory.resolve(".smtp-monitor").resolve("index.db")), "no index was opened");
     }
 }

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -118,6 +123,106 @@ class MessageIndexTest {
             assertEquals(List.of(0L), offsets(found), "found once, though summarized twice");
             assertEquals("Norwegian Blue", found.get(0).subject());
             assertEquals(8, found.get(0).size());
+        }
+    }
+
+    /** The {@code messages} column of the mailbox table, as a user reads it with sqlite3. */
+    private static Map<String, Long> countColumn(Path file) throws Exception {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT address, messages FROM mailbox ORDER BY address")) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        }
+        return counts;
+    }
+
+    @Test
+    void eachMailboxKeepsItsCountAsCopiesAreAddedSummarizedAndForgotten() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1, "s@y", "", null), entry("a@x", 10, 10, 2, "s@y", "two", "beta"),
+                    entry("a@x", 20, 10, 3, "s@y", "", null), entry("b@x", 0, 10, 4, "s@y", "four", "delta")),
+                    Map.of("a@x", 5L, "b@x", 6L));
+            index.add(List.of(entry("b@x", 10, 10, 5, "s@y", "five", "epsilon")), Map.of("b@x", 6L));
+            assertEquals(Map.of("a@x", 3L, "b@x", 2L), countColumn(index.file()));
+            index.summarize(index.unsummarized(10).stream().map(m -> new MessageIndex.NewEntry(m, "words")).toList());
+            assertEquals(Map.of("a@x", 3L, "b@x", 2L), countColumn(index.file()), "summarizing adds no copy");
+
+            index.keepOnly("a@x", 5, 15);
+            assertEquals(Map.of("a@x", 1L, "b@x", 2L), countColumn(index.file()));
+            index.keepOnly("b@x", 7, 100);
+            assertEquals(Map.of("a@x", 1L, "b@x", 0L), countColumn(index.file()), "b's file was replaced");
+            assertEquals(Map.of("a@x", 1L), index.counts(), "only mailboxes that have messages");
+        }
+    }
+
+    @Test
+    void anIndexWrittenBeforeCountsWereKeptGetsThemWhenOpened() throws Exception {
+        Path file = Files.createDirectories(directory.resolve(".smtp-monitor")).resolve("index.db");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            // The schema as the index first had it: no count in the mailbox table.
+            statement.execute("CREATE TABLE mailbox (address TEXT PRIMARY KEY,"
+                    + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0)");
+            statement.execute("CREATE TABLE message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
+                    + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
+                    + " client TEXT, helo TEXT, envelope_from TEXT, envelope_to TEXT, header_from TEXT,"
+                    + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT,"
+                    + " summarized INTEGER NOT NULL DEFAULT 0)");
+            statement.execute("INSERT INTO mailbox (address, identity, indexed_to) VALUES ('a@x', 5, 20), ('b@x', 6, 10)");
+            statement.execute("INSERT INTO message (mailbox, offset, length, size, received) VALUES"
+                    + " ('a@x', 0, 10, 10, 1), ('a@x', 10, 10, 10, 2), ('b@x', 0, 10, 10, 3)");
+        }
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            assertEquals(Map.of("a@x", 2L, "b@x", 1L), countColumn(file));
+            index.add(List.of(entry("a@x", 20, 10, 4, "s@y", "", null)), Map.of("a@x", 5L));
+            assertEquals(Map.of("a@x", 3L, "b@x", 1L), index.counts());
+        }
+        try (MessageIndex reopened = MessageIndex.open(directory)) {
+            assertEquals(Map.of("a@x", 3L, "b@x", 1L), reopened.counts(), "counted once, not again at each open");
+        }
+    }
+
+    @Test
+    void keepOnlyOfAFileThatStillHoldsEverythingIndexedForgetsNothing() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1, "s@y", "one", "alpha"), entry("a@x", 10, 10, 2, "s@y", "two", "beta"),
+                    entry("a@x", 20, 10, 3, "s@y", "three", "gamma")), Map.of("a@x", 5L));
+            index.keepOnly("a@x", 5, 30);
+            index.keepOnly("a@x", 5, 1000); // mail appended since, not indexed yet
+            assertEquals(List.of(20L, 10L, 0L), offsets(index.newest("a@x", 0, 10)));
+            assertEquals(Map.of("a@x", 3L), index.counts());
+            assertEquals(new MessageIndex.MailboxState("a@x", 5, 30), index.state("a@x").orElseThrow());
+            assertEquals(List.of(20L), offsets(index.search(MessageIndex.Query.words(null, "gamma"), 0, 10)));
+
+            index.keepOnly("new@x", 7, 100);
+            assertEquals(new MessageIndex.MailboxState("new@x", 7, 0), index.state("new@x").orElseThrow());
+            assertEquals(Map.of("a@x", 3L), index.counts());
+        }
+    }
+
+    @Test
+    void bodyTextAndWordsTogetherPageNewestFirstWithinTheOtherConditions() throws Exception {
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            index.add(List.of(entry("a@x", 0, 10, 1000, "s@y", "report", "quarterly figures"),
+                    entry("a@x", 10, 10, 2000, "s@y", "report", "quarterly figures again"),
+                    entry("b@x", 0, 10, 3000, "s@y", "report", "quarterly figures"),
+                    entry("a@x", 20, 10, 4000, "s@y", "note", "quarterly figures"),
+                    entry("a@x", 30, 10, 5000, "s@y", "report", "yearly figures"),
+                    entry("a@x", 40, 10, 6000, "s@y", "quarterly report", "figures")), Map.of());
+            MessageIndex.Query query = new MessageIndex.Query("a@x", null, null, "report", "quarterly", "figures",
+                    null, null);
+            assertEquals(List.of(10L, 0L), offsets(index.search(query, 0, 10)),
+                    "quarterly in the body, figures anywhere, in a@x, with report in the subject");
+            assertEquals(List.of(10L), offsets(index.search(query, 0, 1)));
+            assertEquals(List.of(0L), offsets(index.search(query, 1, 1)));
+            assertEquals(List.of(), index.search(query, 2, 1));
+            MessageIndex.Query allFigures = MessageIndex.Query.words(null, "figures");
+            assertEquals(List.of(40L, 30L, 20L), offsets(index.search(allFigures, 0, 3)), "the newest page of six");
+            assertEquals(List.of(0L, 10L, 0L), offsets(index.search(allFigures, 3, 3)));
         }
     }
 }
