@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
         subcommands = {MailboxCommand.ListMailboxes.class, MailboxCommand.Show.class, MailboxCommand.Search.class,
                 MailboxCommand.Export.class, MailboxCommand.Delete.class, MailboxCommand.Clear.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read",
+        exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read or deleted",
                 "2:bad command line"})
 final class MailboxCommand implements Callable<Integer> {
 

@@ -7,7 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,26 +59,7 @@ final class IndexWriter implements AutoCloseable {
      * @param size the message's bytes as sent (without mbox framing)
      */
     record Delivered(Envelope envelope, Instant received, long size, List<StoredCopy> copies,
-                     Map<String, FileVersion> files) {
-    }
-
-    /**
-     * Which file a copy went to: its identity (see {@link AppendJournal#identity}) and how
-     * many times the mailbox had been rewritten then. An identity alone could be ambiguous:
-     * a new file may reuse the inode of one a rewrite deleted.
-     */
-    record FileVersion(long identity, long rewrites) {
-    }
-
-    /**
-     * A rewrite of a mailbox's file (a delete): a copy appended to the old file before it,
-     * but handed to the index after, is found in the new one, {@link Cuts#shifted} up.
-     */
-    record Rewrite(long fromIdentity, long toIdentity, Cuts cuts) {
-    }
-
-    /** A rewrite as remembered: the mailbox's {@code number}-th, from 0. */
-    private record Numbered(long number, Rewrite rewrite) {
+                     Map<String, RewriteHistory.FileVersion> files) {
     }
 
     /** Work for the index's thread; see {@link #run}. */
@@ -87,8 +67,6 @@ final class IndexWriter implements AutoCloseable {
         T run() throws IOException;
     }
 
-    /** The most rewrites of one mailbox remembered: a copy is handed over within moments of its append. */
-    private static final int REWRITES_KEPT = 16;
     /** How often {@link #chores} are done at least, under a flood. */
     private static final long CHORES_MILLIS = 200;
 
@@ -111,8 +89,7 @@ final class IndexWriter implements AutoCloseable {
     /** Done when idle, and every {@link #CHORES_MILLIS} at least: the requests of the command line. */
     private final Runnable chores;
     private long choresDone;
-    /** By address, the last rewrites of its file, oldest first. Writer thread only. */
-    private final Map<String, ArrayDeque<Numbered>> rewrites = new HashMap<>();
+    private final RewriteHistory rewrites = new RewriteHistory();
     /** The log was copied into the database since the last write. */
     private boolean checkpointed;
     /** Summarizing failed, and was told, since it last worked. */
@@ -209,12 +186,8 @@ final class IndexWriter implements AutoCloseable {
      * Notes the {@code number}-th rewrite (from 0) of {@code address}'s file; call on the
      * index's thread, as the rewrite is made.
      */
-    void rewritten(String address, long number, Rewrite rewrite) {
-        ArrayDeque<Numbered> kept = rewrites.computeIfAbsent(address, a -> new ArrayDeque<>());
-        kept.addLast(new Numbered(number, rewrite));
-        if (kept.size() > REWRITES_KEPT) {
-            kept.removeFirst();
-        }
+    void rewritten(String address, long number, RewriteHistory.Rewrite rewrite) {
+        rewrites.add(address, number, rewrite);
     }
 
     private void run() {
@@ -301,7 +274,8 @@ final class IndexWriter implements AutoCloseable {
         for (Delivered delivered : batch) {
             Envelope envelope = delivered.envelope();
             for (StoredCopy copy : delivered.copies()) {
-                long[] place = placeNow(copy.recipient(), delivered.files().get(copy.recipient()), copy.offset());
+                long[] place = rewrites.placeNow(copy.recipient(), delivered.files().get(copy.recipient()),
+                        copy.offset());
                 if (place == null) {
                     problems.accept("a message delivered to " + copy.recipient() + " (queue id " + envelope.queueId()
                             + ") was not indexed: its mailbox was rewritten too often before it could be; it is in"
@@ -322,29 +296,6 @@ final class IndexWriter implements AutoCloseable {
             return;
         }
         changed.accept(mailboxesOf(entries));
-    }
-
-    /**
-     * {identity, offset} of the copy appended at {@code offset} of the file {@code file},
-     * in the file that has the mailbox's name now; null when rewrites moved it beyond what is
-     * remembered.
-     */
-    private long[] placeNow(String address, FileVersion file, long offset) {
-        long[] place = {file == null ? 0 : file.identity(), offset};
-        ArrayDeque<Numbered> kept = rewrites.get(address);
-        if (file == null || kept == null || kept.peekLast().number() < file.rewrites()) {
-            return place;
-        }
-        if (kept.peekFirst().number() > file.rewrites()) {
-            return null;
-        }
-        for (Numbered numbered : kept) {
-            if (numbered.number() >= file.rewrites()) {
-                place[1] = numbered.rewrite().cuts().shifted(place[1]);
-                place[0] = numbered.rewrite().toIdentity();
-            }
-        }
-        return place;
     }
 
     /** Summarizes copies in batches while no new ones wait. */

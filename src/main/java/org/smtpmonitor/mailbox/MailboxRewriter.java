@@ -118,9 +118,10 @@ final class MailboxRewriter {
         }
     }
 
+    /** As a delete from the window: through {@link IndexWriter#run}, so what is queued is indexed first. */
     private int carryOut(MailboxRequests.Request request) throws IOException {
         if (request.kind() == MailboxRequests.Kind.CLEAR) {
-            return clear(request.argument());
+            return writer.run(() -> clear(request.argument()));
         }
         List<Long> ids = new ArrayList<>();
         for (String id : request.argument().split(",")) {
@@ -128,7 +129,7 @@ final class MailboxRewriter {
                 ids.add(Long.parseLong(id.strip()));
             }
         }
-        return delete(ids);
+        return writer.run(() -> delete(ids));
     }
 
     private Optional<String> spelling(String address) throws IOException {
@@ -208,7 +209,7 @@ final class MailboxRewriter {
             problems.accept("could not sync the directory " + directory + " after rewriting " + file + ": "
                     + e.getMessage() + "; a power loss could bring the deleted messages back");
         }
-        writer.rewritten(address, mailbox.rewrites(), new IndexWriter.Rewrite(identity, rewrite.toIdentity(), cuts));
+        writer.rewritten(address, mailbox.rewrites(), new RewriteHistory.Rewrite(identity, rewrite.toIdentity(), cuts));
         AppendJournal.Places notIndexed = sink -> {
             for (long[] append : unindexed) {
                 sink.place(cuts.shifted(append[0]), cuts.shifted(append[1]));

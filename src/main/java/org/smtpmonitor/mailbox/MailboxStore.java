@@ -296,7 +296,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         Instant received = Instant.now();
         FramedMessage content = format.frame(envelope.sender(), received, data, length);
         List<StoredCopy> copies = new ArrayList<>(targets.size());
-        Map<String, IndexWriter.FileVersion> files = new HashMap<>();
+        Map<String, RewriteHistory.FileVersion> files = new HashMap<>();
         long[] sequences = new long[targets.size()];
         for (Mailbox mailbox : targets) {
             mailbox.appendLock.lock();
@@ -314,7 +314,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 }
                 sequences[i] = mailbox.appended(offset);
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
-                files.put(mailbox.user.address(), new IndexWriter.FileVersion(mailbox.identity(), mailbox.rewrites()));
+                files.put(mailbox.user.address(), new RewriteHistory.FileVersion(mailbox.identity(), mailbox.rewrites()));
             }
         } finally {
             for (Mailbox mailbox : targets) {
@@ -415,7 +415,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      */
     public int delete(Collection<Long> ids) throws IOException {
         List<Long> copy = List.copyOf(ids);
-        return writer("delete messages").run(() -> rewriter.delete(copy));
+        return edit("delete messages", rewriter -> rewriter.delete(copy));
     }
 
     /**
@@ -424,15 +424,21 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      * know, stays, as does mail delivered meanwhile.
      */
     public int clear(String address) throws IOException {
-        return writer("clear a mailbox").run(() -> rewriter.clear(address));
+        return edit("clear a mailbox", rewriter -> rewriter.clear(address));
     }
 
-    private IndexWriter writer(String what) throws IOException {
+    private interface Edit {
+        int apply(MailboxRewriter rewriter) throws IOException;
+    }
+
+    /** Runs {@code edit} on the index's thread (see {@link IndexWriter#run}). */
+    private int edit(String what, Edit edit) throws IOException {
         IndexWriter writer = indexWriter;
-        if (writer == null) {
+        MailboxRewriter editing = rewriter;
+        if (writer == null || editing == null) {
             throw new IOException("cannot " + what + ": the message index of " + directory + " is not open");
         }
-        return writer;
+        return writer.run(() -> edit.apply(editing));
     }
 
     /** The message index, once {@link #openIndex()} has opened it. */
