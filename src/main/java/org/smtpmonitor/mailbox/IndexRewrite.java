@@ -179,6 +179,7 @@ final class IndexRewrite {
                     words.executeUpdate();
                     deleted = rows.executeUpdate();
                 }
+                index.count(address, -deleted);
                 // One pass over the mailbox's rows, each finding the cuts before it by the table's key.
                 try (PreparedStatement shift = connection.prepareStatement("UPDATE message SET offset = offset -"
                         + " (SELECT shift FROM temp.cut WHERE cut_start < message.offset ORDER BY cut_start DESC"

@@ -150,7 +150,7 @@ public final class MessageIndex implements AutoCloseable {
      * Adds {@code change} to the count of the mailbox of {@code address} (whose row exists):
      * every transaction that adds or removes messages calls it, before it commits.
      */
-    private void count(String address, long change) throws SQLException {
+    void count(String address, long change) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE mailbox SET messages = messages + ? WHERE address = ?")) {
             update.setLong(1, change);

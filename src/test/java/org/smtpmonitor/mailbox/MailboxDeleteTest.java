@@ -112,6 +112,8 @@ class MailboxDeleteTest {
     private void assertHolds(MailboxStore store, String address, Map<Long, byte[]> expected) throws IOException {
         Map<Long, byte[]> stored = stored(store, address);
         assertEquals(expected.keySet(), stored.keySet(), "the ids of " + address);
+        assertEquals(expected.size(), store.index().orElseThrow().counts().getOrDefault(address, 0L),
+                "the count the index keeps for " + address);
         for (Map.Entry<Long, byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), stored.get(e.getKey()), "message " + e.getKey() + " read where the index says");
         }
