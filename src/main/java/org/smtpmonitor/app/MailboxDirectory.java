@@ -35,10 +35,11 @@ import org.smtpmonitor.message.Summary;
  */
 public final class MailboxDirectory implements AutoCloseable {
 
-    /** The most bytes of one message written to the output at once. */
-    private static final int CHUNK = 256 * 1024;
     /** The most bytes of a message read for its model: larger parts are cut, with a note. */
     public static final int MAX_PARSED = 32 * 1024 * 1024;
+    /** How long a read waits for a delete that rewrites its file: a 100 MB mailbox takes about a second. */
+    private static final int SETTLE_ATTEMPTS = 600;
+    private static final long SETTLE_PAUSE_MILLIS = 50;
 
     /** What changes the mailbox files: the store that appends to them, wherever it runs. */
     interface Editor {
@@ -183,8 +184,7 @@ public final class MailboxDirectory implements AutoCloseable {
 
     /** The message as a MIME tree (its first {@link #MAX_PARSED} bytes); malformed MIME degrades, never throws. */
     public ParsedMessage parse(long id) throws IOException {
-        IndexedMessage message = find(id);
-        ByteBuffer stored = read(message, MAX_PARSED);
+        ByteBuffer stored = readSettled(id, MAX_PARSED).bytes();
         return MessageParser.parse(format.unframe(stored.array(), stored.position()));
     }
 
@@ -195,15 +195,43 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws NoSuchFileException when there is no such message, or its file no longer holds it
      */
     public void export(long id, OutputStream out) throws IOException {
-        IndexedMessage message = find(id);
-        if (format == MailboxFormat.RAW) {
-            copy(message, out);
-        } else {
-            // mbox copies are framed: unframed whole (they are at most the server's largest message).
-            ByteBuffer stored = read(message, Integer.MAX_VALUE);
-            out.write(format.unframe(stored.array(), stored.position()));
-        }
+        // Read whole before a byte is written, so that a read a rewrite spoiled can be done
+        // again (a message is at most the server's largest).
+        ByteBuffer stored = readSettled(id, Integer.MAX_VALUE).bytes();
+        out.write(format.unframe(stored.array(), stored.position()));
         out.flush();
+    }
+
+    /** A stored copy's bytes, and the row that says where they were read. */
+    private record Settled(IndexedMessage message, ByteBuffer bytes) {
+    }
+
+    /**
+     * The stored bytes of message {@code id} (at most {@code max}), read where the index says
+     * while no delete rewrites its file: between a rewrite's rename and the index following
+     * it, the rows of the mailbox name places in the old file, and a read from the new one
+     * would return another message's bytes. Such a read is done again once the index follows.
+     */
+    private Settled readSettled(long id, int max) throws IOException {
+        IndexedMessage message = find(id);
+        for (int attempt = 0; attempt < SETTLE_ATTEMPTS; attempt++) {
+            if (!index.rewriting(message.mailbox())) {
+                ByteBuffer stored = read(message, max);
+                IndexedMessage now = find(id);
+                if (!index.rewriting(message.mailbox()) && now.offset() == message.offset()
+                        && now.length() == message.length()) {
+                    return new Settled(now, stored);
+                }
+                message = now;
+            }
+            try {
+                Thread.sleep(SETTLE_PAUSE_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while mailbox " + message.mailbox() + " was rewritten", e);
+            }
+        }
+        throw new IOException("mailbox " + message.mailbox() + " is still being rewritten by a delete; try again");
     }
 
     /**
@@ -212,21 +240,26 @@ public final class MailboxDirectory implements AutoCloseable {
      */
     public void exportMailbox(String address, OutputStream out) throws IOException {
         final int page = 1_000;
-        List<IndexedMessage> all = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
         for (int skip = 0; ; skip += page) {
             List<IndexedMessage> some = index.newest(address, skip, page);
-            all.addAll(some);
+            some.forEach(m -> ids.add(m.id()));
             if (some.size() < page) {
                 break;
             }
         }
-        for (int i = all.size() - 1; i >= 0; i--) {
-            IndexedMessage message = all.get(i);
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            Settled copy;
+            try {
+                copy = readSettled(ids.get(i), Integer.MAX_VALUE);
+            } catch (NoSuchFileException e) {
+                continue; // deleted since the export began
+            }
+            ByteBuffer stored = copy.bytes();
             if (format == MailboxFormat.MBOX) {
-                copy(message, out);
+                out.write(stored.array(), 0, stored.position());
             } else {
-                ByteBuffer stored = read(message, Integer.MAX_VALUE);
-                MailboxFormat.MBOX.write(message.envelopeFrom(), message.received(),
+                MailboxFormat.MBOX.write(copy.message().envelopeFrom(), copy.message().received(),
                         Arrays.copyOf(stored.array(), stored.position()), out);
             }
         }
@@ -257,24 +290,6 @@ public final class MailboxDirectory implements AutoCloseable {
                 // read on
             }
             return stored;
-        }
-    }
-
-    /** Copies the stored copy's bytes to {@code out}, a piece at a time. */
-    private void copy(IndexedMessage message, OutputStream out) throws IOException {
-        Path file = file(message.mailbox());
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            checkHolds(in, file, message);
-            ByteBuffer buffer = ByteBuffer.allocate(CHUNK);
-            for (long at = message.offset(), end = at + message.length(); at < end; ) {
-                buffer.clear().limit((int) Math.min(CHUNK, end - at));
-                int read = in.read(buffer, at);
-                if (read <= 0) {
-                    throw new IOException("could not read " + file);
-                }
-                out.write(buffer.array(), 0, read);
-                at += read;
-            }
         }
     }
 

@@ -147,6 +147,14 @@ public final class MessageIndex implements AutoCloseable {
     }
 
     /**
+     * Whether the file of the mailbox of {@code address} is being rewritten (a delete noted
+     * and not yet followed): its rows may then not say where its messages lie.
+     */
+    public boolean rewriting(String address) throws IOException {
+        return IndexRewrite.pending(this, address).isPresent();
+    }
+
+    /**
      * Adds {@code change} to the count of the mailbox of {@code address} (whose row exists):
      * every transaction that adds or removes messages calls it, before it commits.
      */
