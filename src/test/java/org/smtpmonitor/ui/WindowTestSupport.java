@@ -99,4 +99,15 @@ final class WindowTestSupport {
     static void await(String what, BooleanSupplier condition) throws Exception {
         Await.until(what, Duration.ofSeconds(15), () -> fx(condition::getAsBoolean));
     }
+
+    /** As {@link #await(String, BooleanSupplier)}; a timeout also tells what {@code shown} reads then (on the FX thread). */
+    static void await(String what, BooleanSupplier condition, Callable<String> shown) throws Exception {
+        Await.until(what, Duration.ofSeconds(15), () -> fx(condition::getAsBoolean), () -> {
+            try {
+                return "shown: " + fx(shown);
+            } catch (Exception e) {
+                return "shown: (" + e + ")";
+            }
+        });
+    }
 }
