@@ -117,6 +117,12 @@ final class MailController {
         messagesTable.setRowFactory(table -> new MessageRow());
         messagesTable.getSelectionModel().getSelectedItems().addListener(
                 (javafx.collections.ListChangeListener<MessageSummary>) change -> selectionChanged());
+        // The selected item is set after the selected items have changed: the preview follows it.
+        messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, item) -> {
+            if (!list.isUpdating() && !reselecting) {
+                preview.messageProperty().set(item);
+            }
+        });
         // After a new listing, select the messages the user had selected again.
         list.reloadsProperty().addListener((o, old, n) -> reselect());
         messagesTable.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
@@ -170,7 +176,6 @@ final class MailController {
             }
         }
         selectedIds = ids;
-        preview.messageProperty().set(messagesTable.getSelectionModel().getSelectedItem());
     }
 
     private void reselect() {
@@ -187,6 +192,7 @@ final class MailController {
             reselecting = false;
         }
         selectionChanged();
+        preview.messageProperty().set(messagesTable.getSelectionModel().getSelectedItem());
     }
 
     /** A message row, styled by its kind; the "load more" row loads the next page once it is scrolled into view. */
