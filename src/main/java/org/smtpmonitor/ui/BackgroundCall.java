@@ -18,6 +18,15 @@ final class BackgroundCall {
         T call() throws Exception;
     }
 
+    /** A call's result and how long the call took. */
+    record Timed<T>(T value, long nanos) {
+        static <T> Timed<T> of(Call<T> call) throws Exception {
+            long start = System.nanoTime();
+            T value = call.call();
+            return new Timed<>(value, System.nanoTime() - start);
+        }
+    }
+
     private BackgroundCall() {
     }
 

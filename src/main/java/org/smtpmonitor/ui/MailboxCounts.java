@@ -8,7 +8,8 @@ import org.smtpmonitor.app.MailboxDirectory;
 /**
  * Keeps the mailboxes table's counts as the message index has them: when the index reports
  * changes, one query of every mailbox's count on {@code background}, at most once per
- * {@link #INTERVAL_NANOS} however often it reports.
+ * {@link #INTERVAL_NANOS} however often it reports, and no more than a quarter of the time:
+ * a count over a million messages takes a while, and shares the index with its writer.
  */
 final class MailboxCounts {
 
@@ -21,6 +22,7 @@ final class MailboxCounts {
     private boolean wanted;
     private boolean loading;
     private long last = Long.MIN_VALUE / 2;
+    private long gap = INTERVAL_NANOS;
 
     /** @param mail the stored mail, or null when the index could not be opened (there is nothing to count) */
     MailboxCounts(MailboxDirectory mail, Executor background, MonitorViewModel model, Consumer<String> problems) {
@@ -43,16 +45,17 @@ final class MailboxCounts {
 
     /** Called once per pulse. */
     void pulse(long nowNanos) {
-        if (!wanted || loading || mail == null || nowNanos - last < INTERVAL_NANOS) {
+        if (!wanted || loading || mail == null || nowNanos - last < gap) {
             return;
         }
         wanted = false;
         loading = true;
         last = nowNanos;
-        BackgroundCall.run(background, mail::mailboxes,
-                infos -> {
+        BackgroundCall.run(background, () -> BackgroundCall.Timed.of(mail::mailboxes),
+                counted -> {
                     loading = false;
-                    model.applyMailboxes(infos);
+                    gap = Math.max(INTERVAL_NANOS, 3 * counted.nanos());
+                    model.applyMailboxes(counted.value());
                 },
                 failure -> {
                     loading = false;

@@ -30,7 +30,8 @@ import org.smtpmonitor.message.IndexedMessage;
  * the search box, in that mailbox or in all. Every query runs on {@code background}; a
  * listing asked for while one runs waits for it, and one that answers for a mailbox or
  * search no longer shown is dropped. Changes the index reports are coalesced into at most
- * one reload per {@link #RELOAD_INTERVAL_NANOS}.
+ * one reload per {@link #RELOAD_INTERVAL_NANOS}, and reloads take no more than a quarter of
+ * the time (a search over a million messages under a flood takes a while).
  */
 final class MessageListViewModel {
 
@@ -60,6 +61,7 @@ final class MessageListViewModel {
     private boolean moreWanted;
     private boolean reloadWanted;
     private long lastReload = Long.MIN_VALUE / 2;
+    private long reloadGap = RELOAD_INTERVAL_NANOS;
     /** Message rows shown (the rows but the trailing "unindexed" or "load more" one). */
     private int loaded;
     private boolean more;
@@ -163,7 +165,7 @@ final class MessageListViewModel {
 
     /** Called once per pulse: starts a wanted reload when none runs and the last is old enough. */
     void pulse(long nowNanos) {
-        if (reloadWanted && !loading && nowNanos - lastReload >= RELOAD_INTERVAL_NANOS) {
+        if (reloadWanted && !loading && nowNanos - lastReload >= reloadGap) {
             reloadWanted = false;
             lastReload = nowNanos;
             load(0, Math.max(PAGE, Math.min(loaded, MAX_RELOAD)), true);
@@ -176,12 +178,13 @@ final class MessageListViewModel {
         long asked = generation;
         String address = mailbox.get() == null ? null : mailbox.get().address();
         String words = search;
-        BackgroundCall.run(background,
-                () -> words.isEmpty() ? mail.messages(address, skip, limit + 1) : mail.search(words, address, skip, limit + 1),
+        BackgroundCall.run(background, () -> BackgroundCall.Timed.of(() -> words.isEmpty()
+                        ? mail.messages(address, skip, limit + 1) : mail.search(words, address, skip, limit + 1)),
                 found -> {
                     if (asked == generation) {
                         loading = false;
-                        loaded(found, limit, replace);
+                        reloadGap = Math.max(RELOAD_INTERVAL_NANOS, 3 * found.nanos());
+                        loaded(found.value(), limit, replace);
                     }
                 },
                 failure -> {
