@@ -76,18 +76,9 @@ public final class MailboxDirectory implements AutoCloseable {
         }
         MessageIndex index = MessageIndex.open(directory);
         try {
-            MailboxFormat known = format != null ? format : index.format().orElse(MailboxFormat.RAW);
-            Editor editor = new Editor() {
-                @Override
-                public int delete(Collection<Long> ids) throws IOException {
-                    throw new IOException("deleting from the command line is not available yet");
-                }
-
-                @Override
-                public int clear(String address) throws IOException {
-                    throw new IOException("clearing from the command line is not available yet");
-                }
-            };
+            Optional<MailboxFormat> noted = index.format();
+            MailboxFormat known = format != null ? format : noted.orElse(MailboxFormat.RAW);
+            Editor editor = new CommandLineEditor(directory, known, index, noted);
             return new MailboxDirectory(directory, known, index, editor, null);
         } catch (IOException | RuntimeException e) {
             index.close();

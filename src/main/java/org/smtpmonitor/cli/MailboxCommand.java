@@ -7,8 +7,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.app.MailboxDirectory;
@@ -29,13 +32,15 @@ import picocli.CommandLine.Spec;
  * are a contract for scripts.
  */
 @Command(name = "mailbox", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        header = "Lists, shows, searches and exports the stored mail.",
+        header = "Lists, shows, searches, exports and deletes the stored mail.",
         description = {"Reads the message index in the mailbox directory (.smtp-monitor/index.db), which",
-                "the server keeps; it can run while the server delivers. Message ids are stable."},
+                "the server keeps; it can run while the server delivers. Message ids are stable.",
+                "delete and clear rewrite the mailbox files: themselves when no server runs on the",
+                "directory, or by asking the server that does (and waiting up to 30 s for it)."},
         subcommands = {MailboxCommand.ListMailboxes.class, MailboxCommand.Show.class, MailboxCommand.Search.class,
-                MailboxCommand.Export.class},
+                MailboxCommand.Export.class, MailboxCommand.Delete.class, MailboxCommand.Clear.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read",
+        exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read or deleted",
                 "2:bad command line"})
 final class MailboxCommand implements Callable<Integer> {
 
@@ -143,10 +148,7 @@ final class MailboxCommand implements Callable<Integer> {
         public Integer call() {
             return run(spec, where, (mailboxes, out) -> {
                 // Addresses compare ignoring case; the index keeps the users file's spelling.
-                String spelled = mailboxes.mailboxes().stream().map(MailboxDirectory.MailboxInfo::address)
-                        .filter(a -> a.equalsIgnoreCase(address)).findFirst()
-                        .orElseThrow(() -> new NoSuchFileException(address, null, "no such mailbox in the index"));
-                print(mailboxes.messages(spelled, 0, limit), json, out);
+                print(mailboxes.messages(spelling(mailboxes, address), 0, limit), json, out);
             });
         }
     }
@@ -168,28 +170,98 @@ final class MailboxCommand implements Callable<Integer> {
         }
     }
 
+    /** The users file's spelling of {@code address}, spelled in any case. */
+    private static String spelling(MailboxDirectory mailboxes, String address) throws IOException {
+        return mailboxes.mailbox(address).map(MailboxDirectory.MailboxInfo::address)
+                .orElseThrow(() -> new NoSuchFileException(address, null, "no such mailbox in the index"));
+    }
+
     @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "A message's exact bytes as sent (.eml), to standard output or FILE.")
+            description = {"A message's exact bytes as sent (.eml), or a whole mailbox as an mbox file",
+                    "(mboxrd, oldest first), to standard output or FILE."})
     static final class Export implements Callable<Integer> {
         @Spec CommandLine.Model.CommandSpec spec;
         @Mixin Where where;
-        @Parameters(paramLabel = "ID", description = "The message's id (from show or search).") long id;
+        @Parameters(paramLabel = "ID|ADDRESS", description = "The message's id (from show or search), or a mailbox.")
+        String what;
         @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead.") Path output;
 
         @Override
         public Integer call() {
             return run(spec, where, (mailboxes, out) -> {
+                Exporter exporter;
+                if (what.matches("\\d{1,18}")) {
+                    long id = Long.parseLong(what);
+                    if (mailboxes.message(id).isEmpty()) {
+                        throw new NoSuchFileException("message " + id, null, "no such message");
+                    }
+                    exporter = stream -> mailboxes.export(id, stream);
+                } else {
+                    String address = spelling(mailboxes, what);
+                    exporter = stream -> mailboxes.exportMailbox(address, stream);
+                }
                 if (output == null) {
-                    OutputStream stdout = new BufferedOutputStream(System.out);
-                    mailboxes.export(id, stdout);
+                    exporter.writeTo(new BufferedOutputStream(System.out));
                     return;
                 }
-                if (mailboxes.message(id).isEmpty()) {
-                    throw new NoSuchFileException("message " + id, null, "no such message");
-                }
                 try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output))) {
-                    mailboxes.export(id, file);
+                    exporter.writeTo(file);
                 }
+            });
+        }
+
+        private interface Exporter {
+            void writeTo(OutputStream out) throws IOException;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Deletes messages from their mailbox files and the index. An id that is not",
+                    "there is told on standard error (exit status 1); the others are deleted all the same."})
+    static final class Delete implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Parameters(paramLabel = "ID", arity = "1..*", description = "The messages' ids (from show or search).")
+        List<Long> ids;
+
+        @Override
+        public Integer call() {
+            PrintWriter err = spec.commandLine().getErr();
+            List<Long> unknown = new ArrayList<>();
+            int status = run(spec, where, (mailboxes, out) -> {
+                Set<Long> known = new LinkedHashSet<>();
+                for (long id : ids) {
+                    if (mailboxes.message(id).isPresent()) {
+                        known.add(id);
+                    } else {
+                        unknown.add(id);
+                    }
+                }
+                int deleted = known.isEmpty() ? 0 : mailboxes.delete(known);
+                out.printf(Locale.ROOT, "Deleted %d message%s.%n", deleted, deleted == 1 ? "" : "s");
+            });
+            for (long id : unknown) {
+                err.println("smtp-monitor: message " + id + ": no such message");
+            }
+            err.flush();
+            return status != 0 || unknown.isEmpty() ? status : 1;
+        }
+    }
+
+    @Command(name = "clear", mixinStandardHelpOptions = true,
+            description = "Deletes every message of a mailbox (its file stays, empty of them).")
+    static final class Clear implements Callable<Integer> {
+        @Spec CommandLine.Model.CommandSpec spec;
+        @Mixin Where where;
+        @Parameters(paramLabel = "ADDRESS", description = "The mailbox.") String address;
+
+        @Override
+        public Integer call() {
+            return run(spec, where, (mailboxes, out) -> {
+                String spelled = spelling(mailboxes, address);
+                int deleted = mailboxes.clear(spelled);
+                out.printf(Locale.ROOT, "Deleted %d message%s from %s.%n", deleted, deleted == 1 ? "" : "s",
+                        Printable.escape(spelled));
             });
         }
     }

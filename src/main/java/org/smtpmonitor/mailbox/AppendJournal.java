@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -56,6 +58,93 @@ final class AppendJournal implements AutoCloseable {
             out.write(record, next + record.position());
         }
         next += RECORD;
+    }
+
+    /** Where messages lie in a file, given one by one to a {@link Places.Sink}. */
+    interface Places {
+        void each(Sink sink) throws IOException;
+
+        interface Sink {
+            void place(long start, long end) throws IOException;
+        }
+    }
+
+    /**
+     * Writes the journal anew for the file {@code identity} of {@code size} bytes, which has
+     * taken the mailbox's name in place of the one appended to so far (a rewrite): a record
+     * for each message of {@code places}, so that their boundaries outlive the index, and
+     * last one that ends at {@code size}, so that the file's end is known to be whole. The
+     * records of files gone are dropped: a new file may reuse a deleted one's inode, and so
+     * its identity. The new journal replaces the old by a rename; neither is synced (see
+     * the class comment).
+     */
+    void replaced(long identity, Places places, long size) throws IOException {
+        close();
+        Path temporary = file.resolveSibling(file.getFileName() + ".rewrite");
+        try (FileChannel out = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer records = ByteBuffer.allocate(RECORD * 4096);
+            Places.Sink sink = (start, end) -> {
+                if (!records.hasRemaining()) {
+                    drain(records, out);
+                }
+                records.putLong(identity).putLong(start).putLong(end);
+            };
+            places.each(sink);
+            sink.place(size, size);
+            drain(records, out);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temporary);
+            // Records of the old file could be taken for the new one's if it reuses an inode.
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void drain(ByteBuffer records, FileChannel out) throws IOException {
+        records.flip();
+        while (records.hasRemaining()) {
+            out.write(records);
+        }
+        records.clear();
+    }
+
+    /**
+     * The records of the file {@code identity} that start at or after {@code from}, oldest
+     * first, read from the end back to the first record that does not (or of another file):
+     * appends are journaled in the order of their offsets, so nothing earlier is wanted,
+     * and a long journal is not read whole.
+     */
+    List<Entry> since(long identity, long from) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<Entry> found = new ArrayList<>();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer bytes = ByteBuffer.allocate(RECORD * 256);
+            long end = in.size() / RECORD * RECORD;
+            scan:
+            while (end > 0) {
+                long begin = Math.max(0, end - bytes.capacity());
+                bytes.clear().limit((int) (end - begin));
+                while (bytes.hasRemaining() && in.read(bytes, begin + bytes.position()) > 0) {
+                    // read on
+                }
+                for (int at = (int) (end - begin) - RECORD; at >= 0; at -= RECORD) {
+                    Entry entry = new Entry(bytes.getLong(at), bytes.getLong(at + 8), bytes.getLong(at + 16));
+                    if (entry.identity() != identity || entry.start() < from) {
+                        break scan;
+                    }
+                    found.add(entry);
+                }
+                end = begin;
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        Collections.reverse(found);
+        return found;
     }
 
     /** The last record, or null when there is none (a mailbox never appended to by us). */

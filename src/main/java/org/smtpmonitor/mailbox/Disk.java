@@ -20,6 +20,15 @@ interface Disk {
         return channel.write(bytes);
     }
 
+    /**
+     * Copies up to {@code count} bytes at {@code position} of {@code from} to the end of
+     * {@code to}; returns how many. A mailbox is rewritten so, a piece at a time, never read
+     * into memory whole.
+     */
+    default long transfer(FileChannel from, long position, long count, FileChannel to) throws IOException {
+        return from.transferTo(position, count, to);
+    }
+
     /** Makes the entries of {@code directory} durable: a file created there survives a power loss. */
     default void syncDirectory(Path directory) throws IOException {
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {

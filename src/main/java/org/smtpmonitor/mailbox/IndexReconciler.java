@@ -52,6 +52,7 @@ final class IndexReconciler {
         }
         long identity = AppendJournal.identity(attributes.fileKey());
         long size = attributes.size();
+        IndexRewrite.recover(index, address, identity);
         index.keepOnly(address, identity, size);
         long indexedTo = index.state(address).map(MessageIndex.MailboxState::indexedTo).orElse(0L);
         if (indexedTo >= size) {

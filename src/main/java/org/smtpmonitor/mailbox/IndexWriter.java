@@ -11,8 +11,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -54,8 +59,16 @@ final class IndexWriter implements AutoCloseable {
      * @param size the message's bytes as sent (without mbox framing)
      */
     record Delivered(Envelope envelope, Instant received, long size, List<StoredCopy> copies,
-                     Map<String, Long> identities) {
+                     Map<String, RewriteHistory.FileVersion> files) {
     }
+
+    /** Work for the index's thread; see {@link #run}. */
+    interface Task<T> {
+        T run() throws IOException;
+    }
+
+    /** How often {@link #chores} are done at least, under a flood. */
+    private static final long CHORES_MILLIS = 200;
 
     private final MessageIndex index;
     private final MailboxFormat format;
@@ -72,6 +85,11 @@ final class IndexWriter implements AutoCloseable {
     /** How many looks have found nothing left to summarize. */
     private long emptyLooks;
     private volatile boolean closing;
+    private final Queue<FutureTask<?>> tasks = new ConcurrentLinkedQueue<>();
+    /** Done when idle, and every {@link #CHORES_MILLIS} at least: the requests of the command line. */
+    private final Runnable chores;
+    private long choresDone;
+    private final RewriteHistory rewrites = new RewriteHistory();
     /** The log was copied into the database since the last write. */
     private boolean checkpointed;
     /** Summarizing failed, and was told, since it last worked. */
@@ -84,6 +102,13 @@ final class IndexWriter implements AutoCloseable {
      */
     IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems,
                 Consumer<Set<String>> changed) {
+        this(index, format, files, problems, changed, () -> { });
+    }
+
+    /** @param chores done on the index's thread when it is idle, and every 200 ms at least under a flood */
+    IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems,
+                Consumer<Set<String>> changed, Runnable chores) {
+        this.chores = chores;
         this.index = index;
         this.format = format;
         this.files = Map.copyOf(files);
@@ -114,12 +139,65 @@ final class IndexWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code task} on the index's thread, once every copy queued before has been added,
+     * and returns its result: what runs there never races the summaries, which read the files.
+     *
+     * @throws IOException what the task threw, or when the writer is closing
+     */
+    <T> T run(Task<T> task) throws IOException {
+        if (Thread.currentThread() == thread) {
+            writeQueued();
+            return task.run();
+        }
+        FutureTask<T> future = new FutureTask<>(() -> {
+            writeQueued();
+            return task.run();
+        });
+        synchronized (tasks) {
+            if (closing || !thread.isAlive()) {
+                throw new IOException("the message index " + index.file() + " is closing");
+            }
+            tasks.add(future);
+        }
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw io;
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IOException(cause);
+        } catch (CancellationException e) {
+            throw new IOException("the message index " + index.file() + " closed before it could do this");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the message index", e);
+        }
+    }
+
+    /**
+     * Notes the {@code number}-th rewrite (from 0) of {@code address}'s file; call on the
+     * index's thread, as the rewrite is made.
+     */
+    void rewritten(String address, long number, RewriteHistory.Rewrite rewrite) {
+        rewrites.add(address, number, rewrite);
+    }
+
     private void run() {
         List<Delivered> batch = new ArrayList<>();
-        while (!closing || !queue.isEmpty()) {
-            try {
+        try {
+            while (!closing || !queue.isEmpty() || !tasks.isEmpty()) {
+                runTasks();
                 Delivered first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    choresIfDue(true);
                     summarizeWhileIdle();
                     continue;
                 }
@@ -130,18 +208,61 @@ final class IndexWriter implements AutoCloseable {
                 // adding to it wakes nobody (a context switch a message, on two cores).
                 Thread.sleep(GATHER_MILLIS);
                 queue.drainTo(batch, MAX_BATCH - 1);
-                write(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                problems.accept("the message index could not take " + batch.size() + " messages: " + e);
-            } finally {
-                synchronized (progress) {
-                    written += batch.size();
-                    progress.notifyAll();
-                }
+                writeCounted(batch);
                 batch.clear();
+                choresIfDue(false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            synchronized (tasks) {
+                for (FutureTask<?> task : tasks) {
+                    task.cancel(false);
+                }
+                tasks.clear();
+            }
+        }
+    }
+
+    private void runTasks() {
+        for (FutureTask<?> task = tasks.poll(); task != null; task = tasks.poll()) {
+            // A FutureTask keeps what its work threw for the caller waiting on it.
+            task.run();
+        }
+    }
+
+    /** The chores, when idle, or when they have not been done for a while. */
+    private void choresIfDue(boolean idle) {
+        long now = System.nanoTime();
+        if (!idle && now - choresDone < TimeUnit.MILLISECONDS.toNanos(CHORES_MILLIS)) {
+            return;
+        }
+        choresDone = now;
+        try {
+            chores.run();
+        } catch (RuntimeException e) {
+            problems.accept("the message index's thread failed at a chore: " + e);
+        }
+    }
+
+    /** Adds every copy queued now. */
+    private void writeQueued() {
+        List<Delivered> batch = new ArrayList<>();
+        while (queue.drainTo(batch, MAX_BATCH) > 0) {
+            writeCounted(batch);
+            batch.clear();
+        }
+    }
+
+    private void writeCounted(List<Delivered> batch) {
+        try {
+            write(batch);
+        } catch (RuntimeException e) {
+            problems.accept("the message index could not take " + batch.size() + " messages: " + e);
+        } finally {
+            synchronized (progress) {
+                written += batch.size();
+                progress.notifyAll();
             }
         }
     }
@@ -151,10 +272,18 @@ final class IndexWriter implements AutoCloseable {
         List<MessageIndex.NewEntry> entries = new ArrayList<>();
         Map<String, Long> identities = new HashMap<>();
         for (Delivered delivered : batch) {
-            identities.putAll(delivered.identities());
             Envelope envelope = delivered.envelope();
             for (StoredCopy copy : delivered.copies()) {
-                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, copy.recipient(), copy.offset(),
+                long[] place = rewrites.placeNow(copy.recipient(), delivered.files().get(copy.recipient()),
+                        copy.offset());
+                if (place == null) {
+                    problems.accept("a message delivered to " + copy.recipient() + " (queue id " + envelope.queueId()
+                            + ") was not indexed: its mailbox was rewritten too often before it could be; it is in"
+                            + " the file, and a restart finds it");
+                    continue;
+                }
+                identities.put(copy.recipient(), place[0]);
+                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, copy.recipient(), place[1],
                         copy.length(), delivered.size(), delivered.received(), envelope.queueId(), envelope.sessionId(),
                         envelope.client(), envelope.heloName(), envelope.sender(), envelope.recipients(), "", "", "", "",
                         "", ""), null));
@@ -172,7 +301,8 @@ final class IndexWriter implements AutoCloseable {
     /** Summarizes copies in batches while no new ones wait. */
     private void summarizeWhileIdle() {
         try {
-            while (queue.isEmpty() && !closing) {
+            while (queue.isEmpty() && tasks.isEmpty() && !closing) {
+                choresIfDue(false);
                 List<IndexedMessage> waiting = index.unsummarized(SUMMARY_BATCH);
                 if (waiting.isEmpty()) {
                     if (!checkpointed) {
@@ -260,7 +390,9 @@ final class IndexWriter implements AutoCloseable {
     /** Adds what is queued, then stops. */
     @Override
     public void close() {
-        closing = true;
+        synchronized (tasks) {
+            closing = true;
+        }
         try {
             thread.join(TimeUnit.SECONDS.toMillis(30));
         } catch (InterruptedException e) {

@@ -43,6 +43,7 @@ final class Mailbox implements AutoCloseable {
     private boolean opened;
     /** The file whose tail was checked last. */
     private long checked;
+    private long rewrites;
 
     // Group commit: appended counts appends, synced how many of them are settled (on disk,
     // or cut back after a failed sync). unsynced holds {sequence, offset} of the others.
@@ -54,6 +55,8 @@ final class Mailbox implements AutoCloseable {
     /** {first, last} sequences of appends whose sync failed; rare, so a list will do. */
     private final List<long[]> failed = new ArrayList<>();
     private IOException failure;
+    /** A sync failed and its thread waits for the append lock to cut back what it covered. */
+    private boolean cuttingBack;
 
     Mailbox(User user, Path file, MailboxFormat format, Disk disk, Consumer<String> problems) {
         this.user = user;
@@ -100,6 +103,11 @@ final class Mailbox implements AutoCloseable {
     /** The journal's name for the file appended to last; call with {@link #appendLock} held. */
     synchronized long identity() {
         return identity;
+    }
+
+    /** How many times the file has been rewritten (see {@link #replaced}); call with {@link #appendLock} held. */
+    synchronized long rewrites() {
+        return rewrites;
     }
 
     /**
@@ -157,10 +165,16 @@ final class Mailbox implements AutoCloseable {
                 problem = e;
             } finally {
                 if (problem != null) {
+                    synchronized (syncMonitor) {
+                        // A rewrite waiting for this sync with the append lock held must let go of it.
+                        cuttingBack = true;
+                        syncMonitor.notifyAll();
+                    }
                     cutBackUnsynced(problem);
                 }
                 synchronized (syncMonitor) {
                     syncing = false;
+                    cuttingBack = false;
                     if (problem == null) {
                         synced = Math.max(synced, target);
                         while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
@@ -171,6 +185,84 @@ final class Mailbox implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Makes every append made so far durable, before the file is copied into a new one;
+     * call with {@link #appendLock} held. A sync under way is waited for, unless it failed
+     * and needs the append lock to cut back.
+     *
+     * @throws IOException when a sync fails: the rewrite must not go on, and the appends it
+     *                     was to cover are cut back, as after any failed sync
+     */
+    void settleAppends() throws IOException {
+        long target;
+        synchronized (syncMonitor) {
+            while (syncing) {
+                if (cuttingBack) {
+                    throw new IOException("could not sync " + file + ": the disk failed a sync just now");
+                }
+                try {
+                    syncMonitor.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for the disk", e);
+                }
+            }
+            if (synced >= appended) {
+                return;
+            }
+            syncing = true;
+            target = appended;
+        }
+        IOException problem = null;
+        try {
+            disk.sync(currentChannel());
+        } catch (IOException e) {
+            problem = e;
+        } finally {
+            if (problem != null) {
+                cutBackUnsynced(problem);
+            }
+            synchronized (syncMonitor) {
+                syncing = false;
+                if (problem == null) {
+                    synced = Math.max(synced, target);
+                    while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
+                        unsynced.removeFirst();
+                    }
+                }
+                syncMonitor.notifyAll();
+            }
+        }
+        if (problem != null) {
+            throw new IOException("could not sync " + file + ": " + problem.getMessage(), problem);
+        }
+    }
+
+    /**
+     * After a rewrite put a new file ({@code identity}, of {@code size} bytes, holding the
+     * messages at {@code places}) in place of this one, with the append lock held and every
+     * append settled: the channel to the old file is closed, so its space is freed (no sync
+     * can be under way: all are settled, and no append can be made); the new file counts as
+     * checked, so its end is not taken for a torn message; and the journal is written anew
+     * for it (see {@link AppendJournal#replaced}).
+     */
+    synchronized void replaced(long identity, long size, AppendJournal.Places places) {
+        closeChannel();
+        channelFileKey = null;
+        checked = identity;
+        rewrites++;
+        try {
+            journal.replaced(identity, places, size);
+        } catch (IOException e) {
+            problems.accept("could not note the rewrite of " + file + " in " + journal.file() + ": " + e.getMessage()
+                    + "; the next start checks the mailbox's end by its last byte instead");
+        }
+    }
+
+    AppendJournal journal() {
+        return journal;
     }
 
     /**

@@ -7,6 +7,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,6 +49,9 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final Map<String, Long> unindexed = new ConcurrentHashMap<>();
     private volatile MessageIndex index;
     private volatile IndexWriter indexWriter;
+    private volatile MailboxRewriter rewriter;
+    /** Held from {@link #createMailboxes} to {@link #close}: this store alone writes the directory. */
+    private DirectoryLock lock;
     private final List<Consumer<Set<String>>> indexListeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -90,15 +94,26 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         System.getLogger(MailboxStore.class.getName()).log(System.Logger.Level.WARNING, problem);
     }
 
+    /** How long a store waits for the directory's lock: a command line holds it for a moment. */
+    public static final Duration LOCK_PATIENCE = Duration.ofSeconds(5);
+
+    /** As {@link #createMailboxes(Duration)}, waiting {@link #LOCK_PATIENCE} for the directory's lock. */
+    public void createMailboxes() throws IOException {
+        createMailboxes(LOCK_PATIENCE);
+    }
+
     /**
-     * Creates the directory and an empty mailbox file for each user that has none; an
-     * existing file is left as it is, but for the tail of a message that a crash cut
-     * short, which is moved to {@code <mailbox>.torn} (see {@link TornTail}). When it
-     * fails, what it created is removed again.
+     * Takes the directory for this store alone ({@link DirectoryLock}), and creates it and
+     * an empty mailbox file for each user that has none; an existing file is left as it is,
+     * but for the tail of a message that a crash cut short, which is moved to
+     * {@code <mailbox>.torn} (see {@link TornTail}), and a rewrite's temporary file that a
+     * crash left. When it fails, what it created is removed again.
      *
+     * @param patience how long to wait while another process holds the directory
+     * @throws DirectoryInUseException when another server (or command line) still holds it
      * @throws IOException with a message that names the directory or file and the reason
      */
-    public void createMailboxes() throws IOException {
+    public void createMailboxes(Duration patience) throws IOException {
         Path missing = directory;
         while (missing.getParent() != null && !Files.exists(missing.getParent(), LinkOption.NOFOLLOW_LINKS)) {
             missing = missing.getParent();
@@ -112,9 +127,23 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             throw new IOException("cannot create mailbox directory " + directory + ": " + reason(e));
         }
         List<Path> created = new ArrayList<>();
+        Path state = directory.resolve(AppendJournal.DIRECTORY);
+        boolean madeState = !Files.exists(state, LinkOption.NOFOLLOW_LINKS);
         try {
             if (!Files.isWritable(directory)) {
                 throw new IOException("mailbox directory " + directory + " is not writable");
+            }
+            if (lock == null) {
+                try {
+                    lock = DirectoryLock.take(directory, patience);
+                } catch (DirectoryInUseException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new IOException("cannot lock the mailbox directory " + directory + ": " + reason(e));
+                }
+            }
+            for (Mailbox mailbox : mailboxes.values()) {
+                Files.deleteIfExists(MailboxRewriter.temporaryFile(mailbox.file));
             }
             for (Mailbox mailbox : mailboxes.values()) {
                 if (createMailbox(mailbox.file)) {
@@ -135,9 +164,29 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            releaseLock();
+            if (madeState) {
+                created.add(state.resolve(DirectoryLock.FILE));
+                created.add(state);
+            }
             removeQuietly(created, madeDirectory ? missing : null);
             throw e;
         }
+    }
+
+    private void releaseLock() {
+        if (lock != null) {
+            lock.close();
+            lock = null;
+        }
+    }
+
+    /**
+     * Lets go of the directory's lock as the death of the process would, and nothing else:
+     * for a test that plays a crash and starts a store again on the same directory.
+     */
+    void abandonLock() {
+        releaseLock();
     }
 
     /** Creates the mailbox {@code file} unless it exists; returns whether it did. */
@@ -162,7 +211,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
     }
 
-    /** Removes the empty mailboxes a failed start created, and the directories it made. */
+    /** Removes the empty mailboxes (and the lock) a failed start created, and the directories it made. */
     private static void removeQuietly(List<Path> created, Path madeDirectory) {
         try {
             for (Path file : created) {
@@ -247,7 +296,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         Instant received = Instant.now();
         FramedMessage content = format.frame(envelope.sender(), received, data, length);
         List<StoredCopy> copies = new ArrayList<>(targets.size());
-        Map<String, Long> identities = new HashMap<>();
+        Map<String, RewriteHistory.FileVersion> files = new HashMap<>();
         long[] sequences = new long[targets.size()];
         for (Mailbox mailbox : targets) {
             mailbox.appendLock.lock();
@@ -265,7 +314,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 }
                 sequences[i] = mailbox.appended(offset);
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
-                identities.put(mailbox.user.address(), mailbox.identity());
+                files.put(mailbox.user.address(), new RewriteHistory.FileVersion(mailbox.identity(), mailbox.rewrites()));
             }
         } finally {
             for (Mailbox mailbox : targets) {
@@ -285,7 +334,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 IndexWriter writer = indexWriter;
                 if (writer != null && !indexed) {
                     indexed = true;
-                    writer.delivered(new IndexWriter.Delivered(envelope, received, length, copies, identities));
+                    writer.delivered(new IndexWriter.Delivered(envelope, received, length, copies, files));
                 }
                 return copies;
             }
@@ -303,9 +352,16 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         for (Mailbox mailbox : mailboxes.values()) {
             files.put(mailbox.user.address(), mailbox.file);
         }
-        IndexWriter writer = new IndexWriter(opened, format, files, problems, this::indexChanged);
+        MailboxRequests requests = new MailboxRequests(opened);
+        IndexWriter writer = new IndexWriter(opened, format, files, problems, this::indexChanged, () -> {
+            MailboxRewriter serving = rewriter;
+            if (serving != null) {
+                serving.serve(requests);
+            }
+        });
         try {
             opened.format(format);
+            requests.tidy();
             for (Mailbox mailbox : mailboxes.values()) {
                 long tail = IndexReconciler.reconcile(opened, mailbox.user.address(), mailbox.file, format);
                 if (tail > 0) {
@@ -319,6 +375,16 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
         index = opened;
         indexWriter = writer;
+        rewriter = new MailboxRewriter(directory, format, byAddress(), opened, writer, disk, problems,
+                this::indexChanged);
+    }
+
+    private Map<String, Mailbox> byAddress() {
+        Map<String, Mailbox> byAddress = new HashMap<>();
+        for (Mailbox mailbox : mailboxes.values()) {
+            byAddress.put(mailbox.user.address(), mailbox);
+        }
+        return byAddress;
     }
 
     /**
@@ -341,15 +407,38 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
 
     /**
      * Deletes the messages with these ids from their mailbox files and the index; returns
-     * how many it deleted (an id the index does not know is skipped).
+     * how many it deleted (an id the index does not know is skipped). Each file is
+     * rewritten whole (see {@link MailboxRewriter}), so this takes as long as copying it.
+     *
+     * @throws IOException when a file could not be rewritten (it is then as it was), or
+     *                     the index is not open: deleting needs it
      */
     public int delete(Collection<Long> ids) throws IOException {
-        throw new IOException("deleting messages is not available yet");
+        List<Long> copy = List.copyOf(ids);
+        return edit("delete messages", rewriter -> rewriter.delete(copy));
     }
 
-    /** Deletes every message of the mailbox of {@code address}; returns how many the index knew. */
+    /**
+     * Deletes every message the index knows in the mailbox of {@code address} (any case);
+     * returns how many. Earlier mail of a raw file, whose boundaries the index does not
+     * know, stays, as does mail delivered meanwhile.
+     */
     public int clear(String address) throws IOException {
-        throw new IOException("clearing a mailbox is not available yet");
+        return edit("clear a mailbox", rewriter -> rewriter.clear(address));
+    }
+
+    private interface Edit {
+        int apply(MailboxRewriter rewriter) throws IOException;
+    }
+
+    /** Runs {@code edit} on the index's thread (see {@link IndexWriter#run}). */
+    private int edit(String what, Edit edit) throws IOException {
+        IndexWriter writer = indexWriter;
+        MailboxRewriter editing = rewriter;
+        if (writer == null || editing == null) {
+            throw new IOException("cannot " + what + ": the message index of " + directory + " is not open");
+        }
+        return writer.run(() -> edit.apply(editing));
     }
 
     /** The message index, once {@link #openIndex()} has opened it. */
@@ -393,9 +482,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             index.close();
             indexWriter = null;
             index = null;
+            rewriter = null;
         }
         for (Mailbox mailbox : mailboxes.values()) {
             mailbox.close();
         }
+        releaseLock();
     }
 }

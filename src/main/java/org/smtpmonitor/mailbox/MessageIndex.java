@@ -81,6 +81,13 @@ public final class MessageIndex implements AutoCloseable {
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_mailbox ON message (mailbox, id)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_to_summarize ON message (id) WHERE summarized = 0");
                 statement.execute("CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                // A rewrite of a mailbox file under way: see IndexRewrite.
+                statement.execute("CREATE TABLE IF NOT EXISTS rewrite (mailbox TEXT PRIMARY KEY,"
+                        + " from_identity INTEGER NOT NULL, to_identity INTEGER NOT NULL, cuts TEXT NOT NULL)");
+                // What the command line asks of the server that owns the directory: see MailboxRequests.
+                statement.execute("CREATE TABLE IF NOT EXISTS request (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                        + " kind TEXT NOT NULL, argument TEXT NOT NULL, state TEXT NOT NULL, result INTEGER,"
+                        + " error TEXT, created INTEGER NOT NULL)");
                 // Contentless: the words are searched, the text itself stays in the mailbox files.
                 statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
                         + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
@@ -166,6 +173,51 @@ public final class MessageIndex implements AutoCloseable {
             connection.commit();
         } catch (SQLException e) {
             throw rollBack("add " + entries.size() + " messages to", e);
+        }
+    }
+
+    /** Work done on the index's connection within one transaction. */
+    interface Work<T> {
+        T run(Connection connection) throws SQLException, IOException;
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+    synchronized <T> T transaction(String what, Work<T> work) throws IOException {
+        try {
+            T result = work.run(connection);
+            connection.commit();
+            return result;
+        } catch (SQLException e) {
+            throw rollBack(what, e);
+        } catch (IOException | RuntimeException e) {
+            rollBackQuietly();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #transaction}, but the commit is synced to disk, as the others are not
+     * ({@code synchronous=NORMAL}): for a record that must outlive a power loss.
+     */
+    synchronized <T> T durableTransaction(String what, Work<T> work) throws IOException {
+        try {
+            connection.commit();
+            connection.setAutoCommit(true);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA synchronous = FULL");
+            }
+            connection.setAutoCommit(false);
+            try {
+                return transaction(what, work);
+            } finally {
+                connection.setAutoCommit(true);
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("PRAGMA synchronous = NORMAL");
+                }
+                connection.setAutoCommit(false);
+            }
+        } catch (SQLException e) {
+            throw rollBack(what, e);
         }
     }
 
@@ -506,6 +558,14 @@ public final class MessageIndex implements AutoCloseable {
                 rows.getString(9), rows.getString(10), rows.getString(11),
                 to == null || to.isEmpty() ? List.of() : List.of(to.split(",")), rows.getString(13),
                 rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18));
+    }
+
+    private void rollBackQuietly() {
+        try {
+            connection.rollback();
+        } catch (SQLException ignored) {
+            // The error being thrown says what went wrong.
+        }
     }
 
     private IOException rollBack(String what, SQLException e) {

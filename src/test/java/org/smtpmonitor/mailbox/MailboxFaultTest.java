@@ -141,7 +141,8 @@ class MailboxFaultTest {
             long tornLength = Files.size(directory.resolve("alice@example.com.txt")) - whole.length();
             assertTrue(tornLength > 0 && tornLength < big.length());
 
-            // The restart: a new store on the same directory.
+            // The restart: a new store on the same directory, once the dead one's lock is gone as with its process.
+            crashed.abandonLock();
             MailboxStore restarted = store(MailboxFormat.RAW, Disk.FDATASYNC);
             assertEquals(whole, read("alice@example.com.txt"));
             assertEquals(big.substring(0, (int) tornLength), read("alice@example.com.txt.torn"));

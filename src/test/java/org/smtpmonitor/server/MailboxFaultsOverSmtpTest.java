@@ -3,6 +3,7 @@ package org.smtpmonitor.server;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -94,6 +95,41 @@ class MailboxFaultsOverSmtpTest {
                         "print([m['Subject'] for m in mailbox.mbox(sys.argv[1])])"), mailbox.toString());
                 assertEquals("['first', 'last']", subjects.strip());
             }
+        } finally {
+            unmount(mail);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(MailboxFormat.class)
+    void aDeleteWhoseNewFileDoesNotFitOnTheDiskLeavesMailboxAndIndexAsTheyWereAndNoTemporaryFile(MailboxFormat format)
+            throws Exception {
+        Path mail = directory.resolve("mail");
+        mountTmpfs(mail, 2048);
+        try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(mail, format, 4 << 20, 10,
+                Duration.ofMinutes(1), false));
+             RawSmtpClient client = monitor.ehloClient()) {
+            Path mailbox = monitor.monitor().store().mailboxFile(ALICE);
+            for (String subject : List.of("small", "big one", "big two")) {
+                String text = message(subject, subject.startsWith("big") ? 600_000 : 1000);
+                assertTrue(client.sendMessage("a@client.test", List.of(ALICE), text).startsWith("250 "));
+            }
+            monitor.monitor().store().awaitIndexed();
+            var mailDirectory = monitor.monitor().mail();
+            var before = mailDirectory.messages(ALICE, 0, 10);
+            byte[] bytes = Files.readAllBytes(mailbox);
+
+            // The new file would hold 1.2 MB; less than that is free.
+            IOException e = assertThrows(IOException.class,
+                    () -> mailDirectory.delete(List.of(before.get(before.size() - 1).id())));
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+            assertArrayEquals(bytes, Files.readAllBytes(mailbox));
+            assertEquals(before, mailDirectory.messages(ALICE, 0, 10));
+            try (var files = Files.list(mail)) {
+                assertEquals(List.of(), files.filter(f -> f.getFileName().toString().endsWith(".rewrite")).toList());
+            }
+            assertTrue(client.sendMessage("a@client.test", List.of(ALICE), message("after", 1000)).startsWith("250 "),
+                    "the mailbox takes mail as before");
         } finally {
             unmount(mail);
         }

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 
 import org.smtpmonitor.testing.RawSmtpClient;
 
@@ -23,6 +24,22 @@ public final class NumberedFlood {
 
     private final AtomicLong next = new AtomicLong();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+    private final LongFunction<byte[]> content;
+
+    /** A flood of {@link NumberedMessages#content}. */
+    NumberedFlood() {
+        this(NumberedMessages::content);
+    }
+
+    /** A flood of {@code content(n)}, as {@link NumberedMessages#smallContent}. */
+    NumberedFlood(LongFunction<byte[]> content) {
+        this.content = content;
+    }
+
+    /** What message {@code n} is, as the server must store it in raw format. */
+    byte[] content(long n) {
+        return content.apply(n);
+    }
 
     /** How many numbers have been handed out: every message begun is below this. */
     long begun() {
@@ -98,7 +115,7 @@ public final class NumberedFlood {
                 }
                 while (!stopping) {
                     long n = next.getAndIncrement();
-                    byte[] data = NumberedMessages.dotStuffed(NumberedMessages.content(n));
+                    byte[] data = NumberedMessages.dotStuffed(content.apply(n));
                     String reply = client.sendMessage(NumberedMessages.sender(n), NumberedMessages.recipients(n), data);
                     if (!reply.startsWith("250 ")) {
                         throw new AssertionError("message " + n + " got " + reply);

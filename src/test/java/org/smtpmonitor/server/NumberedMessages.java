@@ -52,8 +52,17 @@ final class NumberedMessages {
 
     /** The message as the server must store it in raw format: the DATA bytes after dot-unstuffing. */
     static byte[] content(long n) {
+        return content(n, n % LARGE_EVERY == LARGE_EVERY - 1);
+    }
+
+    /** As {@link #content}, but never large: for a flood that files are rewritten under. */
+    static byte[] smallContent(long n) {
+        return content(n, false);
+    }
+
+    private static byte[] content(long n, boolean large) {
         SplittableRandom random = random(n ^ 0x5DEECE66DL);
-        int size = n % LARGE_EVERY == LARGE_EVERY - 1
+        int size = large
                 ? 2_000_000 + random.nextInt(6_000_000)
                 : 700 + random.nextInt(700);
         byte[] head = ascii(marker(n) + "Subject: crash test message " + n + "\r\n\r\n");
