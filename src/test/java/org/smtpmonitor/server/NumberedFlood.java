@@ -27,7 +27,7 @@ public final class NumberedFlood {
     private final LongFunction<byte[]> content;
 
     /** A flood of {@link NumberedMessages#content}. */
-    NumberedFlood() {
+    public NumberedFlood() {
         this(NumberedMessages::content);
     }
 
