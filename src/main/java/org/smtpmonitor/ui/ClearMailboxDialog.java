@@ -20,8 +20,12 @@ final class ClearMailboxDialog {
     private ClearMailboxDialog() {
     }
 
-    /** Shows the dialog; {@code onAnswer} gets true for "Clear mailbox", false for Cancel or closing it. */
-    static Alert show(Window owner, String address, long messages, Consumer<Boolean> onAnswer) {
+    /**
+     * Shows the dialog; {@code onAnswer} gets true for "Clear mailbox", false for Cancel or
+     * closing it. {@code unindexedBytes} of a raw mailbox are not messages the index knows,
+     * and a clear keeps them: the dialog says so.
+     */
+    static Alert show(Window owner, String address, long messages, long unindexedBytes, Consumer<Boolean> onAnswer) {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, "", CLEAR, ButtonType.CANCEL);
         if (owner != null) {
             alert.initOwner(owner);
@@ -29,8 +33,10 @@ final class ClearMailboxDialog {
         alert.setTitle("Clear mailbox");
         alert.setHeaderText("Clear " + address + "?");
         alert.setContentText(String.format(Locale.ROOT,
-                "All %,d message%s of %s will be deleted from its mailbox file. This cannot be undone.",
-                messages, messages == 1 ? "" : "s", address));
+                "All %,d message%s of %s will be deleted from its mailbox file.%s This cannot be undone.",
+                messages, messages == 1 ? "" : "s", address, unindexedBytes == 0 ? ""
+                        : " The " + Sizes.human(unindexedBytes) + " of unindexed mail before them, whose message"
+                        + " boundaries are unknown, stay."));
         alert.getDialogPane().setId("clear-mailbox");
         ((Button) alert.getDialogPane().lookupButton(CLEAR)).setDefaultButton(false);
         ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);

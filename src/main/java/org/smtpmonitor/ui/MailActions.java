@@ -74,7 +74,9 @@ final class MailActions {
             return;
         }
         String address = mailbox.address();
-        ClearMailboxDialog.show(owner, address, mailbox.messagesProperty().get(), confirmed -> {
+        long messages = mailbox.messagesProperty().get();
+        long unindexed = mailbox.unindexedBytesProperty().get();
+        ClearMailboxDialog.show(owner, address, messages, unindexed, confirmed -> {
             if (!confirmed) {
                 return;
             }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TextArea;
@@ -200,6 +201,17 @@ class MonitorWindowTest extends WindowTestBase {
         clickRowWith("#messagesTable", "unindexed");
         await("the unindexed row has no source to show", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
                 .isEmpty());
+
+        clickOn("#clearMailboxButton");
+        await("the dialog asks", () -> lookup("#clear-mailbox").tryQuery().isPresent());
+        assertEquals("All 2 messages of alice@example.com will be deleted from its mailbox file. The " + unindexed
+                .replace(" unindexed", "") + " of unindexed mail before them, whose message boundaries are unknown,"
+                + " stay. This cannot be undone.", fx(() -> lookup("#clear-mailbox").queryAs(DialogPane.class)
+                .getContentText()));
+        clickOn("Clear mailbox");
+        await("the messages go, the unindexed mail stays", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
+                .equals("0 + " + unindexed) && Views.rows(table("#messagesTable")).size() == 1);
+        assertEquals(earlier, Files.readString(mail.resolve("alice@example.com.txt")));
     }
 
     @Test
