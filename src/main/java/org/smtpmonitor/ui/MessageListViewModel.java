@@ -116,9 +116,7 @@ final class MessageListViewModel {
         loaded = 0;
         more = false;
         problem = null;
-        updating = true;
-        rows.clear();
-        updating = false;
+        change(rows::clear);
         if (!isListing()) {
             describe();
             return;
@@ -201,18 +199,18 @@ final class MessageListViewModel {
         for (IndexedMessage message : found.subList(0, Math.min(found.size(), limit))) {
             page.add(MessageSummary.of(message));
         }
-        updating = true;
-        if (replace) {
-            loaded = page.size();
-            page.addAll(trailer());
-            rows.setAll(page);
-        } else {
-            removeTrailer();
-            loaded += page.size();
-            page.addAll(trailer());
-            rows.addAll(page);
-        }
-        updating = false;
+        change(() -> {
+            if (replace) {
+                loaded = page.size();
+                page.addAll(trailer());
+                rows.setAll(page);
+            } else {
+                removeTrailer();
+                loaded += page.size();
+                page.addAll(trailer());
+                rows.addAll(page);
+            }
+        });
         problem = null;
         describe();
         reloads.set(reloads.get() + 1);
@@ -226,9 +224,7 @@ final class MessageListViewModel {
         moreWanted = false;
         if (failure instanceof IllegalArgumentException) {
             // A query that is not well formed: its message says where; there is nothing to list.
-            updating = true;
-            rows.clear();
-            updating = false;
+            change(rows::clear);
             loaded = 0;
             more = false;
             problem = "Search: " + BackgroundCall.reason(failure);
@@ -260,13 +256,23 @@ final class MessageListViewModel {
         }
     }
 
+    /** Changes the rows; the table's selection follows, which is not the user's doing (see {@link #isUpdating}). */
+    private void change(Runnable change) {
+        updating = true;
+        try {
+            change.run();
+        } finally {
+            updating = false;
+        }
+    }
+
     /** The mailbox's counts moved: so may the trailing row of a finished listing, and the status. */
     private void countsChanged() {
         if (isListing() && !loading) {
-            updating = true;
-            removeTrailer();
-            rows.addAll(trailer());
-            updating = false;
+            change(() -> {
+                removeTrailer();
+                rows.addAll(trailer());
+            });
         }
         describe();
     }
