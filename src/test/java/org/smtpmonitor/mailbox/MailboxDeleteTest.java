@@ -335,6 +335,18 @@ class MailboxDeleteTest {
         }
     }
 
+    @Test
+    void withoutItsIndexAStoreCannotDeleteAndSaysWhy() throws Exception {
+        try (MailboxStore store = new MailboxStore(directory, MailboxFormat.RAW, USERS, "localhost")) {
+            store.createMailboxes();
+            deliver(store, 1, ALICE);
+            IOException e = assertThrows(IOException.class, () -> store.delete(List.of(1L)));
+            assertTrue(e.getMessage().contains("message index") && e.getMessage().contains("not open"), e.getMessage());
+            assertThrows(IOException.class, () -> store.clear(ALICE));
+            assertArrayEquals(message(1), Files.readAllBytes(store.mailboxFile(ALICE)));
+        }
+    }
+
     /** What the process dying looks like to the code it was running. */
     private static final class Crash extends Error {
     }
