@@ -69,6 +69,16 @@ class ArchitectureTest {
     static final ArchRule clientKnowsNothingOfTheServer = noClasses().that().resideInAPackage(ours("client"))
             .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"), ours("ui"));
 
+    /** The window reaches the server and the stored mail only through the app facade (Monitor, MailboxDirectory). */
+    @ArchTest
+    static final ArchRule uiUsesNeitherTheServerNorTheStore = noClasses().that().resideInAPackage(ours("ui"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"));
+
+    /** So does the command line: its settings, defaults and mailbox commands come from app. */
+    @ArchTest
+    static final ArchRule cliUsesNeitherTheServerNorTheStore = noClasses().that().resideInAPackage(ours("cli"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"));
+
     @ArchTest
     static final ArchRule nothingOutsideUiUsesJavaFx = noClasses().that().resideOutsideOfPackage(ours("ui"))
             .should().dependOnClassesThat().resideInAPackage("javafx..");

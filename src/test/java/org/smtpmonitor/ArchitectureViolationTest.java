@@ -17,11 +17,15 @@ import org.smtpmonitor.architecture.fixture.UsesJavaFx;
 import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
 import org.smtpmonitor.architecture.fixture.cycle.a.First;
 import org.smtpmonitor.architecture.fixture.cycle.b.Second;
+import org.smtpmonitor.cli.fixture.ReadsTheMailboxFormat;
 import org.smtpmonitor.message.fixture.ParsesMail;
 import org.smtpmonitor.message.fixture.UsesAngusDirectly;
 import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
 import org.smtpmonitor.smtp.fixture.KnowsEventsAndSockets;
+import org.smtpmonitor.ui.Launcher;
+import org.smtpmonitor.ui.MonitorApp;
+import org.smtpmonitor.ui.fixture.ReachesIntoTheStore;
 
 /**
  * The rules of {@link ArchitectureTest} fail on deliberate violations: test-only classes
@@ -57,6 +61,23 @@ class ArchitectureViolationTest {
         assertFalse(evaluate(ArchitectureTest.noMailLibraryOutsideMessage, ParsesMail.class, Reply.class).hasViolation());
         EvaluationResult result = evaluate(ArchitectureTest.messageUsesOnlyAMimeParser, UsesAngusDirectly.class);
         assertTrue(report(result).contains("org.eclipse.angus.mail.util.ASCIIUtility"), report(result));
+    }
+
+    @Test
+    void theWindowReachingTheServerOrTheStoreIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.uiUsesNeitherTheServerNorTheStore, ReachesIntoTheStore.class);
+        assertTrue(report(result).contains("org.smtpmonitor.server.SmtpServer.isRunning()"), report(result));
+        assertTrue(report(result).contains("org.smtpmonitor.mailbox.MailboxStore"), report(result));
+        assertFalse(evaluate(ArchitectureTest.uiUsesNeitherTheServerNorTheStore, Launcher.class, MonitorApp.class)
+                .hasViolation(), "the window's own classes, which go through app");
+    }
+
+    @Test
+    void theCommandLineReachingTheServerOrTheStoreIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.cliUsesNeitherTheServerNorTheStore,
+                ReadsTheMailboxFormat.class);
+        assertTrue(report(result).contains("org.smtpmonitor.mailbox.MailboxFormat.MBOX"), report(result));
+        assertTrue(report(result).contains("org.smtpmonitor.server.ServerConfig.defaultMaxMemory"), report(result));
     }
 
     @Test

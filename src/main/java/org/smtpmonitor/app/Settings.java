@@ -3,8 +3,10 @@ package org.smtpmonitor.app;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.server.ServerConfig;
 import org.smtpmonitor.smtp.SmtpConfig;
 
@@ -30,6 +32,10 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
                 requireHeloDomain, maxMemory, true);
     }
 
+    public static final int DEFAULT_PORT = ServerConfig.DEFAULT_PORT;
+    public static final int DEFAULT_MAX_CONNECTIONS = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+    public static final Duration DEFAULT_IDLE_TIMEOUT = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+
     /** With the default memory budget for {@code maxMessageSize} and {@code maxConnections}. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                     String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
@@ -42,6 +48,34 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
         return new Settings(InetAddress.getLoopbackAddress(), ServerConfig.DEFAULT_PORT, Path.of(""),
                 MailboxFormat.RAW, "localhost", SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE,
                 ServerConfig.DEFAULT_MAX_CONNECTIONS, ServerConfig.DEFAULT_IDLE_TIMEOUT, false);
+    }
+
+    /**
+     * The mailbox format called {@code name}: {@code raw} or {@code mbox}, in any case.
+     *
+     * @throws IllegalArgumentException for any other name, saying so
+     */
+    public static MailboxFormat formatNamed(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "raw" -> MailboxFormat.RAW;
+            case "mbox" -> MailboxFormat.MBOX;
+            default -> throw new IllegalArgumentException("'" + name + "' is not raw or mbox");
+        };
+    }
+
+    /** Why {@code domain} cannot be the domain of users written as bare names, or null when it can. */
+    public static String checkDomain(String domain) {
+        return UsersFile.checkDomain(domain);
+    }
+
+    /** See {@link ServerConfig#defaultMaxMemory(long, int)}. */
+    public static long defaultMaxMemory(long maxMessageSize, int maxConnections) {
+        return ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections);
+    }
+
+    /** See {@link ServerConfig#minimumMaxMemory(long, int)}. */
+    public static long minimumMaxMemory(long maxMessageSize, int maxConnections) {
+        return ServerConfig.minimumMaxMemory(maxMessageSize, maxConnections);
     }
 
     public Settings withPort(int newPort) {

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.app.MailboxDirectory;
+import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.message.IndexedMessage;
-import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
@@ -63,16 +63,11 @@ final class MailboxCommand implements Callable<Integer> {
         String format;
 
         MailboxDirectory open(CommandLine commandLine) throws IOException {
-            MailboxFormat known = null;
-            if (format != null) {
-                switch (format.toLowerCase(Locale.ROOT)) {
-                    case "raw" -> known = MailboxFormat.RAW;
-                    case "mbox" -> known = MailboxFormat.MBOX;
-                    default -> throw new CommandLine.ParameterException(commandLine,
-                            "--format: '" + format + "' is not raw or mbox");
-                }
+            try {
+                return MailboxDirectory.open(directory, format == null ? null : Settings.formatNamed(format));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandLine, "--format: " + e.getMessage());
             }
-            return MailboxDirectory.open(directory, known);
         }
     }
 

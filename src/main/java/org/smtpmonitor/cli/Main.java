@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -19,9 +18,6 @@ import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.QueuedListener;
-import org.smtpmonitor.mailbox.MailboxFormat;
-import org.smtpmonitor.mailbox.UsersFile;
-import org.smtpmonitor.server.ServerConfig;
 import org.smtpmonitor.smtp.SmtpConfig;
 import org.smtpmonitor.text.Printable;
 import org.smtpmonitor.ui.MonitorApp;
@@ -54,7 +50,7 @@ public final class Main implements Callable<Integer> {
     Path usersFile;
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port to listen on (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
+    int port = Settings.DEFAULT_PORT;
 
     @Option(names = "--bind", paramLabel = "ADDRESS",
             description = "Address to listen on (default: ${DEFAULT-VALUE}); 0.0.0.0 exposes the server to the network.")
@@ -86,13 +82,13 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--max-connections", paramLabel = "N",
             description = "Sessions served at once; one more gets a 421 (default: ${DEFAULT-VALUE}).")
-    int maxConnections = ServerConfig.DEFAULT_MAX_CONNECTIONS;
+    int maxConnections = Settings.DEFAULT_MAX_CONNECTIONS;
 
     @Option(names = "--idle-timeout", paramLabel = "TIME", converter = Units.Time.class,
             description = "Time a client has for each command, counted from the reply to the one before, and"
                     + " for each 64 KiB of message data; past it the session gets a 421 and is closed."
                     + " In seconds or with a unit: 90s, 5m (default: 300s).")
-    Duration idleTimeout = ServerConfig.DEFAULT_IDLE_TIMEOUT;
+    Duration idleTimeout = Settings.DEFAULT_IDLE_TIMEOUT;
 
     @Option(names = "--require-helo-domain",
             description = "Refuse (550) a sender whose domain is not the HELO domain.")
@@ -169,25 +165,24 @@ public final class Main implements Callable<Integer> {
         if (maxMessageSize > Integer.MAX_VALUE - 8) {
             throw new CommandLine.ParameterException(cmd, "--max-message-size: at most 2GB");
         }
-        MailboxFormat mailboxFormat;
-        switch (format.toLowerCase(Locale.ROOT)) {
-            case "raw" -> mailboxFormat = MailboxFormat.RAW;
-            case "mbox" -> mailboxFormat = MailboxFormat.MBOX;
-            default -> throw new CommandLine.ParameterException(cmd, "--format: '" + format + "' is not raw or mbox");
+        try {
+            Settings.formatNamed(format);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--format: " + e.getMessage());
         }
-        String problem = UsersFile.checkDomain(domain);
+        String problem = Settings.checkDomain(domain);
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, "--domain: " + problem);
         }
-        long needed = ServerConfig.minimumMaxMemory(maxMessageSize, maxConnections);
+        long needed = Settings.minimumMaxMemory(maxMessageSize, maxConnections);
         if (maxMemory != null && maxMemory < needed) {
             throw new CommandLine.ParameterException(cmd, "--max-memory: " + megabytes(maxMemory) + " is too small: "
                     + "a message of --max-message-size " + megabytes(maxMessageSize) + " with --max-connections "
                     + maxConnections + " needs at least " + megabytes(needed));
         }
-        return new Settings(address, port, mailboxDirectory, mailboxFormat, domain, maxMessageSize, maxConnections,
-                idleTimeout, requireHeloDomain,
-                maxMemory != null ? maxMemory : ServerConfig.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex);
+        return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain,
+                maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex);
     }
 
     /** Bytes in MB, rounded up (so that a limit is never shown smaller than it is). */

@@ -2,7 +2,7 @@ package org.smtpmonitor.cli;
 
 import java.time.Duration;
 
-import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.app.Settings;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ final class ServerAddress {
     String host = "127.0.0.1";
 
     @Option(names = "--port", paramLabel = "PORT", description = "Its port (default: ${DEFAULT-VALUE}).")
-    int port = ServerConfig.DEFAULT_PORT;
+    int port = Settings.DEFAULT_PORT;
 
     @Option(names = "--timeout", paramLabel = "TIME", converter = Units.Time.class,
             description = "How long to wait to connect and for each reply: 30, 10s, 500ms (default: 30s).")

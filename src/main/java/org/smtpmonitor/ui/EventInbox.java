@@ -3,20 +3,20 @@ package org.smtpmonitor.ui;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
-import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.SessionEvent;
-import org.smtpmonitor.mailbox.MailboxFormat;
-import org.smtpmonitor.smtp.StoredCopy;
 
 /**
- * Where server threads leave events for the window: a lock-free queue that the FX thread
- * drains in batches (see {@link MainWindow}), so a flood of events costs one list update
- * per batch rather than one {@code Platform.runLater} per line. Stored copies also go to
- * the mailbox indexer straight away, so it learns message boundaries even while the window
- * is busy.
+ * Where other threads leave news for the window: server events, on a lock-free queue that
+ * the FX thread drains in batches (see {@link MainWindow}), so a flood of events costs one
+ * list update per batch rather than one {@code Platform.runLater} per line; and the
+ * addresses of the mailboxes whose stored messages changed, as the message index reports
+ * them (up to 20 times a second under a flood), gathered into one set until the next pulse.
  */
 final class EventInbox implements Consumer<SessionEvent> {
 
@@ -24,26 +24,16 @@ final class EventInbox implements Consumer<SessionEvent> {
     static final int MAX_PER_APPLY = 60_000;
 
     private final Queue<SessionEvent> events = new ConcurrentLinkedQueue<>();
-    private final Queue<MailboxIndex.MailboxState> mailboxStates = new ConcurrentLinkedQueue<>();
-    private final MailboxIndexer indexer;
-
-    /** Also starts the indexer of mailboxes in {@code format}; close it with {@link #indexer()}. */
-    EventInbox(MailboxFormat format) {
-        this.indexer = new MailboxIndexer(format, mailboxStates::add);
-    }
+    private final Set<String> changedMailboxes = ConcurrentHashMap.newKeySet();
 
     @Override
     public void accept(SessionEvent event) {
-        if (event instanceof MessageDelivered delivered) {
-            for (StoredCopy copy : delivered.copies()) {
-                indexer.copyStored(copy);
-            }
-        }
         events.add(event);
     }
 
-    MailboxIndexer indexer() {
-        return indexer;
+    /** The index committed changes to these mailboxes (called on the index's thread; never blocks). */
+    void mailChanged(Set<String> addresses) {
+        changedMailboxes.addAll(addresses);
     }
 
     /** The events queued so far, oldest first (at most {@link #MAX_PER_APPLY}). */
@@ -58,17 +48,21 @@ final class EventInbox implements Consumer<SessionEvent> {
         return batch;
     }
 
-    /** What the indexer found since the last call; only the newest state of each file matters. */
-    List<MailboxIndex.MailboxState> drainMailboxStates() {
-        List<MailboxIndex.MailboxState> batch = new ArrayList<>();
-        for (MailboxIndex.MailboxState state = mailboxStates.poll(); state != null; state = mailboxStates.poll()) {
-            batch.add(state);
+    /** The mailboxes whose stored messages changed since the last call. */
+    Set<String> drainMailChanges() {
+        if (changedMailboxes.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> batch = new TreeSet<>();
+        for (String address : changedMailboxes) {
+            changedMailboxes.remove(address);
+            batch.add(address);
         }
         return batch;
     }
 
-    /** Events waiting for the FX thread (for the load benchmark). */
+    /** Nothing waits for the FX thread (for the load benchmark). */
     boolean isEmpty() {
-        return events.isEmpty() && mailboxStates.isEmpty();
+        return events.isEmpty() && changedMailboxes.isEmpty();
     }
 }

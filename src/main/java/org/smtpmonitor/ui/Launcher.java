@@ -1,9 +1,12 @@
 package org.smtpmonitor.ui;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import javafx.application.Platform;
@@ -13,6 +16,8 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
+import org.smtpmonitor.app.MailboxDirectory;
+import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
@@ -31,17 +36,29 @@ public final class Launcher {
     private final Settings settings;
     private final Function<Window, Path> usersFileChooser;
     private final Function<Window, Path> saveChooser;
+    private final BiFunction<Window, String, Path> exportChooser;
     private final Stage stage;
     private final PrintStream err;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
     private volatile MainWindow window;
     private volatile boolean serverFailed;
 
+    /** With the real dialog to ask where to export mail. */
     public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
                     Stage stage, PrintStream err) {
+        this(settings, usersFileChooser, saveChooser, MailActions::chooseExportFile, stage, err);
+    }
+
+    /**
+     * @param exportChooser asks where to export a message or mailbox, given the owner window and
+     *                      a suggested file name ({@code .eml} or {@code .mbox}); null to cancel
+     */
+    public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
+                    BiFunction<Window, String, Path> exportChooser, Stage stage, PrintStream err) {
         this.settings = settings;
         this.usersFileChooser = usersFileChooser;
         this.saveChooser = saveChooser;
+        this.exportChooser = exportChooser;
         this.stage = stage;
         this.err = err;
     }
@@ -69,19 +86,32 @@ public final class Launcher {
 
     private void start(Path usersFile) {
         EventBus events = new EventBus();
-        EventInbox inbox = new EventInbox(settings.format());
+        EventInbox inbox = new EventInbox();
         AutoCloseable subscription = events.subscribe(inbox);
-        // Reading the users file, creating mailboxes and binding the port are I/O: not on the FX thread.
+        // Reading the users file, creating mailboxes, binding the port and counting the
+        // stored mail are I/O: not on the FX thread.
         Thread thread = new Thread(() -> {
             try {
                 Monitor monitor = Monitor.start(usersFile, settings, events,
                         (message, cause) -> Platform.runLater(() -> serverFailed(message)));
-                Platform.runLater(() -> opened(monitor, inbox, subscription));
+                // Listening first, so no change made while the mailboxes are counted is missed.
+                monitor.onMailChanged(inbox::mailChanged);
+                MailboxDirectory mail = null;
+                List<MailboxInfo> mailboxes = List.of();
+                String problem = null;
+                try {
+                    mail = monitor.mail();
+                    mailboxes = mail.mailboxes();
+                } catch (IOException e) {
+                    problem = e.getMessage();
+                }
+                MailboxDirectory opened = mail;
+                List<MailboxInfo> counted = mailboxes;
+                String mailProblem = problem;
+                Platform.runLater(() -> opened(monitor, opened, counted, mailProblem, inbox, subscription));
             } catch (StartupException e) {
-                inbox.indexer().close();
                 Platform.runLater(() -> failed(e));
             } catch (RuntimeException e) {
-                inbox.indexer().close();
                 StartupException wrapped = new StartupException(StartupException.Kind.USERS_FILE, usersFile,
                         usersFile + ": " + e, e);
                 Platform.runLater(() -> failed(wrapped));
@@ -91,8 +121,10 @@ public final class Launcher {
         thread.start();
     }
 
-    private void opened(Monitor monitor, EventInbox inbox, AutoCloseable subscription) {
-        MainWindow main = new MainWindow(stage, monitor, inbox, subscription, saveChooser);
+    private void opened(Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
+                        EventInbox inbox, AutoCloseable subscription) {
+        MainWindow main = new MainWindow(stage, monitor, mail, mailboxes, mailProblem, inbox, subscription, saveChooser,
+                exportChooser);
         window = main;
         main.closed().thenRun(() -> exit.complete(serverFailed ? 3 : 0));
         main.show();

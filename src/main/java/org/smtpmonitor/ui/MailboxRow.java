@@ -2,27 +2,25 @@ package org.smtpmonitor.ui;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 
 import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 
-/** One row of the mailboxes table. Changed on the FX thread only. */
+/** One row of the mailboxes table, as the message index counts it. Changed on the FX thread only. */
 final class MailboxRow {
 
     private final String address;
     private final Path file;
-    private final IntegerProperty messages = new SimpleIntegerProperty();
-    private final BooleanProperty unknownContent = new SimpleBooleanProperty();
+    private final LongProperty messages = new SimpleLongProperty();
+    private final LongProperty unindexedBytes = new SimpleLongProperty();
     private final LongProperty size = new SimpleLongProperty();
     private final ObjectProperty<Instant> lastDelivery = new SimpleObjectProperty<>();
     private final BooleanProperty fresh = new SimpleBooleanProperty();
-    private long generation = -1;
 
     MailboxRow(String address, Path file) {
         this.address = address;
@@ -37,16 +35,17 @@ final class MailboxRow {
         return file;
     }
 
-    /** Messages whose boundaries are known (all of an mbox file; those delivered in this run of a raw one). */
-    IntegerProperty messagesProperty() {
+    /** The messages the index holds for this mailbox. */
+    LongProperty messagesProperty() {
         return messages;
     }
 
-    /** True when part of the file is mail of unknown boundaries (a raw file written before). */
-    BooleanProperty unknownContentProperty() {
-        return unknownContent;
+    /** Bytes at the end of a raw mailbox file that no indexed message covers (their boundaries are unknown). */
+    LongProperty unindexedBytesProperty() {
+        return unindexedBytes;
     }
 
+    /** The mailbox file's size. */
     LongProperty sizeProperty() {
         return size;
     }
@@ -60,16 +59,9 @@ final class MailboxRow {
         return fresh;
     }
 
-    /** The count as the table shows it: {@code 12}, or {@code 12 + earlier} for mail of unknown boundaries. */
+    /** The count as the table shows it: {@code 12}, or {@code 12 + 3.1 KB unindexed}. */
     String countText() {
-        return messages.get() + (unknownContent.get() ? " + earlier" : "");
-    }
-
-    long generation() {
-        return generation;
-    }
-
-    void generation(long value) {
-        generation = value;
+        String count = String.format(Locale.ROOT, "%,d", messages.get());
+        return unindexedBytes.get() > 0 ? count + " + " + Sizes.human(unindexedBytes.get()) + " unindexed" : count;
     }
 }

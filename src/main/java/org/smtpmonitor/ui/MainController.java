@@ -1,6 +1,5 @@
 package org.smtpmonitor.ui;
 
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -17,7 +16,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.input.KeyCode;
@@ -28,16 +26,15 @@ import javafx.scene.input.ScrollEvent;
 import org.smtpmonitor.event.EventText;
 
 /**
- * Wires the controls of {@code main.fxml} to the view models. Holds no state of its own
- * beyond the "follow" scroll request; actions are handed to {@link WindowActions}.
+ * Wires the controls of {@code main.fxml} (sessions, transcript, status bar) to the view
+ * models; the mail side is {@link MailController}'s. Holds no state of its own beyond the
+ * "follow" scroll request; actions are handed to {@link WindowActions}.
  */
 final class MainController {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
     private static final PseudoClass OPEN = PseudoClass.getPseudoClass("open");
-    private static final PseudoClass FRESH = PseudoClass.getPseudoClass("fresh");
-    private static final PseudoClass UNKNOWN = PseudoClass.getPseudoClass("unknown");
 
     @FXML Button serverButton;
     @FXML Button openFolderButton;
@@ -55,19 +52,8 @@ final class MainController {
     @FXML Button saveButton;
     @FXML Label droppedLabel;
     @FXML ListView<TranscriptLine> transcriptList;
-    @FXML TableView<MailboxRow> mailboxesTable;
-    @FXML TableColumn<MailboxRow, String> mailboxAddressColumn;
-    @FXML TableColumn<MailboxRow, String> mailboxCountColumn;
-    @FXML TableColumn<MailboxRow, String> mailboxSizeColumn;
-    @FXML TableColumn<MailboxRow, String> mailboxLastColumn;
-    @FXML Label previewStatus;
-    @FXML TableView<MessageSummary> messagesTable;
-    @FXML TableColumn<MessageSummary, String> messageFromColumn;
-    @FXML TableColumn<MessageSummary, String> messageToColumn;
-    @FXML TableColumn<MessageSummary, String> messageSubjectColumn;
-    @FXML TableColumn<MessageSummary, String> messageDateColumn;
-    @FXML TableColumn<MessageSummary, String> messageSizeColumn;
-    @FXML TextArea sourceArea;
+    /** The mail side of the window: mail.fxml, included. */
+    @FXML MailController mailController;
     @FXML Label listeningLabel;
     @FXML Label openSessionsLabel;
     @FXML Label deliveredLabel;
@@ -75,25 +61,19 @@ final class MainController {
     @FXML Label messageLabel;
 
     private final MonitorViewModel model;
-    private final PreviewViewModel preview;
     private final WindowActions actions;
     private boolean scrollWanted;
 
-    MainController(MonitorViewModel model, PreviewViewModel preview, WindowActions actions) {
+    MainController(MonitorViewModel model, WindowActions actions) {
         this.model = model;
-        this.preview = preview;
         this.actions = actions;
     }
 
     @FXML
     void initialize() {
         selectFirstRowOnFocus(sessionsTable);
-        selectFirstRowOnFocus(mailboxesTable);
-        selectFirstRowOnFocus(messagesTable);
         bindSessions();
         bindTranscript();
-        bindMailboxes();
-        bindPreview();
         bindStatus();
     }
 
@@ -152,7 +132,7 @@ final class MainController {
     }
 
     /** A table reached from the keyboard (Ctrl+1…4, Tab) starts on its first row, so arrows move from there. */
-    private static void selectFirstRowOnFocus(TableView<?> table) {
+    static void selectFirstRowOnFocus(TableView<?> table) {
         table.focusedProperty().addListener((o, was, focused) -> {
             if (focused) {
                 selectFirstRowIfNone(table);
@@ -190,49 +170,6 @@ final class MainController {
             }
         }
         scrollWanted = false;
-    }
-
-    private void bindMailboxes() {
-        mailboxesTable.setItems(model.mailboxes());
-        mailboxAddressColumn.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> c.getValue().address() + (c.getValue().freshProperty().get() ? "  \u2022 new" : ""),
-                c.getValue().freshProperty()));
-        mailboxCountColumn.setCellValueFactory(c -> Bindings.createStringBinding(c.getValue()::countText,
-                c.getValue().messagesProperty(), c.getValue().unknownContentProperty()));
-        mailboxSizeColumn.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> Sizes.human(c.getValue().sizeProperty().get()), c.getValue().sizeProperty()));
-        mailboxLastColumn.setCellValueFactory(c -> Bindings.createStringBinding(() -> {
-            Instant last = c.getValue().lastDeliveryProperty().get();
-            return last == null ? "\u2014" : CLOCK.format(last);
-        }, c.getValue().lastDeliveryProperty()));
-        mailboxesTable.setRowFactory(table -> new FlagRow<>(FRESH, MailboxRow::freshProperty));
-        model.selectedMailboxProperty().bind(mailboxesTable.getSelectionModel().selectedItemProperty());
-    }
-
-    private void bindPreview() {
-        preview.mailboxProperty().bind(model.selectedMailboxProperty());
-        messagesTable.setItems(preview.messages());
-        messageFromColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().from()));
-        messageToColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().to()));
-        messageSubjectColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().subject()));
-        messageDateColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().date()));
-        messageSizeColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(Sizes.human(c.getValue().length())));
-        messagesTable.setRowFactory(table -> new FlagRow<>(UNKNOWN, message ->
-                new ReadOnlyObjectWrapper<>(!message.known())));
-        messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, message) -> {
-            if (!preview.isUpdating()) {
-                preview.selectedMessageProperty().set(message);
-            }
-        });
-        // After a new listing, select the message the user was reading again.
-        preview.reloadsProperty().addListener((o, old, n) -> {
-            MessageSummary selected = preview.selectedMessageProperty().get();
-            if (selected != null) {
-                messagesTable.getSelectionModel().select(selected);
-            }
-        });
-        previewStatus.textProperty().bind(preview.statusProperty());
-        sourceArea.textProperty().bind(preview.sourceProperty());
     }
 
     private void bindStatus() {

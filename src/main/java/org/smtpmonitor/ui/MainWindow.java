@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import javafx.animation.AnimationTimer;
@@ -20,15 +21,18 @@ import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
+import org.smtpmonitor.app.MailboxDirectory;
+import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionEvent;
 
 /**
- * The main window of a running monitor. Events from the server wait in an
- * {@link EventInbox}; an {@link AnimationTimer} drains it (at most ten times a second, four
- * under a flood) and applies the whole batch to the view models. Closing the window stops
- * the server.
+ * The main window of a running monitor. Events from the server and the mailboxes the
+ * message index changed wait in an {@link EventInbox}; an {@link AnimationTimer} drains it
+ * (events at most ten times a second, four under a flood) and applies the whole batch to the
+ * view models. The stored mail is read only through the facade ({@link MailboxDirectory}),
+ * on the window's executors, never on the FX thread. Closing the window stops the server.
  */
 final class MainWindow {
 
@@ -44,16 +48,20 @@ final class MainWindow {
     private final Monitor monitor;
     private final EventInbox inbox;
     private final AutoCloseable subscription;
-    /** File work, one task after another: reading a mailbox for the preview, saving a transcript. */
+    /** File and index work, one task after another: listing, counting, the preview, saving a transcript. */
     private final ExecutorService background = Executors.newSingleThreadExecutor(new DaemonThreads("ui-background"));
     /**
-     * Stopping or starting the server and opening a folder: apart from {@link #background},
-     * so that a stop, which may wait seconds for deliveries, never holds up the preview.
+     * Stopping or starting the server, opening a folder, deleting, clearing and exporting:
+     * apart from {@link #background}, so that a stop, which may wait seconds for deliveries,
+     * or a delete, which rewrites a mailbox file, never holds up the list and the preview.
      */
     private final ExecutorService actions = Executors.newCachedThreadPool(new DaemonThreads("ui-action"));
     private final MonitorViewModel model = new MonitorViewModel();
+    private final MessageListViewModel messages;
     private final PreviewViewModel preview;
+    private final MailboxCounts counts;
     private final MainController controller;
+    private final MailController mailController;
     private final PulseStatistics pulses = new PulseStatistics();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
@@ -64,20 +72,26 @@ final class MainWindow {
     private boolean backlog;
     private boolean closing;
 
-    MainWindow(Stage stage, Monitor monitor, EventInbox inbox, AutoCloseable subscription,
-               Function<Window, Path> saveChooser) {
+    /**
+     * @param mail        the stored mail, or null when the message index could not be opened
+     * @param mailboxes   the mailboxes as the index counted them when the monitor started
+     * @param mailProblem why {@code mail} is null
+     */
+    MainWindow(Stage stage, Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
+               EventInbox inbox, AutoCloseable subscription, Function<Window, Path> saveChooser,
+               BiFunction<Window, String, Path> exportChooser) {
         this.stage = stage;
         this.monitor = monitor;
         this.inbox = inbox;
         this.subscription = subscription;
-        this.preview = new PreviewViewModel(inbox.indexer()::rows, background);
-        List<Path> files = monitor.store().users().stream()
-                .map(user -> monitor.store().mailboxFile(user.address())).toList();
-        monitor.store().users().forEach(user -> model.addMailbox(user.address(),
-                monitor.store().mailboxFile(user.address())));
-        inbox.indexer().watch(files);
+        model.applyMailboxes(mailboxes);
+        this.messages = new MessageListViewModel(mail, mailProblem, background);
+        this.preview = new PreviewViewModel(mail, background);
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
-        this.controller = new MainController(model, preview, windowActions);
+        this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
+        MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
+        this.controller = new MainController(model, windowActions);
+        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail);
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -90,6 +104,13 @@ final class MainWindow {
     void show() {
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/main.fxml"));
         loader.setController(controller);
+        // mail.fxml, included, names its controller: this one.
+        loader.setControllerFactory(type -> {
+            if (type == MailController.class) {
+                return mailController;
+            }
+            throw new IllegalArgumentException("no controller of type " + type);
+        });
         Parent root;
         try {
             root = loader.load();
@@ -101,7 +122,7 @@ final class MainWindow {
         installShortcuts(scene);
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "
-                + monitor.store().directory() + " (" + monitor.store().format().name().toLowerCase(Locale.ROOT) + ")");
+                + monitor.mailboxDirectory() + " (" + monitor.format() + ")");
         stage.titleProperty().bind(Bindings.createStringBinding(() -> "smtp-monitor \u2014 "
                 + (model.listeningProperty().get() == null ? "stopped"
                 : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
@@ -123,8 +144,10 @@ final class MainWindow {
         var keys = scene.getAccelerators();
         keys.put(KeyCombination.keyCombination("Shortcut+1"), () -> controller.focus(controller.sessionsTable));
         keys.put(KeyCombination.keyCombination("Shortcut+2"), controller.transcriptList::requestFocus);
-        keys.put(KeyCombination.keyCombination("Shortcut+3"), () -> controller.focus(controller.mailboxesTable));
-        keys.put(KeyCombination.keyCombination("Shortcut+4"), () -> controller.focus(controller.messagesTable));
+        keys.put(KeyCombination.keyCombination("Shortcut+3"), () -> controller.focus(mailController.mailboxesTable));
+        keys.put(KeyCombination.keyCombination("Shortcut+4"), () -> controller.focus(mailController.messagesTable));
+        keys.put(KeyCombination.keyCombination("Shortcut+Shift+F"), mailController::focusSearch);
+        keys.put(KeyCombination.keyCombination("Shortcut+Shift+Delete"), mailController::clearMailbox);
         keys.put(KeyCombination.keyCombination("Shortcut+F"), () -> {
             controller.filterField.requestFocus();
             controller.filterField.selectAll();
@@ -140,12 +163,18 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+S"), controller::saveTranscript);
         keys.put(KeyCombination.keyCombination("Shortcut+O"), controller::openMailboxFolder);
         keys.put(KeyCombination.keyCombination("Shortcut+P"), controller::toggleServer);
-        keys.put(KeyCombination.keyCombination("F5"), () -> preview.mailboxChanged(model.selectedMailboxProperty().get()));
+        keys.put(KeyCombination.keyCombination("F5"), this::refreshMail);
         keys.put(KeyCombination.keyCombination("Shortcut+Q"), this::close);
     }
 
+    /** Lists and counts the stored mail again at the next pulse. */
+    private void refreshMail() {
+        messages.reloadNow();
+        counts.reloadNow();
+    }
+
     /**
-     * One pulse: apply what the server and the indexer reported since the last time, unless
+     * One pulse: apply what the server reported since the last time, unless
      * that was less than {@link #APPLY_NANOS} ago ({@link #FLOOD_APPLY_NANOS} under a flood).
      * A lone event shows at the next pulse; a steady trickle ten times a second; a flood four
      * times a second rather than sixty: each change costs a layout, CSS and rendering pass,
@@ -164,7 +193,15 @@ final class MainWindow {
             lastTick = now;
             model.tick(Instant.now());
         }
-        preview.pulse(now);
+        // What the index changed, reported up to 20 times a second under a flood: each of
+        // these asks for one query at most every 250 ms, whatever the number of changes.
+        Set<String> changed = inbox.drainMailChanges();
+        if (!changed.isEmpty()) {
+            counts.changed();
+            messages.changed(changed);
+        }
+        counts.pulse(now);
+        messages.pulse(now);
         controller.afterPulse();
     }
 
@@ -175,14 +212,6 @@ final class MainWindow {
         if (!events.isEmpty()) {
             model.apply(events);
             lastApply = now;
-        }
-        List<MailboxIndex.MailboxState> states = inbox.drainMailboxStates();
-        if (!states.isEmpty()) {
-            model.applyMailboxStates(states);
-            for (MailboxIndex.MailboxState state : states) {
-                model.mailboxes().stream().filter(row -> row.file().equals(state.file()))
-                        .forEach(preview::mailboxChanged);
-            }
         }
     }
 
@@ -202,7 +231,6 @@ final class MainWindow {
             } catch (Exception ignored) {
                 // Removing a listener cannot fail in a way that matters now.
             }
-            inbox.indexer().close();
             background.shutdownNow();
             // Not interrupted: a stop under way finishes its wait for deliveries.
             actions.shutdown();

@@ -1,37 +1,45 @@
 package org.smtpmonitor.ui;
 
-import org.smtpmonitor.message.HeaderBlock;
-import org.smtpmonitor.message.Summary;
+import java.time.Instant;
+
+import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.text.Printable;
 
 /**
- * One row of the mailbox preview: where a message lies in its mailbox file and the
- * headers shown for it. A stretch of a raw mailbox whose message boundaries nobody
- * knows (mail stored before the app started) is one row with {@code known == false}.
+ * One row of the message list: a stored message as the index knows it, or one of the two
+ * rows that are not messages: the bytes at the end of a raw mailbox whose message
+ * boundaries nobody knows ({@link Kind#UNINDEXED}), and the row that loads the next page
+ * ({@link Kind#MORE}). Texts are escaped for display: a sender's control and bidi
+ * characters are shown, not obeyed.
+ *
+ * @param id   the message's id in the index (0 for a row that is not a message)
+ * @param size the message's bytes; the unindexed bytes for {@link Kind#UNINDEXED}
  */
-record MessageSummary(long offset, long length, String from, String to, String subject, String date,
-                      boolean known) {
+record MessageSummary(Kind kind, long id, String mailbox, Instant received, String envelopeFrom, String from,
+                      String subject, long size) {
 
-    /** Header bytes read for the list; a header block past this is cut (the source view shows it all). */
-    static final int MAX_HEADER_BYTES = Summary.MAX_HEADER_BYTES;
-
-    static MessageSummary unknown(long offset, long length) {
-        return new MessageSummary(offset, length, "", "", "(earlier mail: message boundaries unknown)", "", false);
+    enum Kind {
+        MESSAGE, UNINDEXED, MORE
     }
 
-    /**
-     * The row of the message whose first {@code length} header bytes are in {@code header}
-     * (a leading mbox {@code From } line is skipped: it is not a header field).
-     */
-    static MessageSummary parse(long offset, long messageLength, byte[] header, int length) {
-        Summary summary = Summary.parse(header, length, messageLength);
-        // Shown in a table cell: a sender's controls and bidi overrides are shown, not obeyed.
-        return new MessageSummary(offset, messageLength, Printable.escape(summary.from()), Printable.escape(summary.to()),
-                Printable.escape(summary.subject()), Printable.escape(summary.date()), true);
+    static MessageSummary of(IndexedMessage message) {
+        return new MessageSummary(Kind.MESSAGE, message.id(), message.mailbox(), message.received(),
+                Printable.escape(message.envelopeFrom()), Printable.escape(message.from()),
+                Printable.escape(message.subject()), message.size());
     }
 
-    /** Where the blank line that ends the header block begins, or {@code length} if it is not there. */
-    static int headerEnd(byte[] bytes, int length) {
-        return HeaderBlock.end(bytes, length);
+    /** The row for {@code bytes} at the end of a raw mailbox that no indexed message covers. */
+    static MessageSummary unindexed(String mailbox, long bytes) {
+        return new MessageSummary(Kind.UNINDEXED, 0, mailbox, null, "", "",
+                "(" + Sizes.human(bytes) + " unindexed: mail whose message boundaries are unknown)", bytes);
+    }
+
+    /** The row that loads the next page; {@code text} says how many are shown. */
+    static MessageSummary more(String text) {
+        return new MessageSummary(Kind.MORE, 0, "", null, "", "", text, 0);
+    }
+
+    boolean isMessage() {
+        return kind == Kind.MESSAGE;
     }
 }

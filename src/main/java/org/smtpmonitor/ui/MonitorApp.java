@@ -30,7 +30,8 @@ public final class MonitorApp {
         Platform.setImplicitExit(false);
         Platform.runLater(() -> {
             try {
-                new Launcher(settings, Launcher::chooseUsersFile, Launcher::chooseTranscriptFile, new Stage(),
+                new Launcher(settings, Launcher::chooseUsersFile, Launcher::chooseTranscriptFile,
+                        MailActions::chooseExportFile, new Stage(),
                         System.err).launch(usersFile).whenComplete((code, failure) ->
                         exit.complete(failure != null ? 1 : code));
             } catch (RuntimeException e) {

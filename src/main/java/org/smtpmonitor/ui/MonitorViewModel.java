@@ -1,7 +1,6 @@
 package org.smtpmonitor.ui;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -23,6 +22,7 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
@@ -60,7 +60,7 @@ final class MonitorViewModel {
     private final Map<Long, SessionRow> sessionsById = new HashMap<>();
     private final Set<SessionRow> openRows = new LinkedHashSet<>();
     private final ObservableList<MailboxRow> mailboxes = FXCollections.observableArrayList();
-    private final Map<Path, MailboxRow> mailboxesByFile = new HashMap<>();
+    private final Map<String, MailboxRow> mailboxesByAddress = new HashMap<>();
     private final IntegerProperty openSessions = new SimpleIntegerProperty();
     private final LongProperty delivered = new SimpleLongProperty();
     private final LongProperty errors = new SimpleLongProperty();
@@ -88,11 +88,24 @@ final class MonitorViewModel {
         this(DEFAULT_SESSION_LIMIT, Transcript.DEFAULT_LIMIT, DEFAULT_LINE_BUDGET);
     }
 
-    /** Adds the mailboxes being served, in the order of the users file. */
-    void addMailbox(String address, Path file) {
-        MailboxRow row = new MailboxRow(address, file);
-        mailboxesByFile.put(file, row);
-        mailboxes.add(row);
+    /**
+     * Shows the mailboxes as the message index counts them: updates the rows there are and
+     * adds the others, in the order given (the users file's).
+     */
+    void applyMailboxes(List<MailboxInfo> infos) {
+        List<MailboxRow> added = new ArrayList<>();
+        for (MailboxInfo info : infos) {
+            MailboxRow row = mailboxesByAddress.get(info.address());
+            if (row == null) {
+                row = new MailboxRow(info.address(), info.file());
+                mailboxesByAddress.put(info.address(), row);
+                added.add(row);
+            }
+            row.messagesProperty().set(info.messages());
+            row.sizeProperty().set(info.bytes());
+            row.unindexedBytesProperty().set(info.unindexedBytes());
+        }
+        mailboxes.addAll(added);
     }
 
     /** Applies a batch of server events, in order. */
@@ -161,7 +174,7 @@ final class MonitorViewModel {
 
     private void delivered(MessageDelivered e) {
         for (StoredCopy copy : e.copies()) {
-            MailboxRow mailbox = mailboxesByFile.get(copy.mailbox());
+            MailboxRow mailbox = mailboxesByAddress.get(copy.recipient());
             if (mailbox != null) {
                 mailbox.lastDeliveryProperty().set(e.at());
                 if (mailbox != selectedMailbox.get()) {
@@ -221,19 +234,6 @@ final class MonitorViewModel {
     private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, SessionEvent event) {
         newLines.computeIfAbsent(row, r -> new ArrayList<>())
                 .add(new TranscriptLine(event.at(), TranscriptLine.Direction.NOTE, EventText.of(event)));
-    }
-
-    /** Applies what the mailbox indexer found in the files. */
-    void applyMailboxStates(List<MailboxIndex.MailboxState> states) {
-        for (MailboxIndex.MailboxState state : states) {
-            MailboxRow row = mailboxesByFile.get(state.file());
-            if (row != null) {
-                row.unknownContentProperty().set(state.unknownContent());
-                row.messagesProperty().set(state.messages());
-                row.sizeProperty().set(state.size());
-                row.generation(state.generation());
-            }
-        }
     }
 
     /** Moves the durations of open sessions on. */

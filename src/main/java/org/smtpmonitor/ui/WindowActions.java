@@ -20,7 +20,6 @@ import javafx.scene.input.ClipboardContent;
 import javafx.stage.Window;
 
 import org.smtpmonitor.app.Monitor;
-import org.smtpmonitor.server.SmtpServer;
 
 /**
  * What the window's buttons and shortcuts do. Anything that may take time (stopping the
@@ -53,17 +52,16 @@ final class WindowActions {
             return;
         }
         busy.set(true);
-        SmtpServer server = monitor.server();
-        boolean stopping = server.isRunning();
+        boolean stopping = monitor.isRunning();
         message.set(stopping ? "Stopping the server…" : "Starting the server…");
         actions.execute(() -> {
             String outcome;
             if (stopping) {
-                server.stop();
+                monitor.stopServer();
                 outcome = "Server stopped";
             } else {
                 try {
-                    server.start();
+                    monitor.startServer();
                     outcome = "Server started";
                 } catch (IOException | RuntimeException e) {
                     outcome = "Cannot start the server: " + e.getMessage();
@@ -79,7 +77,7 @@ final class WindowActions {
 
     /** Opens the mailbox folder in the desktop's file manager, where there is one. */
     void openMailboxFolder() {
-        Path folder = monitor.store().directory();
+        Path folder = monitor.mailboxDirectory();
         actions.execute(() -> {
             String outcome = openFolder(folder);
             Platform.runLater(() -> message.set(outcome));

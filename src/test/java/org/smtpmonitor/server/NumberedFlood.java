@@ -17,15 +17,17 @@ import org.smtpmonitor.testing.RawSmtpClient;
  * Clients that send {@link NumberedMessages} as fast as a server takes them, across the
  * server's restarts, and remember which ones it acknowledged. Each message gets a number
  * never used before, so a mailbox holding one twice is a duplicate, never a resend.
+ * Public for the window's test of a start after a crash; it sends to {@code alice},
+ * {@code bob} and {@code carol@example.com}.
  */
-final class NumberedFlood {
+public final class NumberedFlood {
 
     private final AtomicLong next = new AtomicLong();
     private final Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
     private final LongFunction<byte[]> content;
 
     /** A flood of {@link NumberedMessages#content}. */
-    NumberedFlood() {
+    public NumberedFlood() {
         this(NumberedMessages::content);
     }
 
@@ -54,7 +56,7 @@ final class NumberedFlood {
     }
 
     /** Starts {@code clients} threads sending to the server at {@code address} until {@link Round#stop}. */
-    Round start(InetSocketAddress address, int clients) {
+    public Round start(InetSocketAddress address, int clients) {
         Round round = new Round();
         for (int i = 0; i < clients; i++) {
             Thread thread = new Thread(() -> round.send(address), "flood-" + i);
@@ -66,7 +68,7 @@ final class NumberedFlood {
     }
 
     /** The clients of one server process. */
-    final class Round {
+    public final class Round {
 
         private final List<Thread> threads = new ArrayList<>();
         private final Queue<RawSmtpClient> connections = new ConcurrentLinkedQueue<>();
@@ -77,7 +79,7 @@ final class NumberedFlood {
          * Call just before killing the server: from here on a dropped connection is what
          * the test expects, and a message it cut short was simply not acknowledged.
          */
-        void stopping() {
+        public void stopping() {
             stopping = true;
         }
 
@@ -85,7 +87,7 @@ final class NumberedFlood {
          * Waits for the clients to finish (after the kill each one sees its connection
          * drop); returns what went wrong before the kill, if anything did.
          */
-        List<String> stop() throws InterruptedException {
+        public List<String> stop() throws InterruptedException {
             stopping = true;
             long deadline = System.nanoTime() + 20_000_000_000L;
             for (Thread thread : threads) {

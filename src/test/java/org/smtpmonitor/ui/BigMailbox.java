@@ -11,8 +11,9 @@ import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
 
 /**
- * Part of {@link UiLoadBenchmark}: a window on an mbox mailbox of {@code megabytes} MB,
- * which the user opens in the preview. Prints how long listing it took and the longest gap
+ * Part of {@link UiLoadBenchmark}: a window on an mbox mailbox of {@code megabytes} MB
+ * written before it started (so the store indexes it at start), which the user then opens.
+ * Prints how long the start and the first page of the list took, and the longest gap
  * between FX pulses meanwhile.
  */
 final class BigMailbox {
@@ -38,7 +39,7 @@ final class BigMailbox {
         long opening = System.nanoTime();
         UiLoadBenchmark.await(() -> launcher.window() != null, 30);
         MainWindow window = launcher.window();
-        // Let the indexer read the file once and the window draw itself before measuring.
+        // The store indexes the file at start; the window opens with its count.
         UiLoadBenchmark.await(() -> window.model().mailboxes().get(0).messagesProperty().get() == messages, 300);
         long indexed = System.nanoTime() - opening;
         Thread.sleep(1000);
@@ -48,15 +49,18 @@ final class BigMailbox {
             UiLoadBenchmark.table(window, "#mailboxesTable").getSelectionModel().select(0);
             return null;
         });
-        UiLoadBenchmark.await(() -> UiLoadBenchmark.table(window, "#messagesTable").getItems().size() == messages, 300);
+        // One page and the row that loads the next, or the whole mailbox if it is smaller.
+        int firstPage = messages > MessageListViewModel.PAGE ? MessageListViewModel.PAGE + 1 : messages;
+        UiLoadBenchmark.await(() -> UiLoadBenchmark.table(window, "#messagesTable").getItems().size() == firstPage, 300);
         long listed = System.nanoTime() - start;
         HeadlessFx.fx(() -> {
-            UiLoadBenchmark.table(window, "#messagesTable").getSelectionModel().select(messages / 2);
+            UiLoadBenchmark.table(window, "#messagesTable").getSelectionModel().select(firstPage / 2);
             return null;
         });
         Thread.sleep(500);
-        System.out.printf("%,d MB mbox mailbox, %,d messages: indexed (read through once, off the FX thread) in %.1f s; "
-                + "listed in the preview %.1f s after it was selected; longest gap between FX pulses meanwhile: %.0f ms%n",
+        System.out.printf("%,d MB mbox mailbox, %,d messages: the window opened with its count (indexed at start,"
+                + " off the FX thread) after %.1f s; its first page listed %.2f s after it was selected; longest gap"
+                + " between FX pulses meanwhile: %.0f ms%n",
                 Files.size(mailbox) / 1048576, messages, indexed / 1e9, listed / 1e9,
                 window.pulses().longestGapNanos() / 1e6);
         HeadlessFx.fx(() -> {

@@ -3,6 +3,7 @@ package org.smtpmonitor.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javafx.collections.ListChangeListener;
 
 import org.junit.jupiter.api.Test;
+import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
@@ -50,8 +52,8 @@ class MonitorViewModelTest {
 
     MonitorViewModel model(int sessions, int lines) {
         MonitorViewModel model = new MonitorViewModel(sessions, lines);
-        model.addMailbox("alice@example.com", ALICE);
-        model.addMailbox("bob@example.com", BOB);
+        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 0, 0, 0),
+                new MailboxInfo("bob@example.com", BOB, 0, 0, 0)));
         return model;
     }
 
@@ -197,13 +199,17 @@ class MonitorViewModelTest {
     }
 
     @Test
-    void mailboxCountsComeFromTheIndexedFile() {
+    void mailboxCountsComeFromTheIndexAndUnindexedBytesAreShownApart() {
         MonitorViewModel model = model(1000, 100);
-        model.applyMailboxStates(List.of(new MailboxIndex.MailboxState(ALICE, 3, true, 2048, 0)));
         MailboxRow alice = model.mailboxes().get(0);
-        assertEquals("3 + earlier", alice.countText());
-        assertEquals(2048, alice.sizeProperty().get());
+        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 1234, 20_000, 12_288),
+                new MailboxInfo("carol@example.com", Path.of("/mail/carol@example.com.txt"), 1, 10, 0)));
+        assertSame(alice, model.mailboxes().get(0), "the row is updated in place (its selection stays)");
+        assertEquals("1,234 + 12.0 KB unindexed", alice.countText());
+        assertEquals(20_000, alice.sizeProperty().get());
         assertEquals("0", model.mailboxes().get(1).countText());
+        assertEquals(List.of("alice@example.com", "bob@example.com", "carol@example.com"),
+                model.mailboxes().stream().map(MailboxRow::address).toList(), "a mailbox the table lacked is added");
     }
 
     @Test

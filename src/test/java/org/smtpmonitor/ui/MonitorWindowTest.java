@@ -8,10 +8,10 @@ import static org.smtpmonitor.ui.WindowTestSupport.fx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.List;
 
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Labeled;
 import javafx.scene.control.TextArea;
@@ -128,7 +128,7 @@ class MonitorWindowTest extends WindowTestBase {
     }
 
     @Test
-    void mailboxCountNewMarkAndPreviewFollowDeliveries() throws Exception {
+    void mailboxCountNewMarkAndMessageListFollowDeliveries() throws Exception {
         open(MailboxFormat.MBOX);
         String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString("Grüße aus Köln".getBytes(StandardCharsets.UTF_8)) + "?=";
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
@@ -144,60 +144,74 @@ class MonitorWindowTest extends WindowTestBase {
             clickRow("#mailboxesTable", "bob@example.com");
             await("the mark goes once bob's mailbox is viewed",
                     () -> Views.rows(table("#mailboxesTable")).get(1).get(0).equals("bob@example.com"));
-            await("the preview lists the message", () -> Views.rows(table("#messagesTable")).size() == 1);
+            await("the list shows the message", () -> Views.rows(table("#messagesTable")).size() == 1);
             List<String> message = fx(() -> Views.rows(table("#messagesTable")).get(0));
-            assertEquals("Carol <carol@test.org>", message.get(0));
-            assertEquals("Grüße aus Köln", message.get(2), "the encoded subject is decoded");
+            assertTrue(message.get(0).matches("\\d\\d:\\d\\d:\\d\\d"), "received today, at " + message.get(0));
+            assertEquals(List.of("carol@test.org", "Carol <carol@test.org>", "Grüße aus Köln"), message.subList(1, 4),
+                    "the envelope sender, the From header and the subject, decoded");
+            assertEquals("bob@example.com: 1 message, " + Sizes.human(Files.size(directory.resolve("mail/bob@example.com.txt"))),
+                    label("#previewStatus"));
 
-            clickRow("#messagesTable", "Carol");
+            clickRowWith("#messagesTable", "Carol <carol@test.org>");
+            // As sent: the mbox file's From_ line is not part of it (a text area shows CR LF as a line break).
             await("the source shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
-                    .contains("Subject: " + subject));
-            assertTrue(fx(() -> lookup("#sourceArea").queryAs(TextArea.class).getText()).startsWith("From carol@test.org "));
+                    .equals("From: Carol <carol@test.org>\nTo: bob@example.com\nSubject: " + subject
+                            + "\nDate: Tue, 24 Nov 2026 08:00:00 +0000\n\nFirst line of the body\n\n"),
+                    () -> lookup("#sourceArea").queryAs(TextArea.class).getText());
 
             client.mail("dave@test.org", "bob@example.com", "From: dave@test.org\nSubject: second\n\nmore\n");
-            await("the preview lists the new message first", () -> {
+            await("the list shows the new message first", () -> {
                 List<List<String>> rows = Views.rows(table("#messagesTable"));
-                return rows.size() == 2 && rows.get(0).get(2).equals("second");
+                return rows.size() == 2 && rows.get(0).get(3).equals("second");
             });
             await("bob's count is 2", () -> Views.rows(table("#mailboxesTable")).get(1).get(1).equals("2"));
+            assertTrue(lookup("#sourceArea").queryAs(TextArea.class).getText().startsWith("From: Carol"),
+                    "the message being read stays selected");
             client.command("QUIT");
         }
     }
 
     @Test
-    void rawMailboxPreviewSplitsDeliveredMailAndKeepsEarlierMailAsOneRow() throws Exception {
+    void rawMailWrittenBeforeTheIndexIsShownAsUnindexedBytesNeverAsAMessage() throws Exception {
         Path mail = Files.createDirectories(directory.resolve("mail"));
-        Files.writeString(mail.resolve("alice@example.com.txt"), "Subject: from last week\r\n\r\nold\r\n");
+        String earlier = "Subject: from last week\r\n\r\nold\r\n";
+        Files.writeString(mail.resolve("alice@example.com.txt"), earlier);
+        String unindexed = Sizes.human(earlier.length()) + " unindexed";
         open(MailboxFormat.RAW);
         await("the earlier mail is counted apart", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
-                .equals("0 + earlier"));
+                .equals("0 + " + unindexed));
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
             client.command("HELO tester");
             client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: one\n\n1");
             client.mail("me@test.org", "alice@example.com", "From: me@test.org\nSubject: two\n\n2");
             client.command("QUIT");
         }
-        await("alice's count", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2 + earlier"));
+        await("alice's count", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2 + " + unindexed));
+        String sent = "From: me@test.org\r\nSubject: one\r\n\r\n1\r\n";
         clickRow("#mailboxesTable", "alice@example.com");
-        await("the preview lists both messages and the earlier mail", () -> Views.rows(table("#messagesTable")).stream()
-                .map(row -> row.get(2)).toList()
-                .equals(List.of("two", "one", "(earlier mail: message boundaries unknown)")));
-        clickRow("#messagesTable", "me@test.org");
+        await("the list shows both messages, then the unindexed bytes in a row of their own", () -> Views.rows(
+                table("#messagesTable")).stream().map(row -> row.get(3) + " " + row.get(4)).toList().equals(List.of(
+                        "two " + Sizes.human(sent.length()), "one " + Sizes.human(sent.length()),
+                        "(" + unindexed + ": mail whose message boundaries are unknown) " + Sizes.human(earlier.length()))));
+        assertTrue(label("#previewStatus").endsWith(", + " + unindexed), label("#previewStatus"));
+        clickRowWith("#messagesTable", "two");
         // A text area shows CR LF as a line break.
         await("the source of the newest message shows", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
                 .equals("From: me@test.org\nSubject: two\n\n2\n"));
-    }
+        clickRowWith("#messagesTable", "unindexed");
+        await("the unindexed row has no source to show", () -> lookup("#sourceArea").queryAs(TextArea.class).getText()
+                .isEmpty());
 
-    @Test
-    void mailboxFileChangedOnDiskIsReadAgain() throws Exception {
-        open(MailboxFormat.MBOX);
-        clickRow("#mailboxesTable", "alice@example.com");
-        Path alice = directory.resolve("mail").resolve("alice@example.com.txt");
-        Files.writeString(alice, "From x@y Tue Nov 24 08:00:00 2026\nSubject: written by hand\n\nhi\n\n",
-                StandardOpenOption.APPEND);
-        await("the count follows the file", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
-        await("the preview follows the file", () -> Views.rows(table("#messagesTable")).size() == 1
-                && Views.rows(table("#messagesTable")).get(0).get(2).equals("written by hand"));
+        clickOn("#clearMailboxButton");
+        await("the dialog asks", () -> lookup("#clear-mailbox").tryQuery().isPresent());
+        assertEquals("All 2 messages of alice@example.com will be deleted from its mailbox file. The " + unindexed
+                .replace(" unindexed", "") + " of unindexed mail before them, whose message boundaries are unknown,"
+                + " stay. This cannot be undone.", fx(() -> lookup("#clear-mailbox").queryAs(DialogPane.class)
+                .getContentText()));
+        clickOn("Clear mailbox");
+        await("the messages go, the unindexed mail stays", () -> Views.rows(table("#mailboxesTable")).get(0).get(1)
+                .equals("0 + " + unindexed) && Views.rows(table("#messagesTable")).size() == 1);
+        assertEquals(earlier, Files.readString(mail.resolve("alice@example.com.txt")));
     }
 
     @Test

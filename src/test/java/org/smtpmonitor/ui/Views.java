@@ -20,14 +20,7 @@ final class Views {
 
     /** The rendered rows of a table, top to bottom, each as the texts of its cells. */
     static List<List<String>> rows(TableView<?> table) {
-        table.layout();
-        List<TableRow<?>> rows = new ArrayList<>();
-        for (Node node : table.lookupAll(".table-row-cell")) {
-            if (node instanceof TableRow<?> row && row.getItem() != null && row.isVisible()) {
-                rows.add(row);
-            }
-        }
-        rows.sort(Comparator.comparingInt(IndexedCell::getIndex));
+        List<TableRow<?>> rows = renderedRows(table);
         List<List<String>> texts = new ArrayList<>();
         for (TableRow<?> row : rows) {
             List<String> cells = new ArrayList<>();
@@ -43,6 +36,28 @@ final class Views {
 
     /** The topmost rendered row of a table whose first cell starts with {@code prefix}, or null. */
     static TableRow<?> row(TableView<?> table, String prefix) {
+        for (TableRow<?> row : renderedRows(table)) {
+            Node first = row.getChildrenUnmodifiable().isEmpty() ? null : row.getChildrenUnmodifiable().get(0);
+            if (first instanceof Labeled cell && cell.getText() != null && cell.getText().startsWith(prefix)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** The topmost rendered row of a table that has a cell whose text contains {@code text}, or null. */
+    static TableRow<?> rowWith(TableView<?> table, String text) {
+        for (TableRow<?> row : renderedRows(table)) {
+            for (Node child : row.getChildrenUnmodifiable()) {
+                if (child instanceof Labeled cell && cell.getText() != null && cell.getText().contains(text)) {
+                    return row;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<TableRow<?>> renderedRows(TableView<?> table) {
         table.layout();
         List<TableRow<?>> rows = new ArrayList<>();
         for (Node node : table.lookupAll(".table-row-cell")) {
@@ -51,13 +66,7 @@ final class Views {
             }
         }
         rows.sort(Comparator.comparingInt(IndexedCell::getIndex));
-        for (TableRow<?> row : rows) {
-            Node first = row.getChildrenUnmodifiable().isEmpty() ? null : row.getChildrenUnmodifiable().get(0);
-            if (first instanceof Labeled cell && cell.getText() != null && cell.getText().startsWith(prefix)) {
-                return row;
-            }
-        }
-        return null;
+        return rows;
     }
 
     /** The rendered cells of a list, top to bottom. */

@@ -101,4 +101,21 @@ class WindowControlsTest extends WindowTestBase {
         press(KeyCode.CONTROL, KeyCode.DIGIT2).release(KeyCode.DIGIT2, KeyCode.CONTROL);
         await("the transcript has focus", () -> transcript().isFocused());
     }
+
+    @Test
+    void aMessageReachedFromTheKeyboardShowsItsSource() throws Exception {
+        open(MailboxFormat.RAW);
+        try (org.smtpmonitor.testing.RawSmtpClient client = org.smtpmonitor.testing.RawSmtpClient.connectGreeted(
+                app.serverAddress())) {
+            client.command("HELO tester");
+            client.mail("me@test.org", "alice@example.com", "Subject: by keyboard\n\nhello");
+            client.command("QUIT");
+        }
+        await("alice counts it", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
+        press(KeyCode.CONTROL, KeyCode.DIGIT3).release(KeyCode.DIGIT3, KeyCode.CONTROL);
+        await("alice's message is listed", () -> Views.rows(table("#messagesTable")).size() == 1);
+        press(KeyCode.CONTROL, KeyCode.DIGIT4).release(KeyCode.DIGIT4, KeyCode.CONTROL);
+        await("the first message is selected and its source shown", () -> lookup("#sourceArea")
+                .queryAs(javafx.scene.control.TextArea.class).getText().equals("Subject: by keyboard\n\nhello\n"));
+    }
 }

@@ -70,6 +70,13 @@ abstract class WindowTestBase extends FxRobot {
         clickOn(row);
     }
 
+    /** Clicks the topmost rendered row of a table that has a cell containing {@code text}. */
+    void clickRowWith(String tableId, String text) throws Exception {
+        await("a row with " + text + " in " + tableId, () -> Views.rowWith(table(tableId), text) != null);
+        TableRow<?> row = fx(() -> Views.rowWith(table(tableId), text));
+        clickOn(row);
+    }
+
     void sendSessionWithErrors() throws Exception {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(app.serverAddress())) {
             client.command("EHLO tester");

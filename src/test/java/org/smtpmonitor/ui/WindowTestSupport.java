@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -33,6 +34,10 @@ final class WindowTestSupport {
     final Path directory;
     final ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     final PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    /** The suggested file names the export dialog was asked with. */
+    final List<String> exportsAsked = new CopyOnWriteArrayList<>();
+    /** What the export dialog answers for a suggested file name: null to cancel. */
+    volatile Function<String, Path> exportAnswer = name -> null;
     Launcher launcher;
     Stage stage;
     CompletableFuture<Integer> exit;
@@ -57,7 +62,10 @@ final class WindowTestSupport {
             throws Exception {
         fx(() -> {
             stage = new Stage();
-            launcher = new Launcher(settings, chooser, saveChooser, stage, err);
+            launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
+                exportsAsked.add(name);
+                return exportAnswer.apply(name);
+            }, stage, err);
             exit = launcher.launch(usersFile);
             return null;
         });
@@ -98,5 +106,16 @@ final class WindowTestSupport {
     /** Waits (up to 15 s) until the condition, checked on the FX thread, holds. */
     static void await(String what, BooleanSupplier condition) throws Exception {
         Await.until(what, Duration.ofSeconds(15), () -> fx(condition::getAsBoolean));
+    }
+
+    /** As {@link #await(String, BooleanSupplier)}; a timeout also tells what {@code shown} reads then (on the FX thread). */
+    static void await(String what, BooleanSupplier condition, Callable<?> shown) throws Exception {
+        Await.until(what, Duration.ofSeconds(15), () -> fx(condition::getAsBoolean), () -> {
+            try {
+                return "shown: " + fx(shown);
+            } catch (Exception e) {
+                return "shown: (" + e + ")";
+            }
+        });
     }
 }
