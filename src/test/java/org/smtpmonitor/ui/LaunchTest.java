@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javafx.scene.control.DialogPane;
+import javafx.scene.control.TableView;
 import javafx.stage.Window;
 
 import org.junit.jupiter.api.AfterEach;
@@ -94,6 +95,28 @@ class LaunchTest extends FxRobot {
         await("the window opens on the other file", () -> app.launcher.window() != null && app.stage.isShowing());
         assertTrue(fx(() -> app.stage.getTitle()).endsWith(" \u2014 good.txt"));
         assertEquals(1, chooserCalls.get());
+    }
+
+    @Test
+    void aMonitorStartedBeforeTheWindowOpensItWithItsCounts() throws Exception {
+        Path users = app.usersFile("users.txt", "alice@example.com", "bob@example.com");
+        Settings settings = app.settings(MailboxFormat.RAW);
+        MonitorStart starting = MonitorStart.begin(users, settings);
+        starting.started.get(20, TimeUnit.SECONDS);
+        app.launch(settings, starting);
+        await("the window opens", () -> app.launcher.window() != null && app.stage.isShowing());
+        assertEquals(2, fx(() -> ((TableView<?>) app.launcher.window().stage().getScene().lookup("#mailboxesTable"))
+                .getItems().size()));
+    }
+
+    @Test
+    void aStartThatFailedBeforeTheWindowShowsItsError() throws Exception {
+        Path missing = directory.resolve("missing.txt");
+        MonitorStart starting = MonitorStart.begin(missing, app.settings(MailboxFormat.RAW));
+        await("the start failed", starting.started::isCompletedExceptionally);
+        app.launch(app.settings(MailboxFormat.RAW), starting);
+        await("the error dialog shows", this::errorDialogShown);
+        assertTrue(fx(() -> errorDialog().getContentText()).startsWith(missing.toString()));
     }
 
     @Test

@@ -42,6 +42,8 @@ public final class StoreBenchmarkWindow {
         Path users = Path.of(args[0]);
         Settings settings = Settings.defaults().withPort(0).withMailboxDirectory(Path.of(args[1]));
         Map<String, Long> expected = StoreBenchmark.expected(args, 2);
+        // As MonitorApp does: the monitor starts while the toolkit does.
+        MonitorStart starting = MonitorStart.begin(users, settings);
         HeadlessFx.start();
         StoreBenchmark.figure("windowToolkit", "ms", System.currentTimeMillis() - launched, "");
         CompletableFuture<Long> opened = new CompletableFuture<>();
@@ -49,7 +51,7 @@ public final class StoreBenchmarkWindow {
         Stage stage = HeadlessFx.fx(Stage::new);
         Launcher launcher = HeadlessFx.fx(() -> {
             Launcher l = new Launcher(settings, owner -> null, owner -> null, stage, System.err);
-            l.launch(users);
+            l.launch(starting);
             // Looked at once a pulse, before the pulse lays out and renders what it finds.
             new AnimationTimer() {
                 @Override

@@ -60,13 +60,23 @@ final class WindowTestSupport {
     /** Launches on the FX thread, as MonitorApp does, with the given choosers. */
     void launch(Settings settings, Path usersFile, Function<Window, Path> chooser, Function<Window, Path> saveChooser)
             throws Exception {
+        launch(settings, chooser, saveChooser, launcher -> launcher.launch(usersFile));
+    }
+
+    /** Launches on the FX thread with a monitor whose start began before, as MonitorApp does when given a file. */
+    void launch(Settings settings, MonitorStart starting) throws Exception {
+        launch(settings, owner -> fail("no chooser expected"), owner -> null, launcher -> launcher.launch(starting));
+    }
+
+    private void launch(Settings settings, Function<Window, Path> chooser, Function<Window, Path> saveChooser,
+                        Function<Launcher, CompletableFuture<Integer>> how) throws Exception {
         fx(() -> {
             stage = new Stage();
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
                 return exportAnswer.apply(name);
             }, stage, err);
-            exit = launcher.launch(usersFile);
+            exit = how.apply(launcher);
             return null;
         });
     }
