@@ -71,7 +71,7 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws IOException when there is no index there (no server has run on it) or it cannot be read
      */
     public static MailboxDirectory open(Path directory, MailboxFormat format) throws IOException {
-        Path file = directory.resolve(".smtp-monitor").resolve("index.db");
+        Path file = MessageIndex.fileOf(directory);
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
             throw new NoSuchFileException(file.toString(), null,
                     "no message index: start smtp-monitor on this mailbox directory once to build it");

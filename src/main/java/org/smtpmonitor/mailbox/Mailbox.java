@@ -136,6 +136,7 @@ final class Mailbox implements AutoCloseable {
      */
     void syncThrough(long sequence) throws IOException {
         while (true) {
+            long target;
             synchronized (syncMonitor) {
                 while (synced < sequence && syncing) {
                     try {
@@ -153,38 +154,45 @@ final class Mailbox implements AutoCloseable {
                 }
                 // This thread syncs for everyone: every append counted so far is covered.
                 syncing = true;
-            }
-            long target;
-            synchronized (syncMonitor) {
                 target = appended;
             }
-            IOException problem = null;
-            try {
-                disk.sync(currentChannel());
-            } catch (IOException e) {
-                problem = e;
-            } finally {
-                if (problem != null) {
-                    synchronized (syncMonitor) {
-                        // A rewrite waiting for this sync with the append lock held must let go of it.
-                        cuttingBack = true;
-                        syncMonitor.notifyAll();
-                    }
-                    cutBackUnsynced(problem);
-                }
+            syncAppends(target);
+        }
+    }
+
+    /**
+     * Syncs the file for every append up to {@code target}, this thread having taken the
+     * turn ({@code syncing}); on failure cuts back what the sync was to cover. Returns the
+     * failure, or null; either way the turn is given back and the waiters woken.
+     */
+    private IOException syncAppends(long target) {
+        IOException problem = null;
+        try {
+            disk.sync(currentChannel());
+        } catch (IOException e) {
+            problem = e;
+        } finally {
+            if (problem != null) {
                 synchronized (syncMonitor) {
-                    syncing = false;
-                    cuttingBack = false;
-                    if (problem == null) {
-                        synced = Math.max(synced, target);
-                        while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
-                            unsynced.removeFirst();
-                        }
-                    }
+                    // A rewrite waiting for this sync with the append lock held must let go of it.
+                    cuttingBack = true;
                     syncMonitor.notifyAll();
                 }
+                cutBackUnsynced(problem);
+            }
+            synchronized (syncMonitor) {
+                syncing = false;
+                cuttingBack = false;
+                if (problem == null) {
+                    synced = Math.max(synced, target);
+                    while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
+                        unsynced.removeFirst();
+                    }
+                }
+                syncMonitor.notifyAll();
             }
         }
+        return problem;
     }
 
     /**
@@ -215,26 +223,7 @@ final class Mailbox implements AutoCloseable {
             syncing = true;
             target = appended;
         }
-        IOException problem = null;
-        try {
-            disk.sync(currentChannel());
-        } catch (IOException e) {
-            problem = e;
-        } finally {
-            if (problem != null) {
-                cutBackUnsynced(problem);
-            }
-            synchronized (syncMonitor) {
-                syncing = false;
-                if (problem == null) {
-                    synced = Math.max(synced, target);
-                    while (!unsynced.isEmpty() && unsynced.peekFirst()[0] <= target) {
-                        unsynced.removeFirst();
-                    }
-                }
-                syncMonitor.notifyAll();
-            }
-        }
+        IOException problem = syncAppends(target);
         if (problem != null) {
             throw new IOException("could not sync " + file + ": " + problem.getMessage(), problem);
         }

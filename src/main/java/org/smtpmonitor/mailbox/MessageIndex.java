@@ -52,14 +52,19 @@ public final class MessageIndex implements AutoCloseable {
         this.connection = connection;
     }
 
+    /** Where the index of the mailboxes in {@code mailboxDirectory} is kept. */
+    public static Path fileOf(Path mailboxDirectory) {
+        return mailboxDirectory.resolve(AppendJournal.DIRECTORY).resolve(FILE);
+    }
+
     /** Opens (creating if need be) the index of the mailboxes in {@code mailboxDirectory}. */
     public static MessageIndex open(Path mailboxDirectory) throws IOException {
-        Path directory = mailboxDirectory.resolve(AppendJournal.DIRECTORY);
+        Path file = fileOf(mailboxDirectory);
+        Path directory = file.getParent();
         if (Files.isSymbolicLink(directory)) {
             throw new IOException(directory + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
         }
         Files.createDirectories(directory);
-        Path file = directory.resolve(FILE);
         if (Files.isSymbolicLink(file) || Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
             throw new IOException("the message index " + file + " is not a regular file");
         }
