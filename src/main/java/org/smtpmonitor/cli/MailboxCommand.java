@@ -2,9 +2,7 @@ package org.smtpmonitor.cli;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +12,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import org.smtpmonitor.app.AtomicFiles;
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.message.IndexedMessage;
@@ -197,7 +196,7 @@ final class MailboxCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return run(spec, where, (mailboxes, out) -> {
-                Exporter exporter;
+                AtomicFiles.Content exporter;
                 if (what.matches("\\d{1,18}")) {
                     long id = Long.parseLong(what);
                     if (mailboxes.message(id).isEmpty()) {
@@ -212,14 +211,8 @@ final class MailboxCommand implements Callable<Integer> {
                     exporter.writeTo(new BufferedOutputStream(System.out));
                     return;
                 }
-                try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(output))) {
-                    exporter.writeTo(file);
-                }
+                AtomicFiles.write(output, exporter);
             });
-        }
-
-        private interface Exporter {
-            void writeTo(OutputStream out) throws IOException;
         }
     }
 

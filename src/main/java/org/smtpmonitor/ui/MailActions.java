@@ -1,13 +1,9 @@
 package org.smtpmonitor.ui;
 
-import java.io.BufferedOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executor;
@@ -17,6 +13,7 @@ import java.util.function.Consumer;
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
 
+import org.smtpmonitor.app.AtomicFiles;
 import org.smtpmonitor.app.MailboxDirectory;
 
 /**
@@ -117,32 +114,10 @@ final class MailActions {
             return;
         }
         status.accept("Exporting " + what + "\u2026");
-        BackgroundCall.run(actions, () -> write(target, export),
+        BackgroundCall.run(actions, () -> AtomicFiles.write(target, export::to),
                 size -> status.accept("Exported " + what + " to " + target + " (" + Sizes.human(size) + ")"),
                 failure -> status.accept("Cannot export " + what + " to " + target + ": "
                         + BackgroundCall.reason(failure)));
-    }
-
-    /**
-     * Writes beside {@code target}, then renames: a failure half way leaves no partial file,
-     * and a file the user chose to replace is kept until the new one is whole.
-     */
-    private static long write(Path target, Export export) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".part");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 64 * 1024)) {
-                export.to(out);
-            }
-            try {
-                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
-        return Files.size(absolute);
     }
 
     /** Where to export, asked of the real user: .eml or .mbox after the suggested name. */

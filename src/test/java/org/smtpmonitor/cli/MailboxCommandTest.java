@@ -161,6 +161,21 @@ class MailboxCommandTest {
         assertEquals(1, noMessage.exit());
         assertTrue(noMessage.err().contains("no such message"), noMessage.err());
         assertTrue(!Files.exists(directory.resolve("x.eml")), "nothing is written for a message that is not there");
+        // An export that fails half way leaves the file it was to replace as it was, and no part of it.
+        long id = ids(mailbox("show", ALICE, "--json").out()).get(0);
+        Path mailboxFile = directory.resolve(ALICE + ".txt");
+        try (var file = java.nio.channels.FileChannel.open(mailboxFile, java.nio.file.StandardOpenOption.WRITE)) {
+            file.truncate(Files.size(mailboxFile) - 20);
+        }
+        Path kept = Files.writeString(directory.resolve("kept.eml"), "what the user had");
+        CommandRun cutShort = mailbox("export", String.valueOf(id), "-o", kept.toString());
+        assertEquals(1, cutShort.exit(), cutShort.out());
+        assertTrue(cutShort.err().startsWith("smtp-monitor: "), cutShort.err());
+        assertEquals("what the user had", Files.readString(kept));
+        try (var files = Files.list(directory)) {
+            assertEquals(List.of(), files.filter(f -> f.getFileName().toString().matches(".+kept\\.eml.*|kept\\.eml.+")).toList(),
+                    "no temporary file is left behind");
+        }
         CommandRun noMailbox = mailbox("show", "nobody@example.com");
         assertEquals(1, noMailbox.exit());
         assertEquals(2, mailbox("show", ALICE, "--format", "zip").exit());
