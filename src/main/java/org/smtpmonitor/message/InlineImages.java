@@ -9,15 +9,16 @@ import java.util.function.Function;
 /**
  * The {@code cid:} images of one message as {@code data:} URIs, so that the HTML view shows
  * them without fetching anything. Bounded: an image over {@link #MAX_IMAGE_BYTES}, or one that
- * would take the message's images over {@link #MAX_TOTAL_BYTES}, is left out (a data URI is a
- * third bigger than the image, and the view holds the whole page as one string). Only raster
+ * would take the message's images over {@link #MAX_TOTAL_BYTES}, is left out: a data URI is a
+ * third bigger than the image, the view holds the whole page as one string, and WebKit reads it
+ * on the FX thread (20 MB of images hold the window for over a second, HtmlViewBenchmark). Only raster
  * images are given: a part declared as some other type is shown if its bytes are a known image
  * (mailers often send images as application/octet-stream), never as what it claims.
  */
 final class InlineImages implements Function<String, Optional<String>> {
 
     static final long MAX_IMAGE_BYTES = 5L << 20;
-    static final long MAX_TOTAL_BYTES = 20L << 20;
+    static final long MAX_TOTAL_BYTES = 10L << 20;
 
     private final ParsedMessage message;
     private final long maxImageBytes;

@@ -31,8 +31,17 @@ import org.jsoup.safety.Safelist;
  * @param blockedRemote the http and https resources left out, which {@link RemoteContent#ALLOWED} would keep
  * @param blockedOther  the resources left out whatever the mode: relative or of another scheme,
  *                      unknown {@code cid:}, too big, or not images
+ * @param truncated     the HTML was longer than {@link #MAX_HTML_CHARS}: its beginning is shown,
+ *                      with a note that says so
  */
-public record SafeHtml(String html, int blockedRemote, int blockedOther) {
+public record SafeHtml(String html, int blockedRemote, int blockedOther, boolean truncated) {
+
+    /**
+     * The most of an HTML body that is shown. WebKit parses and lays out a page on the FX
+     * thread: a 3 MB body holds the window for seconds, 1 MB for about one (HtmlViewBenchmark),
+     * and mail that is meant to be read is far smaller (Gmail clips a message at 102 KB).
+     */
+    public static final int MAX_HTML_CHARS = 512 * 1024;
 
     private static final Safelist SAFELIST = MailSafelist.create();
     private static final Safelist BODY = MailSafelist.body();
@@ -53,7 +62,8 @@ public record SafeHtml(String html, int blockedRemote, int blockedOther) {
     public static SafeHtml sanitise(String html, Function<String, Optional<String>> cidImages, RemoteContent remote) {
         ResourceUrls urls = new ResourceUrls(remote, cidImages);
         CssRewriter css = new CssRewriter(urls);
-        Document dirty = Jsoup.parse(html, "");
+        boolean truncated = html.length() > MAX_HTML_CHARS;
+        Document dirty = Jsoup.parse(truncated ? html.substring(0, MAX_HTML_CHARS) : html, "");
         List<String> stylesheets = new ArrayList<>();
         for (Element link : dirty.select("link[href]")) {
             if (isStylesheet(link)) {
@@ -77,6 +87,11 @@ public record SafeHtml(String html, int blockedRemote, int blockedOther) {
         for (Element element : clean.body().getAllElements()) {
             rewriteUrls(element, urls, css);
         }
+        if (truncated) {
+            clean.body().prependElement("p").attr("style", "background:#fff3cd;color:#333;padding:6px;margin:0")
+                    .text("This HTML part is " + html.length() / 1024 + " KB long: only its first "
+                            + MAX_HTML_CHARS / 1024 + " KB are shown.");
+        }
         Element head = clean.head();
         head.appendElement("meta").attr("http-equiv", "Content-Security-Policy")
                 .attr("content", contentSecurityPolicy(remote));
@@ -89,7 +104,7 @@ public record SafeHtml(String html, int blockedRemote, int blockedOther) {
         }
         clean.outputSettings().prettyPrint(false).charset(StandardCharsets.UTF_8);
         String doctype = dirty.documentType() != null ? "<!DOCTYPE html>" : ""; // else quirks mode, as the mailer saw it
-        return new SafeHtml(doctype + clean.outerHtml(), urls.blockedRemote(), urls.blockedOther());
+        return new SafeHtml(doctype + clean.outerHtml(), urls.blockedRemote(), urls.blockedOther(), truncated);
     }
 
     /** The policy in the document's head: no script ever; fetches only from data: unless remote content is allowed. */

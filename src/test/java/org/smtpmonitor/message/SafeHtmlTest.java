@@ -360,6 +360,23 @@ class SafeHtmlTest {
         assertTrue(shown(safe).select("link").isEmpty());
     }
 
+    @Test
+    void aLongHtmlPartIsCutAndSaysSo() {
+        String row = "<tr><td style=\"color:#333\">A row of a very long report</td></tr>\n";
+        String html = "<table>" + row.repeat(SafeHtml.MAX_HTML_CHARS / row.length() + 10)
+                + "<tr><td id=last>the end</td></tr></table><img src=\"http://evil.test/after-the-cut.png\">";
+
+        SafeHtml safe = sanitise(html, RemoteContent.BLOCKED);
+        Document shown = shown(safe);
+
+        assertTrue(safe.truncated());
+        assertTrue(shown.body().child(0).text().startsWith("This HTML part is " + html.length() / 1024 + " KB long"),
+                shown.body().child(0).text());
+        assertNull(shown.getElementById("last"));
+        assertTrue(shown.select("td").size() > 1000, "the beginning is shown");
+        assertFalse(sanitise("<p>short</p>", RemoteContent.BLOCKED).truncated());
+    }
+
     private static SafeHtml sanitise(String html, RemoteContent remote) {
         return SafeHtml.sanitise(html, cid -> Optional.empty(), remote);
     }
