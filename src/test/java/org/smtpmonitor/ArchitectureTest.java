@@ -100,6 +100,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat(oursExcept("message", "text"))
             .allowEmptyShould(true);
 
+    /** HTML from mail is parsed and sanitised in one place (message.SafeHtml): the window only shows the result. */
+    @ArchTest
+    static final ArchRule noHtmlParserOutsideMessage = noClasses().that().resideOutsideOfPackage(ours("message"))
+            .should().dependOnClassesThat().resideInAPackage("org.jsoup..");
+
     @ArchTest
     static final ArchRule noCyclesBetweenOurPackages = packagesFreeOfCycles("org.smtpmonitor.(*)..");
 

@@ -14,10 +14,12 @@ import com.tngtech.archunit.lang.EvaluationResult;
 
 import org.junit.jupiter.api.Test;
 import org.smtpmonitor.architecture.fixture.UsesJavaFx;
+import org.smtpmonitor.architecture.fixture.UsesJsoup;
 import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
 import org.smtpmonitor.architecture.fixture.cycle.a.First;
 import org.smtpmonitor.architecture.fixture.cycle.b.Second;
 import org.smtpmonitor.cli.fixture.ReadsTheMailboxFormat;
+import org.smtpmonitor.message.SafeHtml;
 import org.smtpmonitor.message.fixture.ParsesMail;
 import org.smtpmonitor.message.fixture.UsesAngusDirectly;
 import org.smtpmonitor.smtp.Reply;
@@ -61,6 +63,13 @@ class ArchitectureViolationTest {
         assertFalse(evaluate(ArchitectureTest.noMailLibraryOutsideMessage, ParsesMail.class, Reply.class).hasViolation());
         EvaluationResult result = evaluate(ArchitectureTest.messageUsesOnlyAMimeParser, UsesAngusDirectly.class);
         assertTrue(report(result).contains("org.eclipse.angus.mail.util.ASCIIUtility"), report(result));
+    }
+
+    @Test
+    void jsoupOutsideMessageIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.noHtmlParserOutsideMessage, UsesJsoup.class);
+        assertTrue(report(result).contains("org.jsoup.Jsoup.parse"), report(result));
+        assertFalse(evaluate(ArchitectureTest.noHtmlParserOutsideMessage, SafeHtml.class, Reply.class).hasViolation());
     }
 
     @Test
