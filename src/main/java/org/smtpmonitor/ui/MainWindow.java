@@ -90,8 +90,11 @@ final class MainWindow {
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
-        this.controller = new MainController(model, windowActions);
-        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail);
+        UnreadMarks unread = new UnreadMarks(mail, background, counts::reloadNow, windowActions.messageProperty()::set);
+        DragFiles drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
+        this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
+        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail, unread, drag,
+                windowActions.messageProperty()::set);
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -237,6 +240,15 @@ final class MainWindow {
             closed.complete(null);
         }, "monitor-close");
         thread.start();
+    }
+
+    private MailController mailController() {
+        return mailController;
+    }
+
+    /** Selects the session of this id, or says it is no longer held: for the message view's "Show session". */
+    void showSession(long sessionId) {
+        controller.showSession(sessionId);
     }
 
     CompletableFuture<Void> closed() {

@@ -170,7 +170,7 @@ class MonitorViewModelTest {
                 new ServerError(2, "mailbox full", T0), new SessionClosed(2, SessionClosed.Reason.IDLE_TIMEOUT, T0)));
         assertEquals(1, model.openSessionsProperty().get());
         assertEquals(2, model.deliveredProperty().get());
-        assertEquals(1, model.errorsProperty().get());
+        assertEquals(1, model.ioErrorsProperty().get());
         assertEquals("mailbox full", model.lastErrorProperty().get());
         SessionRow second = model.sessions().get(0);
         SessionRow first = model.sessions().get(1);
