@@ -62,6 +62,7 @@ final class MainWindow {
     private final MailboxCounts counts;
     private final MainController controller;
     private final MailController mailController;
+    private final DragFiles drag;
     private final PulseStatistics pulses = new PulseStatistics();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
@@ -91,7 +92,7 @@ final class MainWindow {
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
         UnreadMarks unread = new UnreadMarks(mail, background, counts::reloadNow, windowActions.messageProperty()::set);
-        DragFiles drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
+        this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
         this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail, unread, drag,
                 windowActions.messageProperty()::set);
@@ -242,8 +243,16 @@ final class MainWindow {
         thread.start();
     }
 
-    private MailController mailController() {
+    MailController mailController() {
         return mailController;
+    }
+
+    MessageListViewModel messageList() {
+        return messages;
+    }
+
+    DragFiles dragFiles() {
+        return drag;
     }
 
     /** Selects the session of this id, or says it is no longer held: for the message view's "Show session". */
