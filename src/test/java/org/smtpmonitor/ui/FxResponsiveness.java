@@ -51,6 +51,15 @@ final class FxResponsiveness {
             return longest[2];
         }
 
+        /** The most CPU time the FX thread used between two pulses: the window's own work, whatever the machine's load. */
+        long longestCpu() {
+            long most = 0;
+            for (long[] gap : gaps) {
+                most = Math.max(most, gap[2]);
+            }
+            return most;
+        }
+
         long longest(int fromSecond, int toSecond) {
             long longest = 0;
             for (long[] gap : gaps) {
