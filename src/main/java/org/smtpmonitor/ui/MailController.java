@@ -289,7 +289,6 @@ final class MailController {
             selectedIds = Set.of(id);
             scrollToSelection = true;
             list.reveal(id);
-            messagesTable.requestFocus();
         }, status);
     }
 

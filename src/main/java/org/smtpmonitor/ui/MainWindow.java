@@ -91,7 +91,7 @@ final class MainWindow {
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
-        UnreadMarks unread = new UnreadMarks(mail, background, counts::reloadNow, windowActions.messageProperty()::set);
+        UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
         this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
         this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail, unread, drag,

@@ -36,6 +36,8 @@ final class SessionOutcome {
     private boolean refused;
     private int delivered;
     private int repliesInError;
+    /** Counts the changes to what is shown, so that a row updates its columns only when one happened. */
+    private long version;
 
     /** Notes a line the client sent. */
     void received(String line) {
@@ -64,14 +66,16 @@ final class SessionOutcome {
         boolean error = isError(line);
         if (error) {
             repliesInError++;
+            version++;
             // A reply before any command is the greeting: a 421 or 554 there turns the client away.
             boolean greeting = awaiting == null && !greeted;
             if (greeting || awaiting == Command.MAIL || awaiting == Command.RCPT || awaiting == Command.DATA
                     || awaiting == Command.MESSAGE) {
                 refused = true;
             }
-        } else if (line.charAt(0) == '2' && address != null) {
-            (awaiting == Command.MAIL ? senders : recipients).add(address);
+        } else if (line.charAt(0) == '2' && address != null
+                && (awaiting == Command.MAIL ? senders : recipients).add(address)) {
+            version++;
         }
         greeted = true;
         awaiting = null;
@@ -81,6 +85,12 @@ final class SessionOutcome {
 
     void delivered() {
         delivered++;
+        version++;
+    }
+
+    /** Changes whenever a sender or recipient is added, a reply is in error or a message delivered. */
+    long version() {
+        return version;
     }
 
     int repliesInError() {
@@ -153,12 +163,16 @@ final class SessionOutcome {
         private final Set<String> kept = new LinkedHashSet<>();
         private boolean overflow;
 
-        void add(String address) {
+        /** Returns whether the addresses shown changed. */
+        boolean add(String address) {
             if (kept.size() < MAX_ADDRESSES) {
-                kept.add(address);
-            } else if (!kept.contains(address)) {
-                overflow = true;
+                return kept.add(address);
             }
+            if (!overflow && !kept.contains(address)) {
+                overflow = true;
+                return true;
+            }
+            return false;
         }
 
         /** {@code a@x, b@x, c@x +2}; {@code +50…} when more were seen than kept. */

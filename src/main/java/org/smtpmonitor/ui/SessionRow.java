@@ -48,6 +48,8 @@ final class SessionRow {
     private final IntegerProperty repliesInError = new SimpleIntegerProperty();
     private final BooleanProperty failed = new SimpleBooleanProperty();
     private final BooleanProperty follow = new SimpleBooleanProperty(true);
+    /** The outcome's version the columns show: most replies change nothing, and cost no update. */
+    private long shownVersion;
     private Instant closed;
 
     SessionRow(long id, String client, Instant started, int transcriptLimit) {
@@ -130,7 +132,8 @@ final class SessionRow {
     /** Notes a reply line; returns whether it ended a reply in error. */
     boolean replied(String line) {
         boolean error = outcome.replied(line);
-        if (SessionOutcome.endsReply(line)) {
+        if (outcome.version() != shownVersion) {
+            shownVersion = outcome.version();
             senders.set(outcome.senders());
             recipients.set(outcome.recipients());
             repliesInError.set(outcome.repliesInError());
