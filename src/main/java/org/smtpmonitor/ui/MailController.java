@@ -80,6 +80,8 @@ final class MailController {
     private boolean reselecting;
     /** The next listing should scroll to the selection: it was asked for by a sort or a jump. */
     private boolean scrollToSelection;
+    /** The message a jump is to select once listed (0 for none). */
+    private long jumpingTo;
 
     /**
      * @param refresh lists and counts again soon (after a delete or clear)
@@ -264,6 +266,13 @@ final class MailController {
                 messagesTable.scrollTo(Math.max(0, selected - 3));
             }
         }
+        if (jumpingTo != 0) {
+            if (!selectedIds.contains(jumpingTo)) {
+                status.accept(String.format(Locale.ROOT, "Message %d is not within the first %,d of this order:"
+                        + " sort by Received to reach it", jumpingTo, MessageListViewModel.MAX_REVEAL));
+            }
+            jumpingTo = 0;
+        }
     }
 
     /**
@@ -288,6 +297,7 @@ final class MailController {
             mailboxesTable.scrollTo(mailbox.get());
             selectedIds = Set.of(id);
             scrollToSelection = true;
+            jumpingTo = id;
             list.reveal(id);
         }, status);
     }

@@ -87,6 +87,9 @@ public final class SortBenchmark {
             return null;
         });
         UiLoadBenchmark.await(() -> table.getItems().size() == MessageListViewModel.PAGE + 1, 60);
+        // A warm-up, not measured: the same scrolling through the list as it opened, so that what
+        // follows measures the window, not the JIT compiling the code of its rows and cells.
+        scroll(table);
         Thread.sleep(1000);
         MailController mail = window.mailController();
         List<TableColumn<MessageSummary, String>> columns = List.of(mail.messageSubjectColumn, mail.messageSizeColumn,
@@ -98,8 +101,12 @@ public final class SortBenchmark {
         long begun = System.nanoTime();
         System.out.printf("%-26s %12s %12s %14s %14s%n", "order", "first page", "query alone", "scroll 5 pages",
                 "longest gap");
+        List<String> phases = new ArrayList<>();
+        List<Long> phaseStarts = new ArrayList<>();
         for (TableColumn<MessageSummary, String> column : columns) {
             for (TableColumn.SortType type : TableColumn.SortType.values()) {
+                phases.add(column.getText() + " " + type.name().toLowerCase(Locale.ROOT));
+                phaseStarts.add(System.nanoTime());
                 sortAndScroll(window, table, column, type);
             }
         }
@@ -113,6 +120,17 @@ public final class SortBenchmark {
         System.out.printf("the most CPU the FX thread used between two pulses (its own work, whatever the load of the"
                 + " machine): %.0f ms; load average at the end: %s%n", HeadlessFx.fx(timeline::longestCpu) / 1e6,
                 loadAverage());
+        long first = HeadlessFx.fx(timeline::firstPulseNanos);
+        StringBuilder busiest = new StringBuilder("the gaps with the most FX CPU:");
+        for (long[] gap : HeadlessFx.fx(() -> timeline.busiest(5))) {
+            int phase = 0;
+            while (phase + 1 < phaseStarts.size() && phaseStarts.get(phase + 1) <= first + gap[0]) {
+                phase++;
+            }
+            busiest.append(String.format(Locale.ROOT, " %.0f ms of %.0f (%s, %.1f s in);", gap[2] / 1e6, gap[1] / 1e6,
+                    phases.get(phase), (first + gap[0] - phaseStarts.get(phase)) / 1e9));
+        }
+        System.out.println(busiest);
         HeadlessFx.fx(() -> {
             timeline.stop();
             window.close();
@@ -138,6 +156,16 @@ public final class SortBenchmark {
         UiLoadBenchmark.await(() -> window.messageList().reloadsProperty().get() > before, 60);
         long firstPage = System.nanoTime() - clicked;
         long scrolling = System.nanoTime();
+        scroll(table);
+        long pages = System.nanoTime() - scrolling + firstPage;
+        MailboxDirectory store = window.monitor().mail();
+        long query = queryNanos(store, order);
+        System.out.printf("%-26s %9.0f ms %9.1f ms %11.0f ms %11.0f ms%n", describe(order), firstPage / 1e6,
+                query / 1e6, pages / 1e6, window.pulses().takeLongestGapNanos() / 1e6);
+    }
+
+    /** Scrolls down the list, 20 rows every 20 ms, until {@link #PAGES} pages are listed. */
+    private static void scroll(TableView<MessageSummary> table) throws Exception {
         for (int page = 1; page < PAGES; page++) {
             int loaded = page * MessageListViewModel.PAGE;
             for (int row = loaded - MessageListViewModel.PAGE; row <= loaded; row += 20) {
@@ -150,11 +178,6 @@ public final class SortBenchmark {
             }
             UiLoadBenchmark.await(() -> table.getItems().size() > loaded + 1, 60);
         }
-        long pages = System.nanoTime() - scrolling + firstPage;
-        MailboxDirectory store = window.monitor().mail();
-        long query = queryNanos(store, order);
-        System.out.printf("%-26s %9.0f ms %9.1f ms %11.0f ms %11.0f ms%n", describe(order), firstPage / 1e6,
-                query / 1e6, pages / 1e6, window.pulses().takeLongestGapNanos() / 1e6);
     }
 
     /** The store's first page in {@code order} alone: the median of five, off the FX thread. */
