@@ -20,6 +20,7 @@ import java.util.Optional;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.MailboxStore;
 import org.smtpmonitor.mailbox.MessageIndex;
+import org.smtpmonitor.mailbox.MessageOrders;
 import org.smtpmonitor.mailbox.ReadMarks;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.message.IndexedMessage;
@@ -179,7 +180,7 @@ public final class MailboxDirectory implements AutoCloseable {
 
     /** How many of {@code address}'s messages come before message {@code id} in {@code order}. */
     public long position(String address, MessageOrder order, long id) throws IOException {
-        return index.position(address, order, id);
+        return MessageOrders.position(index, address, order, id);
     }
 
     /**

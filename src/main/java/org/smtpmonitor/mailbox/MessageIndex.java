@@ -569,35 +569,6 @@ public final class MessageIndex implements AutoCloseable {
     }
 
     /**
-     * How many messages of the mailbox of {@code address} come before message {@code id} when
-     * it is listed in {@code order}: where a list must reach to show it.
-     */
-    public synchronized long position(String address, MessageOrder order, long id) throws IOException {
-        String before = order.descending() ? ">" : "<";
-        String sql;
-        if (order.key() == MessageOrder.Key.RECEIVED) {
-            sql = "SELECT count(*) FROM message WHERE mailbox = ?1 AND id " + before + " ?2";
-        } else {
-            String key = sortKey(order.key(), "message");
-            String its = "(SELECT " + key + " FROM message WHERE id = ?2)";
-            sql = "SELECT count(*) FROM message WHERE mailbox = ?1 AND (" + key + " " + before + " " + its
-                    + " OR " + key + " = " + its + " AND id " + before + " ?2)";
-        }
-        try (PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, address);
-            query.setLong(2, id);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                long position = row.getLong(1);
-                connection.commit();
-                return position;
-            }
-        } catch (SQLException e) {
-            throw rollBack("read", e);
-        }
-    }
-
-    /**
      * What to look for; every part that is not null must match. Addresses and the subject
      * match as substrings, ignoring case; {@code text} and {@code words} are words
      * (full-text search): {@code text} of the body, {@code words} of subject, addresses or body.
@@ -620,8 +591,7 @@ public final class MessageIndex implements AutoCloseable {
 
     /**
      * One page of the messages that match, in {@code order}. Newest first follows the table's
-     * key; another order sorts what matches (no index of each column: every delivery would
-     * pay for them, and sorting the 100,000 messages of a mailbox takes about 60 ms).
+     * key; another order sorts what matches (see {@link MessageOrders}).
      */
     public synchronized List<IndexedMessage> search(Query query, MessageOrder order, int skip, int limit)
             throws IOException {
@@ -667,10 +637,7 @@ public final class MessageIndex implements AutoCloseable {
             sql.append(" AND received < ?");
             values.add(query.before().toEpochMilli());
         }
-        String direction = order.descending() ? " DESC" : " ASC";
-        String key = order.key() == MessageOrder.Key.RECEIVED ? "" : sortKey(order.key(), "message") + direction + ", ";
-        sql.append(" ORDER BY ").append(key).append(words.isEmpty() ? "message.id" : "message_text.rowid")
-                .append(direction);
+        sql.append(MessageOrders.orderBy(order, words.isEmpty() ? "message.id" : "message_text.rowid"));
         sql.append(" LIMIT ? OFFSET ?");
         values.add(limit);
         values.add(skip);
@@ -684,17 +651,6 @@ public final class MessageIndex implements AutoCloseable {
         } catch (SQLException e) {
             throw rollBack("search", e);
         }
-    }
-
-    /** The column of {@code table} that {@code key} compares, texts ignoring the case of ASCII letters. */
-    private static String sortKey(MessageOrder.Key key, String table) {
-        return switch (key) {
-            case RECEIVED -> table + ".id";
-            case ENVELOPE_FROM -> table + ".envelope_from COLLATE NOCASE";
-            case FROM -> table + ".header_from COLLATE NOCASE";
-            case SUBJECT -> table + ".subject COLLATE NOCASE";
-            case SIZE -> table + ".size";
-        };
     }
 
     /** A LIKE pattern matching {@code text} anywhere, its own % and _ taken literally. */

@@ -17,10 +17,12 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
@@ -246,7 +248,7 @@ final class MainController {
         ioErrorsLabel.textProperty().bind(Bindings.format("I/O errors: %,d", model.ioErrorsProperty()));
         model.ioErrorsProperty().addListener((o, old, n) -> {
             markErrors(ioErrorsLabel);
-            ioErrorsLabel.setTooltip(new javafx.scene.control.Tooltip(model.lastErrorProperty().get()));
+            ioErrorsLabel.setTooltip(new Tooltip(model.lastErrorProperty().get()));
         });
         messageLabel.textProperty().bind(actions.messageProperty());
         serverButton.disableProperty().bind(actions.busyProperty());
@@ -259,12 +261,12 @@ final class MainController {
     }
 
     /** The session's number, after a mark that monitor.css shows on the row of a session in error. */
-    private static final class SessionNumberCell extends javafx.scene.control.TableCell<SessionRow, Long> {
+    private static final class SessionNumberCell extends TableCell<SessionRow, Long> {
         private final Label mark = new Label("\u26a0");
 
         SessionNumberCell() {
             mark.getStyleClass().add("error-mark");
-            mark.setTooltip(new javafx.scene.control.Tooltip("The server sent this session a reply in error (4xx or 5xx)"));
+            mark.setTooltip(new Tooltip("The server sent this session a reply in error (4xx or 5xx)"));
         }
 
         @Override

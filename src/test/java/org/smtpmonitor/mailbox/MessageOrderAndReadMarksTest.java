@@ -107,7 +107,7 @@ class MessageOrderAndReadMarksTest {
                     MessageOrder order = new MessageOrder(key, descending);
                     List<IndexedMessage> listed = index.list("a@x", order, 0, 100);
                     for (int i = 0; i < listed.size(); i++) {
-                        assertEquals(i, index.position("a@x", order, listed.get(i).id()), order + " at " + i);
+                        assertEquals(i, MessageOrders.position(index, "a@x", order, listed.get(i).id()), order + " at " + i);
                     }
                 }
             }
