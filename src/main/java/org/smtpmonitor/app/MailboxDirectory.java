@@ -20,8 +20,11 @@ import java.util.Optional;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.MailboxStore;
 import org.smtpmonitor.mailbox.MessageIndex;
+import org.smtpmonitor.mailbox.MessageOrders;
+import org.smtpmonitor.mailbox.ReadMarks;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.message.MessageOrder;
 import org.smtpmonitor.message.MessageParser;
 import org.smtpmonitor.message.ParsedMessage;
 import org.smtpmonitor.message.Summary;
@@ -115,13 +118,17 @@ public final class MailboxDirectory implements AutoCloseable {
      * One mailbox: its address, its file, the messages the index knows, the file's size, and
      * the bytes at its end that no indexed message covers (raw mail delivered before the
      * index existed, whose boundaries are unknown).
+     *
+     * @param unread the messages the window has not shown yet ({@link #markRead})
      */
-    public record MailboxInfo(String address, Path file, long messages, long bytes, long unindexedBytes) {
+    public record MailboxInfo(String address, Path file, long messages, long bytes, long unindexedBytes,
+                              long unread) {
     }
 
     /** Every mailbox: a monitor's in the order of its users file, the command line's by address. */
     public List<MailboxInfo> mailboxes() throws IOException {
         Map<String, Long> counts = index.counts();
+        Map<String, Long> read = ReadMarks.readCounts(index);
         List<String> addresses = store != null ? store.users().stream().map(User::address).toList()
                 : index.addresses();
         List<MailboxInfo> mailboxes = new ArrayList<>();
@@ -130,7 +137,9 @@ public final class MailboxDirectory implements AutoCloseable {
             long bytes = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? Files.size(file) : 0;
             long unindexed = store != null ? store.unindexedBytes(address)
                     : index.state(address).map(s -> Math.max(0, bytes - s.indexedTo())).orElse(bytes);
-            mailboxes.add(new MailboxInfo(address, file, counts.getOrDefault(address, 0L), bytes, unindexed));
+            long messages = counts.getOrDefault(address, 0L);
+            long unread = Math.max(0, messages - read.getOrDefault(address, 0L));
+            mailboxes.add(new MailboxInfo(address, file, messages, bytes, unindexed, unread));
         }
         return mailboxes;
     }
@@ -142,7 +151,15 @@ public final class MailboxDirectory implements AutoCloseable {
 
     /** A page of {@code address}'s messages, newest first. */
     public List<IndexedMessage> messages(String address, int skip, int limit) throws IOException {
-        return withHeaders(index.newest(address, skip, limit));
+        return messages(address, MessageOrder.NEWEST_FIRST, skip, limit);
+    }
+
+    /**
+     * A page of {@code address}'s messages in {@code order}, sorted by the index: a message
+     * whose headers it has not read yet sorts as if they were empty.
+     */
+    public List<IndexedMessage> messages(String address, MessageOrder order, int skip, int limit) throws IOException {
+        return withHeaders(index.list(address, order, skip, limit));
     }
 
     /**
@@ -152,7 +169,32 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws IllegalArgumentException when the query is not well formed, saying where
      */
     public List<IndexedMessage> search(String query, String mailbox, int skip, int limit) throws IOException {
-        return withHeaders(index.search(SearchQuery.parse(query, mailbox, ZoneId.systemDefault()), skip, limit));
+        return search(query, mailbox, MessageOrder.NEWEST_FIRST, skip, limit);
+    }
+
+    /** As {@link #search(String, String, int, int)}, in {@code order}. */
+    public List<IndexedMessage> search(String query, String mailbox, MessageOrder order, int skip, int limit)
+            throws IOException {
+        return withHeaders(index.search(SearchQuery.parse(query, mailbox, ZoneId.systemDefault()), order, skip, limit));
+    }
+
+    /** How many of {@code address}'s messages come before message {@code id} in {@code order}. */
+    public long position(String address, MessageOrder order, long id) throws IOException {
+        return MessageOrders.position(index, address, order, id);
+    }
+
+    /**
+     * The copy in {@code address}'s mailbox of the message a session delivered as
+     * {@code queueId}; empty when it was deleted, or the index has not taken it yet.
+     */
+    public Optional<IndexedMessage> delivered(String queueId, String address) throws IOException {
+        Optional<IndexedMessage> found = index.byQueueId(address, queueId);
+        return found.isEmpty() ? found : Optional.of(withHeaders(List.of(found.get())).get(0));
+    }
+
+    /** Notes that the window has shown these messages: they are no longer unread. */
+    public void markRead(Collection<Long> ids) throws IOException {
+        ReadMarks.markRead(index, ids);
     }
 
     public Optional<IndexedMessage> message(long id) throws IOException {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.message.MessageOrder;
 
 /**
  * The index of the messages in the mailbox files: an SQLite database,
@@ -43,6 +44,9 @@ public final class MessageIndex implements AutoCloseable {
             + " summarized";
     /** The same, named as columns of the message table: a search joins it with the words, which have a subject too. */
     private static final String MESSAGE_COLUMNS = "message." + COLUMNS.replace(", ", ", message.");
+    /** The same, and whether the window has shown the message: what a list gets. */
+    private static final String LISTED_COLUMNS = MESSAGE_COLUMNS
+            + ", EXISTS (SELECT 1 FROM message_read WHERE message_read.id = message.id)";
 
     private final Path file;
     private final Connection connection;
@@ -92,6 +96,11 @@ public final class MessageIndex implements AutoCloseable {
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_mailbox ON message (mailbox, id)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_to_summarize ON message (id) WHERE summarized = 0");
                 statement.execute("CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                // The messages the window has shown (see ReadMarks): a table of their own, so that
+                // a delivery writes nothing more, and an index written before it gains it here.
+                statement.execute("CREATE TABLE IF NOT EXISTS message_read (id INTEGER PRIMARY KEY)");
+                statement.execute("CREATE TRIGGER IF NOT EXISTS message_read_forget AFTER DELETE ON message"
+                        + " BEGIN DELETE FROM message_read WHERE id = old.id; END");
                 // A rewrite of a mailbox file under way: see IndexRewrite.
                 statement.execute("CREATE TABLE IF NOT EXISTS rewrite (mailbox TEXT PRIMARY KEY,"
                         + " from_identity INTEGER NOT NULL, to_identity INTEGER NOT NULL, cuts TEXT NOT NULL)");
@@ -380,7 +389,7 @@ public final class MessageIndex implements AutoCloseable {
         try (PreparedStatement query = connection.prepareStatement(
                 "SELECT " + COLUMNS + " FROM message WHERE summarized = 0 ORDER BY id LIMIT ?")) {
             query.setInt(1, limit);
-            List<IndexedMessage> found = rows(query);
+            List<IndexedMessage> found = rows(query, false);
             connection.commit();
             return found;
         } catch (SQLException e) {
@@ -519,18 +528,41 @@ public final class MessageIndex implements AutoCloseable {
 
     /** One page of a mailbox's messages, newest first. */
     public List<IndexedMessage> newest(String address, int skip, int limit) throws IOException {
-        return search(new Query(address, null, null, null, null, null, null, null), skip, limit);
+        return list(address, MessageOrder.NEWEST_FIRST, skip, limit);
+    }
+
+    /** One page of a mailbox's messages, in {@code order}. */
+    public List<IndexedMessage> list(String address, MessageOrder order, int skip, int limit) throws IOException {
+        return search(new Query(address, null, null, null, null, null, null, null), order, skip, limit);
     }
 
     public synchronized Optional<IndexedMessage> byId(long id) throws IOException {
         try (PreparedStatement query = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM message WHERE id = ?")) {
+                "SELECT " + LISTED_COLUMNS + " FROM message WHERE id = ?")) {
             query.setLong(1, id);
             try (ResultSet rows = query.executeQuery()) {
-                Optional<IndexedMessage> found = rows.next() ? Optional.of(row(rows)) : Optional.empty();
+                Optional<IndexedMessage> found = rows.next() ? Optional.of(row(rows, true)) : Optional.empty();
                 connection.commit();
                 return found;
             }
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /**
+     * The copy in the mailbox of {@code address} of the message queued as {@code queueId}.
+     * Looked for newest first, along the mailbox's key: a message a session just delivered
+     * is found at once, with no index of queue ids for every delivery to keep up.
+     */
+    public synchronized Optional<IndexedMessage> byQueueId(String address, String queueId) throws IOException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT " + LISTED_COLUMNS + " FROM message"
+                + " WHERE mailbox = ? AND queue_id = ? ORDER BY id DESC LIMIT 1")) {
+            query.setString(1, address);
+            query.setString(2, queueId);
+            List<IndexedMessage> found = rows(query, true);
+            connection.commit();
+            return found.stream().findFirst();
         } catch (SQLException e) {
             throw rollBack("read", e);
         }
@@ -553,7 +585,16 @@ public final class MessageIndex implements AutoCloseable {
     }
 
     /** One page of the messages that match, newest first. */
-    public synchronized List<IndexedMessage> search(Query query, int skip, int limit) throws IOException {
+    public List<IndexedMessage> search(Query query, int skip, int limit) throws IOException {
+        return search(query, MessageOrder.NEWEST_FIRST, skip, limit);
+    }
+
+    /**
+     * One page of the messages that match, in {@code order}. Newest first follows the table's
+     * key; another order sorts what matches (see {@link MessageOrders}).
+     */
+    public synchronized List<IndexedMessage> search(Query query, MessageOrder order, int skip, int limit)
+            throws IOException {
         List<String> words = new ArrayList<>();
         if (query.text() != null) {
             words.add("body : (" + ftsWords(query.text()) + ")");
@@ -562,7 +603,7 @@ public final class MessageIndex implements AutoCloseable {
             words.add("(" + ftsWords(query.words()) + ")");
         }
         List<Object> values = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT " + MESSAGE_COLUMNS);
+        StringBuilder sql = new StringBuilder("SELECT " + LISTED_COLUMNS);
         if (words.isEmpty()) {
             sql.append(" FROM message WHERE 1");
         } else {
@@ -596,7 +637,7 @@ public final class MessageIndex implements AutoCloseable {
             sql.append(" AND received < ?");
             values.add(query.before().toEpochMilli());
         }
-        sql.append(words.isEmpty() ? " ORDER BY message.id DESC" : " ORDER BY message_text.rowid DESC");
+        sql.append(MessageOrders.orderBy(order, words.isEmpty() ? "message.id" : "message_text.rowid"));
         sql.append(" LIMIT ? OFFSET ?");
         values.add(limit);
         values.add(skip);
@@ -604,7 +645,7 @@ public final class MessageIndex implements AutoCloseable {
             for (int i = 0; i < values.size(); i++) {
                 statement.setObject(i + 1, values.get(i));
             }
-            List<IndexedMessage> found = rows(statement);
+            List<IndexedMessage> found = rows(statement, true);
             connection.commit();
             return found;
         } catch (SQLException e) {
@@ -628,24 +669,25 @@ public final class MessageIndex implements AutoCloseable {
         return terms.length() == 0 ? "\"\"" : terms.toString();
     }
 
-    private static List<IndexedMessage> rows(PreparedStatement query) throws SQLException {
+    /** @param listed the rows have a 20th column: whether the message was read ({@link #LISTED_COLUMNS}) */
+    private static List<IndexedMessage> rows(PreparedStatement query, boolean listed) throws SQLException {
         List<IndexedMessage> found = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
             while (rows.next()) {
-                found.add(row(rows));
+                found.add(row(rows, listed));
             }
         }
         return found;
     }
 
-    private static IndexedMessage row(ResultSet rows) throws SQLException {
+    private static IndexedMessage row(ResultSet rows, boolean listed) throws SQLException {
         String to = rows.getString(12);
         return new IndexedMessage(rows.getLong(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
                 rows.getLong(5), Instant.ofEpochMilli(rows.getLong(6)), rows.getString(7), rows.getLong(8),
                 rows.getString(9), rows.getString(10), rows.getString(11),
                 to == null || to.isEmpty() ? List.of() : List.of(to.split(",")), rows.getString(13),
                 rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18),
-                rows.getInt(19) != 0);
+                rows.getInt(19) != 0, listed && rows.getInt(20) != 0);
     }
 
     private void rollBackQuietly() {

@@ -14,14 +14,25 @@ import java.util.List;
  * @param client    the client's address, empty when not known
  * @param summarized whether the index has read its summary headers yet: under a flood,
  *                   and after a crash, a copy is indexed first by its place and envelope
+ * @param read       whether the window has shown it (kept in the index, so lost when the
+ *                   index is built again)
  */
 public record IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
                              String queueId, long sessionId, String client, String helo, String envelopeFrom,
                              List<String> envelopeTo, String from, String to, String cc, String subject, String date,
-                             String messageId, boolean summarized) {
+                             String messageId, boolean summarized, boolean read) {
 
     public IndexedMessage {
         envelopeTo = List.copyOf(envelopeTo);
+    }
+
+    /** A copy not shown yet. */
+    public IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
+                          String queueId, long sessionId, String client, String helo, String envelopeFrom,
+                          List<String> envelopeTo, String from, String to, String cc, String subject, String date,
+                          String messageId, boolean summarized) {
+        this(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo, envelopeFrom, envelopeTo,
+                from, to, cc, subject, date, messageId, summarized, false);
     }
 
     /** A copy with its summary. */
@@ -37,6 +48,6 @@ public record IndexedMessage(long id, String mailbox, long offset, long length, 
     public IndexedMessage withHeaders(Summary summary) {
         return new IndexedMessage(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo,
                 envelopeFrom, envelopeTo, summary.from(), summary.to(), summary.cc(), summary.subject(), summary.date(),
-                summary.messageId(), summarized);
+                summary.messageId(), summarized, read);
     }
 }

@@ -7,28 +7,35 @@ import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
-import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.Region;
+
+import org.smtpmonitor.message.MessageOrder;
 
 /**
  * Wires the controls of {@code mail.fxml} (mailboxes, message list, search, preview) to
- * their view models, and the mail buttons and keys to {@link MailActions}. Its one piece of
- * state is the ids of the selected messages, so a reloaded list selects them again.
+ * their view models, and the mail buttons, keys and context menu to {@link MailActions}. Its
+ * one piece of state is the ids of the selected messages, so a reloaded list selects them
+ * again. A click on a column's header sorts the list through the index, not the rows on view.
  */
 final class MailController {
 
@@ -37,8 +44,6 @@ final class MailController {
     private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss",
             Locale.ROOT).withZone(ZoneId.systemDefault());
     private static final PseudoClass FRESH = PseudoClass.getPseudoClass("fresh");
-    private static final PseudoClass UNKNOWN = PseudoClass.getPseudoClass("unknown");
-    private static final PseudoClass MORE = PseudoClass.getPseudoClass("more");
 
     @FXML Button exportMailboxButton;
     @FXML Button clearMailboxButton;
@@ -47,6 +52,7 @@ final class MailController {
     @FXML TableColumn<MailboxRow, String> mailboxCountColumn;
     @FXML TableColumn<MailboxRow, String> mailboxSizeColumn;
     @FXML TableColumn<MailboxRow, String> mailboxLastColumn;
+    @FXML TableColumn<MailboxRow, String> mailboxUnreadColumn;
     @FXML TextField searchField;
     @FXML Button exportMessageButton;
     @FXML Button deleteButton;
@@ -57,6 +63,9 @@ final class MailController {
     @FXML TableColumn<MessageSummary, String> messageFromColumn;
     @FXML TableColumn<MessageSummary, String> messageSubjectColumn;
     @FXML TableColumn<MessageSummary, String> messageSizeColumn;
+    @FXML MenuItem deleteMenuItem;
+    @FXML MenuItem exportMenuItem;
+    @FXML MenuItem clearMenuItem;
     @FXML TextArea sourceArea;
 
     private final MonitorViewModel model;
@@ -64,17 +73,30 @@ final class MailController {
     private final PreviewViewModel preview;
     private final MailActions actions;
     private final Runnable refresh;
+    private final UnreadMarks unread;
+    private final DragFiles drag;
+    private final Consumer<String> status;
     private Set<Long> selectedIds = Set.of();
     private boolean reselecting;
+    /** The next listing should scroll to the selection: it was asked for by a sort or a jump. */
+    private boolean scrollToSelection;
+    /** The message a jump is to select once listed (0 for none). */
+    private long jumpingTo;
 
-    /** @param refresh lists and counts again soon (after a delete or clear) */
+    /**
+     * @param refresh lists and counts again soon (after a delete or clear)
+     * @param status  the window's status bar
+     */
     MailController(MonitorViewModel model, MessageListViewModel list, PreviewViewModel preview, MailActions actions,
-                   Runnable refresh) {
+                   Runnable refresh, UnreadMarks unread, DragFiles drag, Consumer<String> status) {
         this.model = model;
         this.list = list;
         this.preview = preview;
         this.actions = actions;
         this.refresh = refresh;
+        this.unread = unread;
+        this.drag = drag;
+        this.status = status;
     }
 
     @FXML
@@ -83,6 +105,7 @@ final class MailController {
         MainController.selectFirstRowOnFocus(messagesTable);
         bindMailboxes();
         bindMessages();
+        bindSorting();
         bindButtons();
     }
 
@@ -99,6 +122,10 @@ final class MailController {
             Instant last = c.getValue().lastDeliveryProperty().get();
             return last == null ? "\u2014" : CLOCK.format(last);
         }, c.getValue().lastDeliveryProperty()));
+        mailboxUnreadColumn.setCellValueFactory(c -> Bindings.createStringBinding(() -> {
+            long n = c.getValue().unreadProperty().get();
+            return n == 0 ? "" : String.format(Locale.ROOT, "%,d", n);
+        }, c.getValue().unreadProperty()));
         mailboxesTable.setRowFactory(table -> new FlagRow<>(FRESH, MailboxRow::freshProperty));
         model.selectedMailboxProperty().bind(mailboxesTable.getSelectionModel().selectedItemProperty());
     }
@@ -109,18 +136,25 @@ final class MailController {
         messagesTable.setItems(list.rows());
         messagesTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         messageReceivedColumn.setCellValueFactory(c -> text(received(c.getValue().received())));
+        messageReceivedColumn.setCellFactory(column -> new ReceivedCell());
         messageSenderColumn.setCellValueFactory(c -> text(c.getValue().envelopeFrom()));
         messageFromColumn.setCellValueFactory(c -> text(c.getValue().from()));
         messageSubjectColumn.setCellValueFactory(c -> text(c.getValue().subject()));
         messageSizeColumn.setCellValueFactory(c -> text(c.getValue().kind() == MessageSummary.Kind.MORE ? ""
                 : Sizes.human(c.getValue().size())));
-        messagesTable.setRowFactory(table -> new MessageRow());
+        messagesTable.setRowFactory(table -> new MessageRow(list, unread, drag));
         messagesTable.getSelectionModel().getSelectedItems().addListener(
                 (javafx.collections.ListChangeListener<MessageSummary>) change -> selectionChanged());
         // The selected item is set after the selected items have changed: the preview follows it.
         messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, item) -> {
             if (!list.isUpdating() && !reselecting) {
                 preview.messageProperty().set(item);
+            }
+        });
+        // The message shown is read from now on.
+        messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, item) -> {
+            if (!list.isUpdating() && !reselecting) {
+                unread.shown(item);
             }
         });
         // After a new listing, select the messages the user had selected again.
@@ -135,6 +169,29 @@ final class MailController {
         sourceArea.textProperty().bind(preview.sourceProperty());
     }
 
+    /**
+     * Sorting is the index's: the table only shows which column and direction were chosen.
+     * No column chosen (a third click) is the list's own order, newest first.
+     */
+    private void bindSorting() {
+        Map<TableColumn<MessageSummary, ?>, MessageOrder.Key> keys = Map.of(
+                messageReceivedColumn, MessageOrder.Key.RECEIVED, messageSenderColumn, MessageOrder.Key.ENVELOPE_FROM,
+                messageFromColumn, MessageOrder.Key.FROM, messageSubjectColumn, MessageOrder.Key.SUBJECT,
+                messageSizeColumn, MessageOrder.Key.SIZE);
+        messagesTable.setSortPolicy(table -> {
+            MessageOrder wanted = MessageOrder.NEWEST_FIRST;
+            if (!table.getSortOrder().isEmpty()) {
+                TableColumn<MessageSummary, ?> column = table.getSortOrder().get(0);
+                wanted = new MessageOrder(keys.get(column), column.getSortType() == TableColumn.SortType.DESCENDING);
+            }
+            if (!wanted.equals(list.orderProperty().get())) {
+                scrollToSelection = true;
+                list.sort(wanted, idOf(messagesTable.getSelectionModel().getSelectedItem()));
+            }
+            return true;
+        });
+    }
+
     private void bindButtons() {
         exportMailboxButton.disableProperty().bind(model.selectedMailboxProperty().isNull());
         clearMailboxButton.disableProperty().bind(model.selectedMailboxProperty().isNull());
@@ -144,10 +201,18 @@ final class MailController {
         deleteButton.disableProperty().bind(Bindings.createBooleanBinding(
                 () -> messagesTable.getSelectionModel().getSelectedItems().stream().noneMatch(MailController::isMessage),
                 messagesTable.getSelectionModel().getSelectedItems()));
+        deleteMenuItem.disableProperty().bind(deleteButton.disableProperty());
+        exportMenuItem.disableProperty().bind(exportMessageButton.disableProperty());
+        clearMenuItem.disableProperty().bind(clearMailboxButton.disableProperty());
     }
 
     private static boolean isMessage(MessageSummary row) {
         return row != null && row.isMessage();
+    }
+
+    /** The message of a row; 0 for none, or for a row that is not a message. */
+    private static long idOf(MessageSummary row) {
+        return isMessage(row) ? row.id() : 0;
     }
 
     private static ReadOnlyObjectWrapper<String> text(String value) {
@@ -193,29 +258,63 @@ final class MailController {
         }
         selectionChanged();
         preview.messageProperty().set(messagesTable.getSelectionModel().getSelectedItem());
-    }
-
-    /** A message row, styled by its kind; the "load more" row loads the next page once it is scrolled into view. */
-    private final class MessageRow extends TableRow<MessageSummary> {
-        @Override
-        protected void updateItem(MessageSummary item, boolean empty) {
-            super.updateItem(item, empty);
-            MessageSummary.Kind kind = item == null || empty ? null : item.kind();
-            pseudoClassStateChanged(UNKNOWN, kind == MessageSummary.Kind.UNINDEXED);
-            pseudoClassStateChanged(MORE, kind == MessageSummary.Kind.MORE);
-            if (kind == MessageSummary.Kind.MORE && isShown()) {
-                javafx.application.Platform.runLater(list::loadMore);
+        unread.shown(messagesTable.getSelectionModel().getSelectedItem());
+        if (scrollToSelection) {
+            scrollToSelection = false;
+            int selected = messagesTable.getSelectionModel().getSelectedIndex();
+            if (selected >= 0) {
+                messagesTable.scrollTo(Math.max(0, selected - 3));
             }
         }
-
-        /** False for the hidden row a table lays out only to measure rows. */
-        private boolean isShown() {
-            for (Node node = getParent(); node != null; node = node.getParent()) {
-                if (!node.isVisible()) {
-                    return false;
-                }
+        if (jumpingTo != 0) {
+            if (!selectedIds.contains(jumpingTo)) {
+                status.accept(String.format(Locale.ROOT, "Message %d is not within the first %,d of this order:"
+                        + " sort by Received to reach it", jumpingTo, MessageListViewModel.MAX_REVEAL));
             }
-            return getParent() != null;
+            jumpingTo = 0;
+        }
+    }
+
+    /**
+     * Shows the message a session delivered: selects the mailbox it went to (the one on view,
+     * if it is one of them), lists it without the search, and selects the message; its copy
+     * is looked for in the index off the FX thread.
+     */
+    void showDelivery(TranscriptLine.Delivery delivery) {
+        if (delivery.mailboxes().isEmpty()) {
+            return;
+        }
+        MailboxRow onView = model.selectedMailboxProperty().get();
+        String address = onView != null && delivery.mailboxes().contains(onView.address()) ? onView.address()
+                : delivery.mailboxes().get(0);
+        list.findDelivered(delivery.queueId(), address, id -> {
+            Optional<MailboxRow> mailbox = model.mailboxes().stream().filter(m -> m.address().equals(address)).findFirst();
+            if (mailbox.isEmpty()) {
+                return;
+            }
+            searchField.clear();
+            mailboxesTable.getSelectionModel().select(mailbox.get());
+            mailboxesTable.scrollTo(mailbox.get());
+            selectedIds = Set.of(id);
+            scrollToSelection = true;
+            jumpingTo = id;
+            list.reveal(id);
+        }, status);
+    }
+
+    /** The time a message was received, after a dot that monitor.css shows while it is unread. */
+    private static final class ReceivedCell extends TableCell<MessageSummary, String> {
+        private final Region dot = new Region();
+
+        ReceivedCell() {
+            dot.getStyleClass().add("unread-dot");
+        }
+
+        @Override
+        protected void updateItem(String time, boolean empty) {
+            super.updateItem(time, empty);
+            setText(empty ? null : time);
+            setGraphic(empty ? null : dot);
         }
     }
 

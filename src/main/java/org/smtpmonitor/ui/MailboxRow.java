@@ -21,6 +21,7 @@ final class MailboxRow {
     private final LongProperty size = new SimpleLongProperty();
     private final ObjectProperty<Instant> lastDelivery = new SimpleObjectProperty<>();
     private final BooleanProperty fresh = new SimpleBooleanProperty();
+    private final LongProperty unread = new SimpleLongProperty();
 
     MailboxRow(String address, Path file) {
         this.address = address;
@@ -52,6 +53,11 @@ final class MailboxRow {
 
     ObjectProperty<Instant> lastDeliveryProperty() {
         return lastDelivery;
+    }
+
+    /** Messages the window has not shown yet, as the index counts them. */
+    LongProperty unreadProperty() {
+        return unread;
     }
 
     /** Mail arrived since the user last looked at this mailbox. */

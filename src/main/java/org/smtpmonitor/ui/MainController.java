@@ -2,7 +2,10 @@ package org.smtpmonitor.ui;
 
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -14,12 +17,15 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 
@@ -28,13 +34,15 @@ import org.smtpmonitor.event.EventText;
 /**
  * Wires the controls of {@code main.fxml} (sessions, transcript, status bar) to the view
  * models; the mail side is {@link MailController}'s. Holds no state of its own beyond the
- * "follow" scroll request; actions are handed to {@link WindowActions}.
+ * "follow" scroll request; actions are handed to {@link WindowActions}, and the message of a
+ * delivery line the user opens to whoever shows messages.
  */
 final class MainController {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
             .withZone(ZoneId.systemDefault());
     private static final PseudoClass OPEN = PseudoClass.getPseudoClass("open");
+    private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
 
     @FXML Button serverButton;
     @FXML Button openFolderButton;
@@ -46,6 +54,9 @@ final class MainController {
     @FXML TableColumn<SessionRow, String> sessionStateColumn;
     @FXML TableColumn<SessionRow, Number> sessionMessagesColumn;
     @FXML TableColumn<SessionRow, String> sessionDurationColumn;
+    @FXML TableColumn<SessionRow, String> sessionSenderColumn;
+    @FXML TableColumn<SessionRow, String> sessionRecipientsColumn;
+    @FXML TableColumn<SessionRow, String> sessionOutcomeColumn;
     @FXML TextField filterField;
     @FXML ToggleButton followToggle;
     @FXML Button copyButton;
@@ -57,16 +68,20 @@ final class MainController {
     @FXML Label listeningLabel;
     @FXML Label openSessionsLabel;
     @FXML Label deliveredLabel;
-    @FXML Label errorsLabel;
+    @FXML Label repliesInErrorLabel;
+    @FXML Label ioErrorsLabel;
     @FXML Label messageLabel;
 
     private final MonitorViewModel model;
     private final WindowActions actions;
+    private final Consumer<TranscriptLine.Delivery> deliveryChosen;
     private boolean scrollWanted;
 
-    MainController(MonitorViewModel model, WindowActions actions) {
+    /** @param deliveryChosen shows the message of a delivery line the user opened (double-click, Enter) */
+    MainController(MonitorViewModel model, WindowActions actions, Consumer<TranscriptLine.Delivery> deliveryChosen) {
         this.model = model;
         this.actions = actions;
+        this.deliveryChosen = deliveryChosen;
     }
 
     @FXML
@@ -80,13 +95,18 @@ final class MainController {
     private void bindSessions() {
         sessionsTable.setItems(model.sessions());
         sessionIdColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().id()));
+        sessionIdColumn.setCellFactory(column -> new SessionNumberCell());
         sessionClientColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().client()));
         sessionStartColumn.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(CLOCK.format(c.getValue().started())));
         sessionStateColumn.setCellValueFactory(c -> c.getValue().stateTextProperty());
         sessionMessagesColumn.setCellValueFactory(c -> c.getValue().messagesProperty());
         sessionDurationColumn.setCellValueFactory(c -> c.getValue().durationProperty());
-        sessionsTable.setRowFactory(table -> new FlagRow<>(OPEN,
-                row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)));
+        sessionSenderColumn.setCellValueFactory(c -> c.getValue().sendersProperty());
+        sessionRecipientsColumn.setCellValueFactory(c -> c.getValue().recipientsProperty());
+        sessionOutcomeColumn.setCellValueFactory(c -> c.getValue().outcomeProperty());
+        sessionsTable.setRowFactory(table -> new FlagRow<>(List.of(
+                new FlagRow.Flag<>(OPEN, row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)),
+                new FlagRow.Flag<>(FAILED, SessionRow::failedProperty))));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
 
@@ -127,8 +147,50 @@ final class MainController {
                 transcript.followProperty().set(true);
             }
         });
+        // A delivery line opens its message: double-click, or Enter.
+        transcriptList.addEventHandler(MouseEvent.MOUSE_CLICKED, e -> {
+            if (e.getButton() == MouseButton.PRIMARY && e.getClickCount() == 2) {
+                openDelivery(lineAt(e));
+            }
+        });
+        transcriptList.addEventHandler(KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                openDelivery(transcriptList.getFocusModel().getFocusedItem());
+            }
+        });
         copyButton.disableProperty().bind(Bindings.isEmpty(transcriptList.getSelectionModel().getSelectedItems()));
         saveButton.disableProperty().bind(transcript.selectedSessionProperty().isNull());
+    }
+
+    private static TranscriptLine lineAt(MouseEvent e) {
+        for (javafx.scene.Node node = e.getPickResult().getIntersectedNode(); node != null; node = node.getParent()) {
+            if (node instanceof TranscriptCell cell) {
+                return cell.isEmpty() ? null : cell.getItem();
+            }
+        }
+        return null;
+    }
+
+    private void openDelivery(TranscriptLine line) {
+        if (line != null && line.delivery() != null) {
+            deliveryChosen.accept(line.delivery());
+        }
+    }
+
+    /**
+     * Selects the session of this id and scrolls to it, if the window still holds it; else
+     * says so in the status bar. What the message view's "Show session" calls.
+     */
+    void showSession(long sessionId) {
+        Optional<SessionRow> row = model.session(sessionId);
+        int index = row.map(sessionsTable.getItems()::indexOf).orElse(-1);
+        if (index < 0) {
+            actions.messageProperty().set(String.format(Locale.ROOT, "Session %d is no longer held: the window keeps"
+                    + " the newest %,d sessions", sessionId, model.sessionLimit()));
+            return;
+        }
+        sessionsTable.getSelectionModel().clearAndSelect(index);
+        sessionsTable.scrollTo(index);
     }
 
     /** A table reached from the keyboard (Ctrl+1…4, Tab) starts on its first row, so arrows move from there. */
@@ -180,15 +242,39 @@ final class MainController {
                 .then("Start server").otherwise("Stop server"));
         openSessionsLabel.textProperty().bind(Bindings.format("Open sessions: %d", model.openSessionsProperty()));
         deliveredLabel.textProperty().bind(Bindings.format("Delivered: %,d", model.deliveredProperty()));
-        errorsLabel.textProperty().bind(Bindings.format("Errors: %,d", model.errorsProperty()));
-        model.errorsProperty().addListener((o, old, n) -> {
-            if (!errorsLabel.getStyleClass().contains("errors")) {
-                errorsLabel.getStyleClass().add("errors");
-            }
-            errorsLabel.setTooltip(new javafx.scene.control.Tooltip(model.lastErrorProperty().get()));
+        repliesInErrorLabel.textProperty().bind(Bindings.format("Replies in error: %,d",
+                model.repliesInErrorProperty()));
+        model.repliesInErrorProperty().addListener((o, old, n) -> markErrors(repliesInErrorLabel));
+        ioErrorsLabel.textProperty().bind(Bindings.format("I/O errors: %,d", model.ioErrorsProperty()));
+        model.ioErrorsProperty().addListener((o, old, n) -> {
+            markErrors(ioErrorsLabel);
+            ioErrorsLabel.setTooltip(new Tooltip(model.lastErrorProperty().get()));
         });
         messageLabel.textProperty().bind(actions.messageProperty());
         serverButton.disableProperty().bind(actions.busyProperty());
+    }
+
+    private static void markErrors(Label label) {
+        if (!label.getStyleClass().contains("errors")) {
+            label.getStyleClass().add("errors");
+        }
+    }
+
+    /** The session's number, after a mark that monitor.css shows on the row of a session in error. */
+    private static final class SessionNumberCell extends TableCell<SessionRow, Long> {
+        private final Label mark = new Label("\u26a0");
+
+        SessionNumberCell() {
+            mark.getStyleClass().add("error-mark");
+            mark.setTooltip(new Tooltip("The server sent this session a reply in error (4xx or 5xx)"));
+        }
+
+        @Override
+        protected void updateItem(Long id, boolean empty) {
+            super.updateItem(id, empty);
+            setText(empty || id == null ? null : id.toString());
+            setGraphic(empty || id == null ? null : mark);
+        }
     }
 
     // Actions named in main.fxml.

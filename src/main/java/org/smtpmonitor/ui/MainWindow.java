@@ -62,6 +62,7 @@ final class MainWindow {
     private final MailboxCounts counts;
     private final MainController controller;
     private final MailController mailController;
+    private final DragFiles drag;
     private final PulseStatistics pulses = new PulseStatistics();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
@@ -90,8 +91,11 @@ final class MainWindow {
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
-        this.controller = new MainController(model, windowActions);
-        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail);
+        UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
+        this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
+        this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
+        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail, unread, drag,
+                windowActions.messageProperty()::set);
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -237,6 +241,23 @@ final class MainWindow {
             closed.complete(null);
         }, "monitor-close");
         thread.start();
+    }
+
+    MailController mailController() {
+        return mailController;
+    }
+
+    MessageListViewModel messageList() {
+        return messages;
+    }
+
+    DragFiles dragFiles() {
+        return drag;
+    }
+
+    /** Selects the session of this id, or says it is no longer held: for the message view's "Show session". */
+    void showSession(long sessionId) {
+        controller.showSession(sessionId);
     }
 
     CompletableFuture<Void> closed() {

@@ -5,11 +5,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 
 import javafx.animation.PauseTransition;
 import javafx.beans.InvalidationListener;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -23,13 +27,15 @@ import javafx.util.Duration;
 
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.message.MessageOrder;
 
 /**
- * The message list: the selected mailbox's messages, newest first, a page at a time from the
- * message index (a mailbox of a million messages costs one page), or the messages that match
- * the search box, in that mailbox or in all. Every query runs on {@code background}; a
- * listing asked for while one runs waits for it, and one that answers for a mailbox or
- * search no longer shown is dropped. Changes the index reports are coalesced into at most
+ * The message list: the selected mailbox's messages, or the messages that match the search
+ * box, in that mailbox or in all, a page at a time from the message index (a mailbox of a
+ * million messages costs one page), in the order the user chose, which the index sorts (a
+ * sort of the rows on view would sort one page). Every query runs on {@code background}; a
+ * listing asked for while one runs waits for it, and one that answers for a mailbox, search
+ * or order no longer shown is dropped. Changes the index reports are coalesced into at most
  * one reload per {@link #RELOAD_INTERVAL_NANOS}, and reloads take no more than a quarter of
  * the time (a search over a million messages under a flood takes a while).
  */
@@ -41,12 +47,15 @@ final class MessageListViewModel {
     static final long RELOAD_INTERVAL_NANOS = 250_000_000L;
     /** Typing pauses this long before the search runs. */
     static final Duration SEARCH_DELAY = Duration.millis(300);
+    /** The most rows listed to show one message far down the order (see {@link #reveal}): what a reload keeps. */
+    static final int MAX_REVEAL = MAX_RELOAD;
 
     private final MailboxDirectory mail;
     private final String mailProblem;
     private final Executor background;
     private final ObjectProperty<MailboxRow> mailbox = new SimpleObjectProperty<>();
     private final StringProperty query = new SimpleStringProperty("");
+    private final ReadOnlyObjectWrapper<MessageOrder> order = new ReadOnlyObjectWrapper<>(MessageOrder.NEWEST_FIRST);
     private final ObservableList<MessageSummary> rows = FXCollections.observableArrayList();
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper();
     private final IntegerProperty reloads = new SimpleIntegerProperty();
@@ -60,6 +69,8 @@ final class MessageListViewModel {
     private boolean loading;
     private boolean moreWanted;
     private boolean reloadWanted;
+    /** A message the next listing must reach, if it is listed at all: the selection of a re-sort, a jump. */
+    private long revealId;
     private long lastReload = Long.MIN_VALUE / 2;
     private long reloadGap = RELOAD_INTERVAL_NANOS;
     /** Message rows shown (the rows but the trailing "unindexed" or "load more" one). */
@@ -109,20 +120,44 @@ final class MessageListViewModel {
 
     /** Lists again from the first page: another mailbox, or another search. */
     private void show() {
+        change(rows::clear);
+        loaded = 0;
+        more = false;
+        relist();
+        if (isListing()) {
+            status.set(searching() ? "Searching\u2026" : "Reading " + mailbox.get().address() + "\u2026");
+        }
+    }
+
+    /** Lists again from the first row; the rows on view stay until the new ones replace them. */
+    private void relist() {
         generation++;
         loading = false;
         moreWanted = false;
         reloadWanted = false;
-        loaded = 0;
-        more = false;
         problem = null;
-        change(rows::clear);
         if (!isListing()) {
             describe();
             return;
         }
-        status.set(searching() ? "Searching\u2026" : "Reading " + mailbox.get().address() + "\u2026");
         load(0, PAGE, true);
+    }
+
+    /**
+     * Lists again in {@code wanted} order, as far as message {@code keep} (0 for none) if it is
+     * within {@link #MAX_REVEAL} rows, so that a selection stays in view.
+     */
+    void sort(MessageOrder wanted, long keep) {
+        if (!wanted.equals(order.get())) {
+            order.set(wanted);
+            reveal(keep);
+        }
+    }
+
+    /** Lists again, as far as message {@code id} if it is within {@link #MAX_REVEAL} rows. */
+    void reveal(long id) {
+        revealId = id;
+        relist();
     }
 
     private boolean isListing() {
@@ -170,19 +205,34 @@ final class MessageListViewModel {
         }
     }
 
-    /** Asks for {@code limit} rows from {@code skip} on, and one more to learn whether there are more. */
+    /**
+     * Asks for {@code limit} rows from {@code skip} on, and one more to learn whether there are
+     * more; a first page reaches as far as the message to reveal, if there is one.
+     */
     private void load(int skip, int limit, boolean replace) {
         loading = true;
         long asked = generation;
         String address = mailbox.get() == null ? null : mailbox.get().address();
         String words = search;
-        BackgroundCall.run(background, () -> BackgroundCall.Timed.of(() -> words.isEmpty()
-                        ? mail.messages(address, skip, limit + 1) : mail.search(words, address, skip, limit + 1)),
+        MessageOrder sorted = order.get();
+        long reveal = skip == 0 ? revealId : 0;
+        BackgroundCall.run(background, () -> BackgroundCall.Timed.of(() -> {
+                    int rows = limit;
+                    if (reveal != 0 && words.isEmpty() && address != null) {
+                        long position = mail.position(address, sorted, reveal);
+                        rows = (int) Math.max(limit, Math.min(MAX_REVEAL, (position / PAGE + 1) * PAGE));
+                    }
+                    return new Page(rows, words.isEmpty() ? mail.messages(address, sorted, skip, rows + 1)
+                            : mail.search(words, address, sorted, skip, rows + 1));
+                }),
                 found -> {
                     if (asked == generation) {
                         loading = false;
+                        if (reveal != 0) {
+                            revealId = 0;
+                        }
                         reloadGap = Math.max(RELOAD_INTERVAL_NANOS, 3 * found.nanos());
-                        loaded(found.value(), limit, replace);
+                        loaded(found.value().messages(), found.value().limit(), replace);
                     }
                 },
                 failure -> {
@@ -191,6 +241,10 @@ final class MessageListViewModel {
                         failed(failure);
                     }
                 });
+    }
+
+    /** Up to {@code limit} messages, and one more if there are more. */
+    private record Page(int limit, List<IndexedMessage> messages) {
     }
 
     private void loaded(List<IndexedMessage> found, int limit, boolean replace) {
@@ -300,6 +354,31 @@ final class MessageListViewModel {
     /** The mailbox listed (and searched); null to search all. */
     ObjectProperty<MailboxRow> mailboxProperty() {
         return mailbox;
+    }
+
+    /** The order of the rows, as the index sorts them; see {@link #sort}. */
+    ReadOnlyObjectProperty<MessageOrder> orderProperty() {
+        return order.getReadOnlyProperty();
+    }
+
+    /**
+     * Finds the copy in {@code address}'s mailbox of the message a session delivered as
+     * {@code queueId}, off the FX thread; then gives its id to {@code found}, or says why not.
+     */
+    void findDelivered(String queueId, String address, LongConsumer found, Consumer<String> missing) {
+        if (mail == null) {
+            missing.accept("The stored mail cannot be read: " + mailProblem);
+            return;
+        }
+        BackgroundCall.run(background, () -> mail.delivered(queueId, address),
+                message -> {
+                    if (message.isPresent()) {
+                        found.accept(message.get().id());
+                    } else {
+                        missing.accept("Message " + queueId + " is no longer in " + address + "'s mailbox");
+                    }
+                },
+                failure -> missing.accept("Cannot find message " + queueId + ": " + BackgroundCall.reason(failure)));
     }
 
     /** The search box's text; blank for the mailbox's own list. */

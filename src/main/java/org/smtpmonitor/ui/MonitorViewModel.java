@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javafx.beans.property.IntegerProperty;
@@ -63,7 +64,8 @@ final class MonitorViewModel {
     private final Map<String, MailboxRow> mailboxesByAddress = new HashMap<>();
     private final IntegerProperty openSessions = new SimpleIntegerProperty();
     private final LongProperty delivered = new SimpleLongProperty();
-    private final LongProperty errors = new SimpleLongProperty();
+    private final LongProperty ioErrors = new SimpleLongProperty();
+    private final LongProperty repliesInError = new SimpleLongProperty();
     private final StringProperty lastError = new SimpleStringProperty("");
     private final ObjectProperty<InetSocketAddress> listening = new SimpleObjectProperty<>();
     private final ObjectProperty<MailboxRow> selectedMailbox = new SimpleObjectProperty<>();
@@ -104,6 +106,7 @@ final class MonitorViewModel {
             row.messagesProperty().set(info.messages());
             row.sizeProperty().set(info.bytes());
             row.unindexedBytesProperty().set(info.unindexedBytes());
+            row.unreadProperty().set(info.unread());
         }
         mailboxes.addAll(added);
     }
@@ -114,7 +117,8 @@ final class MonitorViewModel {
         List<SessionRow> opened = new ArrayList<>();
         int open = openSessions.get();
         long deliveredCount = delivered.get();
-        long errorCount = errors.get();
+        long ioErrorCount = ioErrors.get();
+        long replyErrorCount = repliesInError.get();
         for (SessionEvent event : batch) {
             if (event instanceof SessionOpened e) {
                 SessionRow row = new SessionRow(e.sessionId(), EventText.address(e.client()), e.at(), transcriptLimit);
@@ -124,16 +128,29 @@ final class MonitorViewModel {
                 open++;
                 note(newLines, row, e);
             } else if (event instanceof LineReceived e) {
-                line(newLines, e.sessionId(), new TranscriptLine(e.at(), TranscriptLine.Direction.CLIENT, e.text()));
+                SessionRow row = line(newLines, e.sessionId(),
+                        new TranscriptLine(e.at(), TranscriptLine.Direction.CLIENT, e.text()));
+                if (row != null) {
+                    row.received(e.text());
+                }
             } else if (event instanceof ReplySent e) {
-                line(newLines, e.sessionId(), new TranscriptLine(e.at(), TranscriptLine.Direction.SERVER, e.text()));
+                SessionRow row = line(newLines, e.sessionId(),
+                        new TranscriptLine(e.at(), TranscriptLine.Direction.SERVER, e.text()));
+                // Counted whether or not the session is still held.
+                if (row != null ? row.replied(e.text())
+                        : SessionOutcome.endsReply(e.text()) && SessionOutcome.isError(e.text())) {
+                    replyErrorCount++;
+                }
             } else if (event instanceof MessageDelivered e) {
                 deliveredCount++;
                 delivered(e);
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
                     row.delivered();
-                    note(newLines, row, e);
+                    List<String> mailboxes = e.copies().stream().map(StoredCopy::recipient).toList();
+                    newLines.computeIfAbsent(row, r -> new ArrayList<>()).add(new TranscriptLine(e.at(),
+                            TranscriptLine.Direction.NOTE, EventText.of(e),
+                            new TranscriptLine.Delivery(e.queueId(), mailboxes)));
                 }
             } else if (event instanceof SessionClosed e) {
                 open--;
@@ -144,7 +161,7 @@ final class MonitorViewModel {
                     note(newLines, row, e);
                 }
             } else if (event instanceof ServerError e) {
-                errorCount++;
+                ioErrorCount++;
                 lastError.set(Printable.escape(e.message()));
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
@@ -169,7 +186,8 @@ final class MonitorViewModel {
         }
         openSessions.set(open);
         delivered.set(deliveredCount);
-        errors.set(errorCount);
+        ioErrors.set(ioErrorCount);
+        repliesInError.set(replyErrorCount);
     }
 
     private void delivered(MessageDelivered e) {
@@ -224,11 +242,13 @@ final class MonitorViewModel {
         return keptLines;
     }
 
-    private void line(Map<SessionRow, List<TranscriptLine>> newLines, long sessionId, TranscriptLine line) {
+    /** Adds {@code line} to the transcript of the session, if it is held; returns its row, or null. */
+    private SessionRow line(Map<SessionRow, List<TranscriptLine>> newLines, long sessionId, TranscriptLine line) {
         SessionRow row = sessionsById.get(sessionId);
         if (row != null) {
             newLines.computeIfAbsent(row, r -> new ArrayList<>()).add(line);
         }
+        return row;
     }
 
     private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, SessionEvent event) {
@@ -241,6 +261,11 @@ final class MonitorViewModel {
         for (SessionRow row : openRows) {
             row.tick(now);
         }
+    }
+
+    /** The most sessions held: older ones go, with their transcripts. */
+    int sessionLimit() {
+        return sessionLimit;
     }
 
     ObservableList<SessionRow> sessions() {
@@ -259,8 +284,19 @@ final class MonitorViewModel {
         return delivered;
     }
 
-    LongProperty errorsProperty() {
-        return errors;
+    /** Server errors: a mailbox that could not be written, an accept that failed (I/O, not SMTP). */
+    LongProperty ioErrorsProperty() {
+        return ioErrors;
+    }
+
+    /** Replies with a 4xx or 5xx code sent to clients, in every session (held or not). */
+    LongProperty repliesInErrorProperty() {
+        return repliesInError;
+    }
+
+    /** The session of this id, while the window still holds it (the newest {@code sessionLimit}). */
+    Optional<SessionRow> session(long id) {
+        return Optional.ofNullable(sessionsById.get(id));
     }
 
     StringProperty lastErrorProperty() {

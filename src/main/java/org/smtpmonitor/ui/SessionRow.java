@@ -4,11 +4,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 
+import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -16,7 +19,11 @@ import javafx.beans.property.StringProperty;
 
 import org.smtpmonitor.event.SessionClosed;
 
-/** One row of the sessions table, with the session's transcript. Changed on the FX thread only. */
+/**
+ * One row of the sessions table, with the session's transcript, what it came to (see
+ * {@link SessionOutcome}) and whether its transcript follows the newest line. Changed on the
+ * FX thread only.
+ */
 final class SessionRow {
 
     /** Whether the session's connection is still open. */
@@ -34,6 +41,15 @@ final class SessionRow {
     private final StringProperty stateText = new SimpleStringProperty("open");
     private final IntegerProperty messages = new SimpleIntegerProperty();
     private final StringProperty duration = new SimpleStringProperty("0s");
+    private final SessionOutcome outcome = new SessionOutcome();
+    private final StringProperty senders = new SimpleStringProperty("");
+    private final StringProperty recipients = new SimpleStringProperty("");
+    private final StringProperty outcomeText = new SimpleStringProperty("");
+    private final IntegerProperty repliesInError = new SimpleIntegerProperty();
+    private final BooleanProperty failed = new SimpleBooleanProperty();
+    private final BooleanProperty follow = new SimpleBooleanProperty(true);
+    /** The outcome's version the columns show: most replies change nothing, and cost no update. */
+    private long shownVersion;
     private Instant closed;
 
     SessionRow(long id, String client, Instant started, int transcriptLimit) {
@@ -79,8 +95,58 @@ final class SessionRow {
         return duration;
     }
 
+    /** MAIL FROM addresses the server accepted: {@code a@x}, or {@code a@x, b@x +2}. */
+    ReadOnlyStringProperty sendersProperty() {
+        return senders;
+    }
+
+    /** RCPT TO addresses the server accepted. */
+    ReadOnlyStringProperty recipientsProperty() {
+        return recipients;
+    }
+
+    /** {@code delivered 2}, {@code refused, errors 1}, {@code no mail}...: see {@link SessionOutcome#text}. */
+    ReadOnlyStringProperty outcomeProperty() {
+        return outcomeText;
+    }
+
+    /** Replies with a 4xx or 5xx code the session received. */
+    ReadOnlyIntegerProperty repliesInErrorProperty() {
+        return repliesInError;
+    }
+
+    /** True once the session received a reply in error. */
+    ReadOnlyBooleanProperty failedProperty() {
+        return failed;
+    }
+
+    /** Keep this session's newest line in view while it is shown; each session has its own. */
+    BooleanProperty followProperty() {
+        return follow;
+    }
+
+    void received(String line) {
+        outcome.received(line);
+    }
+
+    /** Notes a reply line; returns whether it ended a reply in error. */
+    boolean replied(String line) {
+        boolean error = outcome.replied(line);
+        if (outcome.version() != shownVersion) {
+            shownVersion = outcome.version();
+            senders.set(outcome.senders());
+            recipients.set(outcome.recipients());
+            repliesInError.set(outcome.repliesInError());
+            failed.set(outcome.repliesInError() > 0);
+            describe();
+        }
+        return error;
+    }
+
     void delivered() {
         messages.set(messages.get() + 1);
+        outcome.delivered();
+        describe();
     }
 
     void close(SessionClosed.Reason reason, Instant at) {
@@ -88,6 +154,11 @@ final class SessionRow {
         stateText.set("closed (" + reason.label() + ")");
         state.set(State.CLOSED);
         tick(at);
+        describe();
+    }
+
+    private void describe() {
+        outcomeText.set(outcome.text(closed == null));
     }
 
     /** Updates the duration shown: up to {@code now} while open, up to the close after. */

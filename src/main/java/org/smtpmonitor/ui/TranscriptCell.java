@@ -5,7 +5,8 @@ import javafx.scene.control.ListCell;
 
 /**
  * A transcript line, styled by direction through pseudo-classes ({@code :client},
- * {@code :server}, {@code :server-error}, {@code :note}): switching a pseudo-class is much
+ * {@code :server}, {@code :server-error}, {@code :note}, and {@code :delivery} for the note
+ * of a delivery, which opens its message): switching a pseudo-class is much
  * cheaper for the CSS engine than changing style classes, and cells are reused constantly
  * while a busy transcript scrolls.
  */
@@ -15,6 +16,8 @@ final class TranscriptCell extends ListCell<TranscriptLine> {
     private static final PseudoClass SERVER = PseudoClass.getPseudoClass("server");
     private static final PseudoClass SERVER_ERROR = PseudoClass.getPseudoClass("server-error");
     private static final PseudoClass NOTE = PseudoClass.getPseudoClass("note");
+    /** A delivery's note, which opens its message. */
+    private static final PseudoClass DELIVERY = PseudoClass.getPseudoClass("delivery");
 
     @Override
     protected void updateItem(TranscriptLine line, boolean empty) {
@@ -24,6 +27,7 @@ final class TranscriptCell extends ListCell<TranscriptLine> {
         pseudoClassStateChanged(SERVER, style.equals("server"));
         pseudoClassStateChanged(SERVER_ERROR, style.equals("server-error"));
         pseudoClassStateChanged(NOTE, style.equals("note"));
+        pseudoClassStateChanged(DELIVERY, !empty && line != null && line.delivery() != null);
         setText(empty || line == null ? null : line.formatted());
     }
 

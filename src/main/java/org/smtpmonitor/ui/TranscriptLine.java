@@ -3,6 +3,7 @@ package org.smtpmonitor.ui;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Locale;
 
 import org.smtpmonitor.text.Printable;
@@ -10,12 +11,26 @@ import org.smtpmonitor.text.Printable;
 /**
  * One line of a session's transcript: what the client sent, what the server replied, or a
  * note. Its text is kept escaped ({@link Printable}), so that the window, the clipboard and
- * a saved transcript all show a client's control and bidirectional characters visibly.
+ * a saved transcript all show a client's control and bidirectional characters visibly. The
+ * note of a delivery knows the message it stored, so the window can show it.
+ *
+ * @param delivery the message the line notes the delivery of; null for every other line
  */
-record TranscriptLine(Instant at, Direction direction, String text) {
+record TranscriptLine(Instant at, Direction direction, String text, Delivery delivery) {
 
     TranscriptLine {
         text = Printable.escape(text);
+    }
+
+    TranscriptLine(Instant at, Direction direction, String text) {
+        this(at, direction, text, null);
+    }
+
+    /** A delivered message: its queue id, and the mailboxes it was stored in (a copy in each). */
+    record Delivery(String queueId, List<String> mailboxes) {
+        Delivery {
+            mailboxes = List.copyOf(mailboxes);
+        }
     }
 
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS", Locale.ROOT)

@@ -17,7 +17,8 @@ import javafx.collections.transformation.FilteredList;
 
 /**
  * The transcript pane's state: which session it shows, the filter, the lines that pass
- * it, whether it follows the newest line, and how many old lines were dropped.
+ * it, whether it follows the newest line (each session has its own say, which this shows
+ * and changes), and how many old lines were dropped.
  */
 final class TranscriptViewModel {
 
@@ -30,7 +31,12 @@ final class TranscriptViewModel {
     private FilteredList<TranscriptLine> filtered;
 
     TranscriptViewModel() {
-        selectedSession.addListener((o, old, row) -> show(row));
+        selectedSession.addListener((o, old, row) -> {
+            if (old != null) {
+                follow.unbindBidirectional(old.followProperty());
+            }
+            show(row);
+        });
         filter.addListener((o, old, text) -> {
             if (filtered != null) {
                 filtered.setPredicate(line -> line.matches(text));
@@ -44,8 +50,11 @@ final class TranscriptViewModel {
             filtered = null;
             visibleLines.set(FXCollections.emptyObservableList());
             droppedText.set("");
+            follow.set(true);
             return;
         }
+        // Takes the session's own value first, then changes with it both ways.
+        follow.bindBidirectional(row.followProperty());
         String text = filter.get();
         filtered = new FilteredList<>(row.transcript().lines(), line -> line.matches(text));
         visibleLines.set(filtered);
@@ -77,7 +86,7 @@ final class TranscriptViewModel {
         return droppedText;
     }
 
-    /** Keep the newest line in view; off once the user scrolls up. */
+    /** Keep the newest line of the session shown in view; off once the user scrolls up. */
     BooleanProperty followProperty() {
         return follow;
     }

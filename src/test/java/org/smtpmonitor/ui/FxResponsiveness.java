@@ -51,6 +51,25 @@ final class FxResponsiveness {
             return longest[2];
         }
 
+        /** The gaps in which the FX thread used the most CPU, most first: each {start offset, length, FX CPU} in ns. */
+        List<long[]> busiest(int count) {
+            return gaps.stream().sorted((a, b) -> Long.compare(b[2], a[2])).limit(count).toList();
+        }
+
+        /** The time of the first pulse measured ({@code System.nanoTime()}), from which gaps are offset. */
+        long firstPulseNanos() {
+            return first;
+        }
+
+        /** The most CPU time the FX thread used between two pulses: the window's own work, whatever the machine's load. */
+        long longestCpu() {
+            long most = 0;
+            for (long[] gap : gaps) {
+                most = Math.max(most, gap[2]);
+            }
+            return most;
+        }
+
         long longest(int fromSecond, int toSecond) {
             long longest = 0;
             for (long[] gap : gaps) {

@@ -52,8 +52,8 @@ class MonitorViewModelTest {
 
     MonitorViewModel model(int sessions, int lines) {
         MonitorViewModel model = new MonitorViewModel(sessions, lines);
-        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 0, 0, 0),
-                new MailboxInfo("bob@example.com", BOB, 0, 0, 0)));
+        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 0, 0, 0, 0),
+                new MailboxInfo("bob@example.com", BOB, 0, 0, 0, 0)));
         return model;
     }
 
@@ -170,7 +170,7 @@ class MonitorViewModelTest {
                 new ServerError(2, "mailbox full", T0), new SessionClosed(2, SessionClosed.Reason.IDLE_TIMEOUT, T0)));
         assertEquals(1, model.openSessionsProperty().get());
         assertEquals(2, model.deliveredProperty().get());
-        assertEquals(1, model.errorsProperty().get());
+        assertEquals(1, model.ioErrorsProperty().get());
         assertEquals("mailbox full", model.lastErrorProperty().get());
         SessionRow second = model.sessions().get(0);
         SessionRow first = model.sessions().get(1);
@@ -202,8 +202,8 @@ class MonitorViewModelTest {
     void mailboxCountsComeFromTheIndexAndUnindexedBytesAreShownApart() {
         MonitorViewModel model = model(1000, 100);
         MailboxRow alice = model.mailboxes().get(0);
-        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 1234, 20_000, 12_288),
-                new MailboxInfo("carol@example.com", Path.of("/mail/carol@example.com.txt"), 1, 10, 0)));
+        model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 1234, 20_000, 12_288, 1234),
+                new MailboxInfo("carol@example.com", Path.of("/mail/carol@example.com.txt"), 1, 10, 0, 1)));
         assertSame(alice, model.mailboxes().get(0), "the row is updated in place (its selection stays)");
         assertEquals("1,234 + 12.0 KB unindexed", alice.countText());
         assertEquals(20_000, alice.sizeProperty().get());

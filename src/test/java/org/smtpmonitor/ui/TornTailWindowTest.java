@@ -23,8 +23,8 @@ class TornTailWindowTest extends WindowTestBase {
                 "From a@b.c Mon Jan  1 00:00:00 2024\nSubject: whole\n\nbody\n\nFrom a@b.c Mon Jan  1 00:00:01 2024\nSubj",
                 StandardCharsets.ISO_8859_1);
         open(MailboxFormat.MBOX);
-        await("the error count shows the repair", () -> "Errors: 1".equals(lookup("#errorsLabel").queryAs(Label.class).getText()));
-        String reason = fx(() -> lookup("#errorsLabel").queryAs(Label.class).getTooltip().getText());
+        await("the error count shows the repair", () -> "I/O errors: 1".equals(lookup("#ioErrorsLabel").queryAs(Label.class).getText()));
+        String reason = fx(() -> lookup("#ioErrorsLabel").queryAs(Label.class).getTooltip().getText());
         assertTrue(reason.contains("alice@example.com.txt") && reason.contains("cut short")
                 && reason.contains("alice@example.com.txt.torn"), reason);
     }
