@@ -14,10 +14,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.prefs.Preferences;
 
 import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -38,6 +41,14 @@ final class WindowTestSupport {
     final List<String> exportsAsked = new CopyOnWriteArrayList<>();
     /** What the export dialog answers for a suggested file name: null to cancel. */
     volatile Function<String, Path> exportAnswer = name -> null;
+    /**
+     * Where the windows of this test remember their look and place: a node of its own (never
+     * the user's), removed at the end. The surefire configuration also moves the whole user
+     * preferences store under target/.
+     */
+    final Preferences preferences = Preferences.userRoot().node("org/smtpmonitor/test/" + UUID.randomUUID());
+    /** The visual bounds of the screens the next window opens on (primary first), or null for the real ones. */
+    volatile List<Rectangle2D> screens;
     Launcher launcher;
     Stage stage;
     CompletableFuture<Integer> exit;
@@ -72,10 +83,13 @@ final class WindowTestSupport {
                         Function<Launcher, CompletableFuture<Integer>> how) throws Exception {
         fx(() -> {
             stage = new Stage();
+            List<Rectangle2D> simulated = screens;
+            WindowDesktop desktop = new WindowDesktop(() -> preferences, () -> Theme.LIGHT,
+                    simulated != null ? () -> simulated : WindowDesktop::realScreens);
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
                 return exportAnswer.apply(name);
-            }, stage, err);
+            }, desktop, stage, err);
             exit = how.apply(launcher);
             return null;
         });
@@ -100,6 +114,9 @@ final class WindowTestSupport {
             });
             launcher.window().closed().get(20, TimeUnit.SECONDS);
         }
+        Preferences parent = preferences.parent();
+        preferences.removeNode();
+        parent.flush();
     }
 
     String errText() {
