@@ -41,12 +41,13 @@ final class WindowTestSupport {
     final List<String> exportsAsked = new CopyOnWriteArrayList<>();
     /** What the export dialog answers for a suggested file name: null to cancel. */
     volatile Function<String, Path> exportAnswer = name -> null;
+    private final String preferencesPath = "org/smtpmonitor/test/" + UUID.randomUUID();
     /**
      * Where the windows of this test remember their look and place: a node of its own (never
-     * the user's), removed at the end. The surefire configuration also moves the whole user
-     * preferences store under target/.
+     * the user's), removed by {@link #close()}, after which the next window starts afresh. The
+     * surefire configuration also moves the whole user preferences store under target/.
      */
-    final Preferences preferences = Preferences.userRoot().node("org/smtpmonitor/test/" + UUID.randomUUID());
+    volatile Preferences preferences = Preferences.userRoot().node(preferencesPath);
     /** The visual bounds of the screens the next window opens on (primary first), or null for the real ones. */
     volatile List<Rectangle2D> screens;
     Launcher launcher;
@@ -84,7 +85,9 @@ final class WindowTestSupport {
         fx(() -> {
             stage = new Stage();
             List<Rectangle2D> simulated = screens;
-            WindowDesktop desktop = new WindowDesktop(() -> preferences, () -> Theme.LIGHT,
+            Preferences node = Preferences.userRoot().node(preferencesPath);
+            preferences = node;
+            WindowDesktop desktop = new WindowDesktop(() -> node, () -> Theme.LIGHT,
                     simulated != null ? () -> simulated : WindowDesktop::realScreens);
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
@@ -114,9 +117,12 @@ final class WindowTestSupport {
             });
             launcher.window().closed().get(20, TimeUnit.SECONDS);
         }
-        Preferences parent = preferences.parent();
-        preferences.removeNode();
-        parent.flush();
+        if (Preferences.userRoot().nodeExists(preferencesPath)) {
+            Preferences node = Preferences.userRoot().node(preferencesPath);
+            Preferences parent = node.parent();
+            node.removeNode();
+            parent.flush();
+        }
     }
 
     String errText() {
