@@ -79,9 +79,10 @@ class ArchitectureTest {
     static final ArchRule cliUsesNeitherTheServerNorTheStore = noClasses().that().resideInAPackage(ours("cli"))
             .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"));
 
+    /** JavaFX, and AtlantaFX's themes for it, belong to the window. */
     @ArchTest
     static final ArchRule nothingOutsideUiUsesJavaFx = noClasses().that().resideOutsideOfPackage(ours("ui"))
-            .should().dependOnClassesThat().resideInAPackage("javafx..");
+            .should().dependOnClassesThat().resideInAnyPackage("javafx..", "atlantafx..");
 
     /** The SMTP path is ours and hand-written: no mail library in main code... */
     @ArchTest

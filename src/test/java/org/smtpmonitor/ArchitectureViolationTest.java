@@ -41,6 +41,7 @@ class ArchitectureViolationTest {
         EvaluationResult result = evaluate(ArchitectureTest.nothingOutsideUiUsesJavaFx, UsesJavaFx.class);
         assertTrue(result.hasViolation());
         assertTrue(report(result).contains("javafx.scene.control.Label"), report(result));
+        assertTrue(report(result).contains("atlantafx.base.theme.PrimerDark"), report(result));
     }
 
     @Test

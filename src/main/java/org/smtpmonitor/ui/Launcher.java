@@ -35,6 +35,7 @@ public final class Launcher {
     private final Function<Window, Path> usersFileChooser;
     private final Function<Window, Path> saveChooser;
     private final BiFunction<Window, String, Path> exportChooser;
+    private final WindowDesktop desktop;
     private final Stage stage;
     private final PrintStream err;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -53,16 +54,27 @@ public final class Launcher {
      */
     public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
                     BiFunction<Window, String, Path> exportChooser, Stage stage, PrintStream err) {
+        this(settings, usersFileChooser, saveChooser, exportChooser, WindowDesktop.forgetful(), stage, err);
+    }
+
+    /**
+     * @param desktop where the window remembers its look and place, and the screens it may open on
+     */
+    public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
+                    BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop, Stage stage,
+                    PrintStream err) {
         this.settings = settings;
         this.usersFileChooser = usersFileChooser;
         this.saveChooser = saveChooser;
         this.exportChooser = exportChooser;
+        this.desktop = desktop;
         this.stage = stage;
         this.err = err;
     }
 
     /** Starts on the FX thread; the future completes with the exit status. */
     public CompletableFuture<Integer> launch(Path usersFile) {
+        desktop.load();
         if (usersFile == null) {
             askForUsersFile();
         } else {
@@ -97,21 +109,25 @@ public final class Launcher {
 
     private void await(MonitorStart starting) {
         starting.onFatalError((message, cause) -> Platform.runLater(() -> serverFailed(message)));
-        starting.started.whenComplete((started, failure) -> Platform.runLater(() -> {
+        // The preferences are read while the monitor starts; both are needed before the window is built.
+        CompletableFuture<WindowState> look = desktop.load();
+        starting.started.whenComplete((started, failure) -> look.thenAccept(state -> Platform.runLater(() -> {
+            // Before any control exists: the theme is the first stylesheet loaded, and the only one.
+            state.theme().apply();
             if (failure == null) {
                 opened(started.monitor(), started.mail(), started.mailboxes(), started.mailProblem(), starting.inbox,
-                        starting.subscription);
+                        starting.subscription, state);
             } else {
                 // MonitorStart fails only so.
                 failed((StartupException) failure);
             }
-        }));
+        })));
     }
 
     private void opened(Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
-                        EventInbox inbox, AutoCloseable subscription) {
+                        EventInbox inbox, AutoCloseable subscription, WindowState state) {
         MainWindow main = new MainWindow(stage, monitor, mail, mailboxes, mailProblem, inbox, subscription, saveChooser,
-                exportChooser);
+                exportChooser, desktop, state);
         window = main;
         main.closed().thenRun(() -> exit.complete(serverFailed ? 3 : 0));
         main.show();

@@ -46,6 +46,8 @@ final class MainController {
 
     @FXML Button serverButton;
     @FXML Button openFolderButton;
+    /** Wired by MainWindow's {@link ThemeSwitch}. */
+    @FXML ToggleButton themeToggle;
     @FXML Label usersFileLabel;
     @FXML TableView<SessionRow> sessionsTable;
     @FXML TableColumn<SessionRow, Long> sessionIdColumn;

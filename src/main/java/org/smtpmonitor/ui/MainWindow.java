@@ -15,6 +15,7 @@ import java.util.function.Function;
 import javafx.animation.AnimationTimer;
 import javafx.beans.binding.Bindings;
 import javafx.fxml.FXMLLoader;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.input.KeyCombination;
@@ -64,6 +65,10 @@ final class MainWindow {
     private final MailController mailController;
     private final DragFiles drag;
     private final PulseStatistics pulses = new PulseStatistics();
+    private final WindowDesktop desktop;
+    private final WindowState remembered;
+    private WindowLayout layout;
+    private ThemeSwitch themeSwitch;
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
     private long lastTick;
@@ -77,11 +82,15 @@ final class MainWindow {
      * @param mail        the stored mail, or null when the message index could not be opened
      * @param mailboxes   the mailboxes as the index counted them when the monitor started
      * @param mailProblem why {@code mail} is null
+     * @param desktop     where the window's look and place are remembered, and the screens
+     * @param remembered  the look and place remembered from the last run (its theme already applied)
      */
     MainWindow(Stage stage, Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
                EventInbox inbox, AutoCloseable subscription, Function<Window, Path> saveChooser,
-               BiFunction<Window, String, Path> exportChooser) {
+               BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop, WindowState remembered) {
         this.stage = stage;
+        this.desktop = desktop;
+        this.remembered = remembered;
         this.monitor = monitor;
         this.inbox = inbox;
         this.subscription = subscription;
@@ -121,8 +130,12 @@ final class MainWindow {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the window layout", e);
         }
-        Scene scene = new Scene(root, 1280, 800);
+        Rectangle2D bounds = WindowPlacement.place(remembered.bounds(), desktop.screens());
+        // At the window's size from the start: laid out first at another, the split panes would not
+        // keep their remembered proportions exactly.
+        Scene scene = new Scene(root, bounds.getWidth(), bounds.getHeight());
         scene.getStylesheets().add(MainWindow.class.getResource("/fxml/monitor.css").toExternalForm());
+        themeSwitch = new ThemeSwitch(controller.themeToggle, remembered, actions, desktop::saveTheme);
         installShortcuts(scene);
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "
@@ -132,6 +145,7 @@ final class MainWindow {
                 : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
                 model.listeningProperty()));
         stage.setScene(scene);
+        layout = WindowLayout.restore(stage, root, remembered, bounds);
         stage.setOnCloseRequest(e -> {
             e.consume();
             close();
@@ -169,6 +183,7 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+P"), controller::toggleServer);
         keys.put(KeyCombination.keyCombination("F5"), this::refreshMail);
         keys.put(KeyCombination.keyCombination("Shortcut+Q"), this::close);
+        keys.put(KeyCombination.keyCombination("Shortcut+Shift+D"), themeSwitch::switchTheme);
     }
 
     /** Lists and counts the stored mail again at the next pulse. */
@@ -226,9 +241,13 @@ final class MainWindow {
         }
         closing = true;
         timer.stop();
+        WindowState state = layout == null ? null : layout.capture(themeSwitch.theme(), themeSwitch.chosen());
         stage.hide();
         // A thread of its own, not one of the executors: it shuts them down, and must not wait behind their work.
         Thread thread = new Thread(() -> {
+            if (state != null) {
+                desktop.save(state);
+            }
             monitor.close();
             try {
                 subscription.close();

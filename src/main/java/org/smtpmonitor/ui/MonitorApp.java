@@ -22,6 +22,9 @@ public final class MonitorApp {
         CompletableFuture<Integer> exit = new CompletableFuture<>();
         // The monitor starts while the toolkit does: on two cores, the window shows its counts half a second sooner.
         MonitorStart starting = usersFile == null ? null : MonitorStart.begin(usersFile, settings);
+        // So do the window's remembered look and place.
+        WindowDesktop desktop = WindowDesktop.user();
+        desktop.load();
         try {
             Platform.startup(() -> { });
         } catch (UnsupportedOperationException e) {
@@ -36,7 +39,7 @@ public final class MonitorApp {
         Platform.runLater(() -> {
             try {
                 Launcher launcher = new Launcher(settings, Launcher::chooseUsersFile, Launcher::chooseTranscriptFile,
-                        MailActions::chooseExportFile, new Stage(), System.err);
+                        MailActions::chooseExportFile, desktop, new Stage(), System.err);
                 (starting != null ? launcher.launch(starting) : launcher.launch(usersFile))
                         .whenComplete((code, failure) -> exit.complete(failure != null ? 1 : code));
             } catch (RuntimeException e) {

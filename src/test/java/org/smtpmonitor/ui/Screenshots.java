@@ -29,8 +29,8 @@ import org.smtpmonitor.testing.TestMonitor;
 
 /**
  * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
- * headless (Monocle): the main window with a live session and a mailbox preview, and the
- * error dialog for a bad users file.
+ * headless (Monocle): the main window with a live session and a mailbox preview, the same
+ * in the dark theme, and the error dialog for a bad users file.
  *
  * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
  */
@@ -89,6 +89,18 @@ public final class Screenshots {
         Thread.sleep(1500);
         snapshot(window.stage().getScene(), out.resolve("main-window.png"));
 
+        // The same window in the dark theme, switched as the user does, then back.
+        HeadlessFx.fx(() -> {
+            ((javafx.scene.control.ToggleButton) window.stage().getScene().lookup("#themeToggle")).fire();
+            return null;
+        });
+        Thread.sleep(500);
+        snapshot(window.stage().getScene(), out.resolve("dark-theme.png"));
+        HeadlessFx.fx(() -> {
+            ((javafx.scene.control.ToggleButton) window.stage().getScene().lookup("#themeToggle")).fire();
+            return null;
+        });
+
         // The error dialog, for a users file with a bad line.
         Path bad = work.resolve("users-with-typo.txt");
         Files.write(bad, List.of("alice@example.com", "bob@example.com", "carol@@example.com"));
@@ -113,7 +125,8 @@ public final class Screenshots {
             return null;
         });
         window.closed().get();
-        System.out.println("Wrote " + out.resolve("main-window.png") + " and " + out.resolve("startup-error.png"));
+        System.out.println("Wrote " + out.resolve("main-window.png") + ", " + out.resolve("dark-theme.png") + " and "
+                + out.resolve("startup-error.png"));
         System.exit(0);
     }
 

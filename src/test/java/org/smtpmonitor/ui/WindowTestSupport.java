@@ -14,10 +14,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.prefs.Preferences;
 
 import javafx.application.Platform;
+import javafx.geometry.Rectangle2D;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -38,6 +41,15 @@ final class WindowTestSupport {
     final List<String> exportsAsked = new CopyOnWriteArrayList<>();
     /** What the export dialog answers for a suggested file name: null to cancel. */
     volatile Function<String, Path> exportAnswer = name -> null;
+    private final String preferencesPath = "org/smtpmonitor/test/" + UUID.randomUUID();
+    /**
+     * Where the windows of this test remember their look and place: a node of its own (never
+     * the user's), removed by {@link #close()}, after which the next window starts afresh. The
+     * surefire configuration also moves the whole user preferences store under target/.
+     */
+    volatile Preferences preferences = Preferences.userRoot().node(preferencesPath);
+    /** The visual bounds of the screens the next window opens on (primary first), or null for the real ones. */
+    volatile List<Rectangle2D> screens;
     Launcher launcher;
     Stage stage;
     CompletableFuture<Integer> exit;
@@ -72,10 +84,15 @@ final class WindowTestSupport {
                         Function<Launcher, CompletableFuture<Integer>> how) throws Exception {
         fx(() -> {
             stage = new Stage();
+            List<Rectangle2D> simulated = screens;
+            Preferences node = Preferences.userRoot().node(preferencesPath);
+            preferences = node;
+            WindowDesktop desktop = new WindowDesktop(() -> node, () -> Theme.LIGHT,
+                    simulated != null ? () -> simulated : WindowDesktop::realScreens);
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
                 return exportAnswer.apply(name);
-            }, stage, err);
+            }, desktop, stage, err);
             exit = how.apply(launcher);
             return null;
         });
@@ -99,6 +116,12 @@ final class WindowTestSupport {
                 return null;
             });
             launcher.window().closed().get(20, TimeUnit.SECONDS);
+        }
+        if (Preferences.userRoot().nodeExists(preferencesPath)) {
+            Preferences node = Preferences.userRoot().node(preferencesPath);
+            Preferences parent = node.parent();
+            node.removeNode();
+            parent.flush();
         }
     }
 
