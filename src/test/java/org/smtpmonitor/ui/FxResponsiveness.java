@@ -56,6 +56,18 @@ final class FxResponsiveness {
             return gaps.stream().sorted((a, b) -> Long.compare(b[2], a[2])).limit(count).toList();
         }
 
+        /** The most CPU the FX thread used in one gap that began between these {@code System.nanoTime()} times. */
+        long longestCpu(long fromNanos, long toNanos) {
+            long most = 0;
+            for (long[] gap : gaps) {
+                long at = first + gap[0];
+                if (at >= fromNanos && at < toNanos) {
+                    most = Math.max(most, gap[2]);
+                }
+            }
+            return most;
+        }
+
         /** The time of the first pulse measured ({@code System.nanoTime()}), from which gaps are offset. */
         long firstPulseNanos() {
             return first;
