@@ -20,14 +20,13 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 
 /**
- * Wires the controls of {@code mail.fxml} (mailboxes, message list, search, preview) to
- * their view models, and the mail buttons and keys to {@link MailActions}. Its one piece of
+ * Wires the controls of {@code mail.fxml} (mailboxes, message list, search) to their view
+ * models, the selected message to the inspector ({@link MessageViewModel}), and the mail buttons and keys to {@link MailActions}. Its one piece of
  * state is the ids of the selected messages, so a reloaded list selects them again.
  */
 final class MailController {
@@ -57,22 +56,21 @@ final class MailController {
     @FXML TableColumn<MessageSummary, String> messageFromColumn;
     @FXML TableColumn<MessageSummary, String> messageSubjectColumn;
     @FXML TableColumn<MessageSummary, String> messageSizeColumn;
-    @FXML TextArea sourceArea;
 
     private final MonitorViewModel model;
     private final MessageListViewModel list;
-    private final PreviewViewModel preview;
+    private final MessageViewModel inspector;
     private final MailActions actions;
     private final Runnable refresh;
     private Set<Long> selectedIds = Set.of();
     private boolean reselecting;
 
     /** @param refresh lists and counts again soon (after a delete or clear) */
-    MailController(MonitorViewModel model, MessageListViewModel list, PreviewViewModel preview, MailActions actions,
+    MailController(MonitorViewModel model, MessageListViewModel list, MessageViewModel inspector, MailActions actions,
                    Runnable refresh) {
         this.model = model;
         this.list = list;
-        this.preview = preview;
+        this.inspector = inspector;
         this.actions = actions;
         this.refresh = refresh;
     }
@@ -117,10 +115,10 @@ final class MailController {
         messagesTable.setRowFactory(table -> new MessageRow());
         messagesTable.getSelectionModel().getSelectedItems().addListener(
                 (javafx.collections.ListChangeListener<MessageSummary>) change -> selectionChanged());
-        // The selected item is set after the selected items have changed: the preview follows it.
+        // The selected item is set after the selected items have changed: the inspector follows it.
         messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, item) -> {
             if (!list.isUpdating() && !reselecting) {
-                preview.messageProperty().set(item);
+                inspector.show(idOf(item));
             }
         });
         // After a new listing, select the messages the user had selected again.
@@ -132,7 +130,6 @@ final class MailController {
             }
         });
         previewStatus.textProperty().bind(list.statusProperty());
-        sourceArea.textProperty().bind(preview.sourceProperty());
     }
 
     private void bindButtons() {
@@ -148,6 +145,11 @@ final class MailController {
 
     private static boolean isMessage(MessageSummary row) {
         return row != null && row.isMessage();
+    }
+
+    /** The message of a row; 0 for none, or for a row that is not a message. */
+    private static long idOf(MessageSummary row) {
+        return isMessage(row) ? row.id() : 0;
     }
 
     private static ReadOnlyObjectWrapper<String> text(String value) {
@@ -192,7 +194,7 @@ final class MailController {
             reselecting = false;
         }
         selectionChanged();
-        preview.messageProperty().set(messagesTable.getSelectionModel().getSelectedItem());
+        inspector.show(idOf(messagesTable.getSelectionModel().getSelectedItem()));
     }
 
     /** A message row, styled by its kind; the "load more" row loads the next page once it is scrolled into view. */

@@ -48,20 +48,21 @@ final class MainWindow {
     private final Monitor monitor;
     private final EventInbox inbox;
     private final AutoCloseable subscription;
-    /** File and index work, one task after another: listing, counting, the preview, saving a transcript. */
+    /** File and index work, one task after another: listing, counting, reading a message, saving a transcript. */
     private final ExecutorService background = Executors.newSingleThreadExecutor(new DaemonThreads("ui-background"));
     /**
      * Stopping or starting the server, opening a folder, deleting, clearing and exporting:
      * apart from {@link #background}, so that a stop, which may wait seconds for deliveries,
-     * or a delete, which rewrites a mailbox file, never holds up the list and the preview.
+     * or a delete, which rewrites a mailbox file, never holds up the list and the message shown.
      */
     private final ExecutorService actions = Executors.newCachedThreadPool(new DaemonThreads("ui-action"));
     private final MonitorViewModel model = new MonitorViewModel();
     private final MessageListViewModel messages;
-    private final PreviewViewModel preview;
+    private final MessageViewModel inspector;
     private final MailboxCounts counts;
     private final MainController controller;
     private final MailController mailController;
+    private final MessageViewController messageController;
     private final PulseStatistics pulses = new PulseStatistics();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AnimationTimer timer;
@@ -79,19 +80,21 @@ final class MainWindow {
      */
     MainWindow(Stage stage, Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
                EventInbox inbox, AutoCloseable subscription, Function<Window, Path> saveChooser,
-               BiFunction<Window, String, Path> exportChooser) {
+               BiFunction<Window, String, Path> exportChooser, AttachmentDialogs attachmentDialogs) {
         this.stage = stage;
         this.monitor = monitor;
         this.inbox = inbox;
         this.subscription = subscription;
         model.applyMailboxes(mailboxes);
         this.messages = new MessageListViewModel(mail, mailProblem, background);
-        this.preview = new PreviewViewModel(mail, background);
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
+        this.inspector = new MessageViewModel(mail, background, actions, windowActions.messageProperty()::set);
+        this.messageController = new MessageViewController(inspector, PlaceholderHtmlPane::new,
+                session -> windowActions.messageProperty().set("Delivered in session " + session), attachmentDialogs);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions);
-        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail);
+        this.mailController = new MailController(model, messages, inspector, mailActions, this::refreshMail);
         this.timer = new AnimationTimer() {
             @Override
             public void handle(long now) {
@@ -104,10 +107,13 @@ final class MainWindow {
     void show() {
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/main.fxml"));
         loader.setController(controller);
-        // mail.fxml, included, names its controller: this one.
+        // mail.fxml and message.fxml, included, name their controllers: these.
         loader.setControllerFactory(type -> {
             if (type == MailController.class) {
                 return mailController;
+            }
+            if (type == MessageViewController.class) {
+                return messageController;
             }
             throw new IllegalArgumentException("no controller of type " + type);
         });

@@ -38,6 +38,14 @@ final class WindowTestSupport {
     final List<String> exportsAsked = new CopyOnWriteArrayList<>();
     /** What the export dialog answers for a suggested file name: null to cancel. */
     volatile Function<String, Path> exportAnswer = name -> null;
+    /** The suggested file names the attachment dialog was asked with. */
+    final List<String> attachmentsAsked = new CopyOnWriteArrayList<>();
+    /** What the attachment dialog answers for a suggested file name: null to cancel. */
+    volatile Function<String, Path> attachmentAnswer = name -> null;
+    /** What the "save all" dialog answers: null to cancel. */
+    volatile Path folderAnswer;
+    /** The files handed to the desktop to open. */
+    final List<Path> opened = new CopyOnWriteArrayList<>();
     Launcher launcher;
     Stage stage;
     CompletableFuture<Integer> exit;
@@ -72,10 +80,14 @@ final class WindowTestSupport {
                         Function<Launcher, CompletableFuture<Integer>> how) throws Exception {
         fx(() -> {
             stage = new Stage();
+            AttachmentDialogs attachments = new AttachmentDialogs((owner, name) -> {
+                attachmentsAsked.add(name);
+                return attachmentAnswer.apply(name);
+            }, owner -> folderAnswer, opened::add);
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
                 return exportAnswer.apply(name);
-            }, stage, err);
+            }, attachments, stage, err);
             exit = how.apply(launcher);
             return null;
         });
