@@ -18,6 +18,7 @@ import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
 import org.smtpmonitor.architecture.fixture.cycle.a.First;
 import org.smtpmonitor.architecture.fixture.cycle.b.Second;
 import org.smtpmonitor.cli.fixture.ReadsTheMailboxFormat;
+import org.smtpmonitor.message.HtmlText;
 import org.smtpmonitor.message.fixture.ParsesMail;
 import org.smtpmonitor.message.fixture.UsesAngusDirectly;
 import org.smtpmonitor.smtp.Reply;
@@ -25,6 +26,7 @@ import org.smtpmonitor.smtp.SmtpSession;
 import org.smtpmonitor.smtp.fixture.KnowsEventsAndSockets;
 import org.smtpmonitor.ui.Launcher;
 import org.smtpmonitor.ui.MonitorApp;
+import org.smtpmonitor.ui.fixture.ParsesHtmlInTheWindow;
 import org.smtpmonitor.ui.fixture.ReachesIntoTheStore;
 
 /**
@@ -61,6 +63,14 @@ class ArchitectureViolationTest {
         assertFalse(evaluate(ArchitectureTest.noMailLibraryOutsideMessage, ParsesMail.class, Reply.class).hasViolation());
         EvaluationResult result = evaluate(ArchitectureTest.messageUsesOnlyAMimeParser, UsesAngusDirectly.class);
         assertTrue(report(result).contains("org.eclipse.angus.mail.util.ASCIIUtility"), report(result));
+    }
+
+    @Test
+    void jsoupOutsideMessageIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.jsoupOnlyInMessage, ParsesHtmlInTheWindow.class);
+        assertTrue(report(result).contains("org.jsoup.Jsoup.parse"), report(result));
+        assertFalse(evaluate(ArchitectureTest.jsoupOnlyInMessage, HtmlText.class, Launcher.class).hasViolation(),
+                "the message model's own use, and a window class");
     }
 
     @Test
