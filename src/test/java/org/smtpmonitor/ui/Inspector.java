@@ -67,6 +67,16 @@ final class Inspector {
         return Views.cells(sourceList()).stream().map(cell -> cell.getText() == null ? "" : cell.getText()).toList();
     }
 
+    /**
+     * Every row of the source of a small message (one page of rows), as the list holds them
+     * for its cells, once it has read them.
+     */
+    List<String> allSourceRows() throws Exception {
+        await("the source's first rows are read", () -> !sourceList().getItems().isEmpty()
+                && !sourceList().getItems().get(0).text().isEmpty());
+        return fx(() -> sourceList().getItems().stream().map(Row::text).toList());
+    }
+
     /** Waits until the source tab shows these rows from its top. */
     void awaitSource(List<String> rows) throws Exception {
         await("the source shows " + rows, () -> sourceRows().equals(rows), this::sourceRows);
