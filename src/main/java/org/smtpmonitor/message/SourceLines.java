@@ -115,8 +115,11 @@ public final class SourceLines {
                 stop--;
             }
         }
-        return TextDecoder.isAscii(bytes, start, stop)
-                ? new String(bytes, start, stop - start, StandardCharsets.ISO_8859_1)
-                : TextDecoder.guess(bytes, start, stop);
+        if (TextDecoder.isAscii(bytes, start, stop)) {
+            return new String(bytes, start, stop - start, StandardCharsets.ISO_8859_1);
+        }
+        // Rows are never cut inside a character, so one that ends in a part of one is not UTF-8.
+        return new String(bytes, start, stop - start,
+                TextDecoder.isUtf8(bytes, start, stop) ? StandardCharsets.UTF_8 : TextDecoder.LEGACY);
     }
 }
