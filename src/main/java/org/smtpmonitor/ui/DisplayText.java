@@ -1,5 +1,8 @@
 package org.smtpmonitor.ui;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.smtpmonitor.text.Printable;
 
 /**
@@ -34,19 +37,46 @@ final class DisplayText {
 
     /** Lines ended by CR LF, LF or a lone CR, each as {@link #line}, joined by LF. */
     static String lines(String text) {
-        StringBuilder shown = new StringBuilder(text.length() + 16);
+        return String.join("\n", lineList(text));
+    }
+
+    /**
+     * The lines of {@code text} as {@link #lines} shows them, each longer than {@code width}
+     * broken after its last space within the width (or at the width, when it has none).
+     */
+    static List<String> wrapped(String text, int width) {
+        List<String> rows = new ArrayList<>();
+        for (String line : lineList(text)) {
+            int from = 0;
+            while (line.length() - from > width) {
+                int cut = line.lastIndexOf(' ', from + width - 1);
+                cut = cut <= from ? from + width : cut + 1;
+                if (Character.isHighSurrogate(line.charAt(cut - 1))) {
+                    cut--; // a character outside the BMP stays whole
+                }
+                rows.add(line.substring(from, cut));
+                from = cut;
+            }
+            rows.add(line.substring(from));
+        }
+        return rows;
+    }
+
+    private static List<String> lineList(String text) {
+        List<String> lines = new ArrayList<>();
         int start = 0;
         int length = text.length();
         for (int i = 0; i < length; i++) {
             char c = text.charAt(i);
             if (c == '\n' || c == '\r') {
-                shown.append(line(text.substring(start, i))).append('\n');
+                lines.add(line(text.substring(start, i)));
                 if (c == '\r' && i + 1 < length && text.charAt(i + 1) == '\n') {
                     i++;
                 }
                 start = i + 1;
             }
         }
-        return shown.append(line(text.substring(start))).toString();
+        lines.add(line(text.substring(start)));
+        return lines;
     }
 }

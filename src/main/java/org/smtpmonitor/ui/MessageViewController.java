@@ -68,6 +68,8 @@ final class MessageViewController {
     @FXML Label textNote;
     @FXML ComboBox<String> charsetBox;
     @FXML TextArea textArea;
+    /** Shows a text too long for the text area, as rows. */
+    @FXML ListView<String> textList;
     @FXML Tab headersTab;
     @FXML ToggleButton rawHeadersToggle;
     @FXML TableView<HeaderRow> headersTable;
@@ -146,6 +148,12 @@ final class MessageViewController {
                 model.textProperty()));
         textNote.textProperty().bind(Bindings.createStringBinding(() -> model.textProperty().get().note(),
                 model.textProperty()));
+        model.textProperty().addListener((o, old, shown) -> {
+            textList.setItems(FXCollections.observableList(shown.rows()));
+            textList.setVisible(!shown.rows().isEmpty());
+            textArea.setVisible(shown.rows().isEmpty());
+            textList.scrollTo(0);
+        });
     }
 
     private void bindHeaders() {

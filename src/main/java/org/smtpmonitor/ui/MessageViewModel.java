@@ -32,15 +32,31 @@ import org.smtpmonitor.text.Printable;
  */
 final class MessageViewModel {
 
-    /** Characters of text shown in the text tab; a longer text is cut, with a note (the source has all of it). */
-    static final int TEXT_LIMIT = 1_000_000;
+    /**
+     * Characters of text shown in a text area. A text area lays out all of its text whenever it
+     * changes (about 70 ms for 30,000 characters on a fast machine, seconds for a megabyte), so a
+     * longer text is shown as wrapped rows in a virtualised list instead.
+     */
+    static final int TEXT_AREA_CHARS = 30_000;
+    /** Rows a text is wrapped at in that list. */
+    static final int TEXT_ROW_CHARS = 160;
+    /** Characters of text shown at all; a longer text is cut, with a note (the source has all of it). */
+    static final int TEXT_LIMIT = 8_000_000;
     /** The charset choice that means "as the message declares it". */
     static final String AUTO = "Auto";
     static final String NOTHING_SELECTED = "Select a message to see it.";
 
-    /** The text tab: the text as shown (escaped, perhaps cut) and a note on where it comes from. */
-    record ShownText(String text, String note) {
-        static final ShownText NONE = new ShownText("", "");
+    /**
+     * The text tab: the text as shown (escaped, perhaps cut), as one string for a text area or,
+     * when it is long, as wrapped rows for a list (and then {@code text} is empty); and a note on
+     * where it comes from.
+     */
+    record ShownText(String text, List<String> rows, String note) {
+        static final ShownText NONE = new ShownText("", List.of(), "");
+
+        ShownText(String text, String note) {
+            this(text, List.of(), note);
+        }
     }
 
     private record Loaded(Inspected inspected, ShownText text) {
@@ -164,7 +180,8 @@ final class MessageViewModel {
                     TEXT_LIMIT, text.length());
             text = text.substring(0, TEXT_LIMIT);
         }
-        return new ShownText(DisplayText.lines(text), note);
+        return text.length() <= TEXT_AREA_CHARS ? new ShownText(DisplayText.lines(text), note)
+                : new ShownText("", DisplayText.wrapped(text, TEXT_ROW_CHARS), note);
     }
 
     // Attachments: written on the actions executor, the outcome told in the status bar.

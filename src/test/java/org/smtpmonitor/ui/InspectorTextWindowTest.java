@@ -13,7 +13,10 @@ import java.nio.charset.Charset;
 import java.util.List;
 
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.input.KeyCode;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -120,6 +123,31 @@ class InspectorTextWindowTest extends WindowTestBase {
         awaitText("Gr\u00fc\u00dfe aus K\u00f6ln, caf\u00e9\n");
         assertEquals(MessageViewModel.AUTO, fx(() -> lookup("#charsetBox").queryAs(ComboBox.class).getValue()),
                 "the next message is read as it declares itself");
+    }
+
+    @Test
+    void aLongTextIsShownAsWrappedRowsDownToItsLastLine() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 600; i++) {
+            text.append("line ").append(i).append(' ').append("word ".repeat(48)).append("end\n");
+        }
+        MimeMessage message = mail.message("Long text", ALICE);
+        message.setText(text.toString(), "UTF-8");
+        InspectorMail.send(message);
+        await("alice has it", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
+        select("Long text");
+
+        @SuppressWarnings("unchecked")
+        ListView<String> rows = lookup("#textList").queryAs(ListView.class);
+        await("shown as rows, not in a text area", () -> rows.isVisible() && !lookup("#textArea").query().isVisible());
+        // Each line of 253 characters is two rows, broken after a word; the message's last line end is a last, empty row.
+        assertEquals(1_201, fx(() -> rows.getItems().size()));
+        assertEquals("line 1 " + "word ".repeat(30), fx(() -> rows.getItems().get(0)));
+        assertEquals("word ".repeat(18) + "end", fx(() -> rows.getItems().get(1)));
+        clickOn(rows);
+        type(KeyCode.END);
+        await("the last line is shown", () -> Views.cells(rows).stream().anyMatch(cell -> ("word ".repeat(18) + "end")
+                .equals(cell.getText()) && ((IndexedCell<?>) cell).getIndex() == 1_199));
     }
 
     @Test
