@@ -4,11 +4,16 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -85,16 +90,46 @@ final class AttachmentFiles {
             throw new IOException(name + " is a program or script, which is not opened from mail; save it instead");
         }
         Path folder = mailboxDirectory.toAbsolutePath().normalize();
-        for (Path step : List.of(OPEN_FOLDER.getName(0), OPEN_FOLDER.getName(1), Path.of(messageId + "-" + part.path()))) {
-            folder = folder.resolve(step);
-            if (Files.isSymbolicLink(folder)) {
-                throw new IOException(folder + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
-            }
-            Files.createDirectories(folder);
+        for (Path step : List.of(OPEN_FOLDER.getName(0), OPEN_FOLDER.getName(1))) {
+            folder = ownFolder(folder.resolve(step));
         }
-        Path file = folder.resolve(name);
+        pruneOlderThanADay(folder);
+        Path file = ownFolder(folder.resolve(messageId + "-" + part.path())).resolve(name);
         writeReplacing(message, part, file);
         return file;
+    }
+
+    /** The folder, made if need be, refusing a link: a link would lead writes out of the mailbox directory. */
+    private static Path ownFolder(Path folder) throws IOException {
+        if (Files.isSymbolicLink(folder)) {
+            throw new IOException(folder + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
+        }
+        return Files.createDirectories(folder);
+    }
+
+    /**
+     * Removes the copies opened more than a day ago: an application has long read them by then,
+     * and without this they would pile up in the mailbox directory. What cannot be removed stays.
+     */
+    private static void pruneOlderThanADay(Path openFolder) {
+        FileTime dayAgo = FileTime.from(Instant.now().minus(Duration.ofDays(1)));
+        try (DirectoryStream<Path> copies = Files.newDirectoryStream(openFolder)) {
+            for (Path copy : copies) {
+                BasicFileAttributes attributes = Files.readAttributes(copy, BasicFileAttributes.class,
+                        LinkOption.NOFOLLOW_LINKS);
+                if (!attributes.isDirectory() || attributes.lastModifiedTime().compareTo(dayAgo) > 0) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(copy)) {
+                    for (Path file : files) {
+                        Files.deleteIfExists(file); // a link is removed, never followed
+                    }
+                }
+                Files.deleteIfExists(copy);
+            }
+        } catch (IOException e) {
+            // Old copies stay until the next time; opening this one matters more.
+        }
     }
 
     /** Whether the desktop would run a file of this name rather than show it. */

@@ -5,7 +5,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 import org.smtpmonitor.message.HeaderField;
 import org.smtpmonitor.message.IndexedMessage;
@@ -92,9 +91,5 @@ record Inspected(long id, Envelope envelope, String subject, ParsedMessage parse
 
     boolean hasText() {
         return parsed.textPart().isPresent();
-    }
-
-    Optional<Part> htmlPart() {
-        return parsed.htmlPart();
     }
 }

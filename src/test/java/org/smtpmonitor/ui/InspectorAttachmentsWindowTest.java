@@ -13,6 +13,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -119,11 +122,15 @@ class InspectorAttachmentsWindowTest extends WindowTestBase {
                 + all) && files(all).size() == 8, () -> files(all).keySet());
         assertArrayEquals(PDF, Files.readAllBytes(all.resolve("report (2).pdf")));
 
+        Path openFolder = directory.resolve("mail").resolve(".smtp-monitor").resolve("open").toAbsolutePath();
+        Path old = Files.createDirectories(openFolder.resolve("7-1.2"));
+        Files.writeString(old.resolve("opened-last-week.pdf"), "old");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.now().minus(Duration.ofDays(2))));
         clickRowWith("#attachmentsTable", "data.csv");
         clickOn("#openAttachmentButton");
         await("handed to the desktop", () -> app.opened.size() == 1, this::status);
         Path opened = app.opened.get(0);
-        Path openFolder = directory.resolve("mail").resolve(".smtp-monitor").resolve("open").toAbsolutePath();
+        assertTrue(!Files.exists(old), "a copy opened days ago is removed");
         assertTrue(opened.startsWith(openFolder) && opened.getFileName().toString().equals("data.csv"), opened.toString());
         assertArrayEquals(CSV, Files.readAllBytes(opened));
     }
