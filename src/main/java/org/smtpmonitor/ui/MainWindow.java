@@ -257,6 +257,11 @@ final class MainWindow {
         return model;
     }
 
+    /** The message inspector: the lead's wiring shows a message from elsewhere through it. */
+    MessageViewController messageView() {
+        return messageController;
+    }
+
     PulseStatistics pulses() {
         return pulses;
     }

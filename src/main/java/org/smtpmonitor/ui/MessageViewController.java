@@ -1,7 +1,5 @@
 package org.smtpmonitor.ui;
 
-import java.nio.charset.Charset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -14,7 +12,6 @@ import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -22,6 +19,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
@@ -42,11 +40,9 @@ import org.smtpmonitor.ui.Inspected.HeaderRow;
  */
 final class MessageViewController {
 
-    /** The charsets offered for mislabelled mail, those this Java knows. */
-    static final List<String> CHARSETS = List.of("UTF-8", "ISO-8859-1", "ISO-8859-2", "ISO-8859-15", "windows-1250",
-            "windows-1251", "windows-1252", "KOI8-R", "KOI8-U", "Shift_JIS", "EUC-JP", "ISO-2022-JP", "GB18030", "Big5",
-            "EUC-KR", "UTF-16");
-    private static final PseudoClass CONTINUATION = PseudoClass.getPseudoClass("continuation");
+    private static final PseudoClass LOADING = PseudoClass.getPseudoClass("loading");
+    /** Notes shown above the tabs; a message made of errors would push the tabs off the window. */
+    private static final int NOTES_SHOWN = 4;
 
     @FXML VBox messageView;
     @FXML Label messageState;
@@ -120,6 +116,7 @@ final class MessageViewController {
         messageState.textProperty().bind(model.stateProperty());
         messageState.visibleProperty().bind(model.stateProperty().isNotEmpty());
         messageState.managedProperty().bind(messageState.visibleProperty());
+        model.loadingProperty().addListener((o, old, loading) -> messageView.pseudoClassStateChanged(LOADING, loading));
         envelopeBox.managedProperty().bind(envelopeBox.visibleProperty());
         notesLabel.managedProperty().bind(notesLabel.visibleProperty());
         bindText();
@@ -139,10 +136,7 @@ final class MessageViewController {
     }
 
     private void bindText() {
-        List<String> choices = new ArrayList<>();
-        choices.add(MessageViewModel.AUTO);
-        CHARSETS.stream().filter(Charset::isSupported).forEach(choices::add);
-        charsetBox.setItems(FXCollections.observableList(choices));
+        charsetBox.setItems(FXCollections.observableList(MessageViewModel.charsetChoices()));
         charsetBox.valueProperty().bindBidirectional(model.charsetProperty());
         textArea.textProperty().bind(Bindings.createStringBinding(() -> model.textProperty().get().text(),
                 model.textProperty()));
@@ -185,14 +179,7 @@ final class MessageViewController {
     }
 
     private void bindSource() {
-        sourceList.setCellFactory(list -> new ListCell<>() {
-            @Override
-            protected void updateItem(Row row, boolean empty) {
-                super.updateItem(row, empty);
-                setText(empty || row == null ? null : row.text());
-                pseudoClassStateChanged(CONTINUATION, !empty && row != null && row.continuation());
-            }
-        });
+        sourceList.setCellFactory(list -> new SourceRows.Cell());
     }
 
     private static ReadOnlyObjectWrapper<String> text(String value) {
@@ -214,10 +201,7 @@ final class MessageViewController {
             envelopeHelo.setText(envelope.helo());
             envelopeMailbox.setText(envelope.mailbox());
         }
-        List<String> notes = message == null ? List.of() : message.notes();
-        notesLabel.setVisible(!notes.isEmpty());
-        notesLabel.setText(notes.isEmpty() ? "" : "Not well-formed MIME; what could be read is shown.\n\u2022 "
-                + String.join("\n\u2022 ", notes));
+        showNotes(message == null ? List.of() : message.notes());
         headersTable.setItems(FXCollections.observableList(message == null ? List.of() : message.headers()));
         partsTree.setRoot(message == null ? null : tree(message.parsed().root()));
         List<AttachmentRow> attachments = message == null ? List.of() : message.attachments();
@@ -225,6 +209,16 @@ final class MessageViewController {
         attachmentsTab.setText(attachments.isEmpty() ? "Attachments" : "Attachments (" + attachments.size() + ")");
         showSource(message);
         chooseBodyTab(message);
+    }
+
+    /** The first few notes on what was wrong with the message; all of them in the tooltip. */
+    private void showNotes(List<String> notes) {
+        notesLabel.setVisible(!notes.isEmpty());
+        String all = "\u2022 " + String.join("\n\u2022 ", notes);
+        String shown = notes.size() <= NOTES_SHOWN ? all : "\u2022 " + String.join("\n\u2022 ", notes.subList(0,
+                NOTES_SHOWN)) + "\n\u2026 and " + (notes.size() - NOTES_SHOWN) + " more (point here to see them all)";
+        notesLabel.setText(notes.isEmpty() ? "" : "Not well-formed MIME; what could be read is shown.\n" + shown);
+        notesLabel.setTooltip(notes.size() <= NOTES_SHOWN ? null : new Tooltip(all));
     }
 
     private static TreeItem<Part> tree(Part part) {

@@ -1,7 +1,9 @@
 package org.smtpmonitor.ui;
 
+import java.nio.charset.Charset;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -10,6 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -45,6 +49,10 @@ final class MessageViewModel {
     /** The charset choice that means "as the message declares it". */
     static final String AUTO = "Auto";
     static final String NOTHING_SELECTED = "Select a message to see it.";
+    /** The charsets offered for mislabelled mail (those this Java knows are offered). */
+    private static final List<String> CHARSETS = List.of("UTF-8", "ISO-8859-1", "ISO-8859-2", "ISO-8859-15",
+            "windows-1250", "windows-1251", "windows-1252", "KOI8-R", "KOI8-U", "Shift_JIS", "EUC-JP", "ISO-2022-JP",
+            "GB18030", "Big5", "EUC-KR", "UTF-16");
 
     /**
      * The text tab: the text as shown (escaped, perhaps cut), as one string for a text area or,
@@ -72,6 +80,7 @@ final class MessageViewModel {
     private final ReadOnlyStringWrapper state = new ReadOnlyStringWrapper(NOTHING_SELECTED);
     private final ReadOnlyObjectWrapper<ShownText> text = new ReadOnlyObjectWrapper<>(ShownText.NONE);
     private final ObjectProperty<String> charset = new SimpleObjectProperty<>(AUTO);
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper();
     private long shownId;
     private long textRequest;
     private boolean resettingCharset;
@@ -100,7 +109,10 @@ final class MessageViewModel {
             apply(null, ShownText.NONE, NOTHING_SELECTED);
             return;
         }
-        state.set("Reading message " + id + "\u2026");
+        loading.set(true);
+        if (inspected.get() == null) {
+            state.set("Reading message " + id + "\u2026");
+        }
         BackgroundCall.run(background, () -> asked == request.get() ? load(id) : null,
                 loaded -> {
                     if (asked == request.get() && loaded != null) {
@@ -128,6 +140,7 @@ final class MessageViewModel {
     }
 
     private void apply(Inspected message, ShownText shown, String stateText) {
+        loading.set(false);
         resettingCharset = true;
         try {
             charset.set(AUTO); // a charset chosen for one mislabelled message is no guess for the next
@@ -236,6 +249,11 @@ final class MessageViewModel {
         return inspected.getReadOnlyProperty();
     }
 
+    /** True while a message is read: the one shown until then stays, dimmed. */
+    ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
     /** What the inspector says when it shows no message (none selected, or it cannot be read); empty when it shows one. */
     ReadOnlyStringProperty stateProperty() {
         return state.getReadOnlyProperty();
@@ -243,6 +261,14 @@ final class MessageViewModel {
 
     ReadOnlyObjectProperty<ShownText> textProperty() {
         return text.getReadOnlyProperty();
+    }
+
+    /** {@link #AUTO}, then the charsets offered for mislabelled mail. */
+    static List<String> charsetChoices() {
+        List<String> choices = new ArrayList<>();
+        choices.add(AUTO);
+        CHARSETS.stream().filter(Charset::isSupported).forEach(choices::add);
+        return choices;
     }
 
     /** The charset the text is decoded with: {@link #AUTO}, or a charset name the user chose. */

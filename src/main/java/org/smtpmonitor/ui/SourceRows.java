@@ -8,6 +8,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
+import javafx.css.PseudoClass;
+import javafx.scene.control.ListCell;
+
 import org.smtpmonitor.message.SourceLines;
 import org.smtpmonitor.message.SourceLines.Row;
 
@@ -22,6 +25,7 @@ import org.smtpmonitor.message.SourceLines.Row;
 final class SourceRows extends AbstractList<Row> {
 
     static final int PAGE = 256;
+    private static final PseudoClass CONTINUATION = PseudoClass.getPseudoClass("continuation");
     static final int PAGES_KEPT = 64;
     private static final Row PENDING = new Row("", false);
 
@@ -65,6 +69,16 @@ final class SourceRows extends AbstractList<Row> {
     void drop() {
         dropped = true;
         pages.clear();
+    }
+
+    /** A row as the source list draws it: a long line's continuation rows styled apart. */
+    static final class Cell extends ListCell<Row> {
+        @Override
+        protected void updateItem(Row row, boolean empty) {
+            super.updateItem(row, empty);
+            setText(empty || row == null ? null : row.text());
+            pseudoClassStateChanged(CONTINUATION, !empty && row != null && row.continuation());
+        }
     }
 
     private void read(int page) {

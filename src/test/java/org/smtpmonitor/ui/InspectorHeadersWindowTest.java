@@ -115,6 +115,14 @@ class InspectorHeadersWindowTest extends WindowTestBase {
         select(ALICE, "For both");
         assertEquals(ALICE + " (this mailbox), " + BOB, inspector.label("#envelopeTo"));
         assertEquals(queueId, inspector.label("#envelopeQueueId"), "one transaction, one queue id");
+        long alicesCopy = fx(() -> ((MessageSummary) table("#messagesTable").getSelectionModel().getSelectedItem()).id());
+
+        select(BOB, "For both");
+        fx(() -> {
+            app.launcher.window().messageView().showMessage(alicesCopy); // as a delivery line in a transcript will
+            return null;
+        });
+        await("a message shown by its id from outside", () -> inspector.label("#envelopeMailbox").equals(ALICE));
     }
 
     @Test
