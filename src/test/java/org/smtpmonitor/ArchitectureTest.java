@@ -95,16 +95,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat(resideInAnyPackage(MAIL_LIBRARIES).and(resideOutsideOfPackages(MESSAGE_PARSERS)))
             .allowEmptyShould(true);
 
+    /** HTML from mail is parsed, sanitised (message.SafeHtml) and read as text in the message model, and nowhere else. */
+    @ArchTest
+    static final ArchRule jsoupOnlyInMessage = noClasses().that().resideOutsideOfPackage(ours("message"))
+            .should().dependOnClassesThat().resideInAPackage("org.jsoup..");
+
     /** The model of stored mail: shared by the store, the window and the command line, it knows none of them. */
     @ArchTest
     static final ArchRule messageUsesOnlyTextOfOurs = noClasses().that().resideInAPackage(ours("message"))
             .should().dependOnClassesThat(oursExcept("message", "text"))
             .allowEmptyShould(true);
-
-    /** HTML from mail is parsed and sanitised in one place (message.SafeHtml): the window only shows the result. */
-    @ArchTest
-    static final ArchRule noHtmlParserOutsideMessage = noClasses().that().resideOutsideOfPackage(ours("message"))
-            .should().dependOnClassesThat().resideInAPackage("org.jsoup..");
 
     @ArchTest
     static final ArchRule noCyclesBetweenOurPackages = packagesFreeOfCycles("org.smtpmonitor.(*)..");

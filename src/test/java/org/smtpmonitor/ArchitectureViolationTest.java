@@ -68,9 +68,9 @@ class ArchitectureViolationTest {
 
     @Test
     void jsoupOutsideMessageIsAViolation() {
-        EvaluationResult result = evaluate(ArchitectureTest.noHtmlParserOutsideMessage, UsesJsoup.class);
+        EvaluationResult result = evaluate(ArchitectureTest.jsoupOnlyInMessage, UsesJsoup.class);
         assertTrue(report(result).contains("org.jsoup.Jsoup.parse"), report(result));
-        assertFalse(evaluate(ArchitectureTest.noHtmlParserOutsideMessage, SafeHtml.class, Reply.class).hasViolation());
+        assertFalse(evaluate(ArchitectureTest.jsoupOnlyInMessage, SafeHtml.class, Reply.class).hasViolation());
     }
 
     @Test

@@ -14,6 +14,7 @@ import javafx.scene.input.DragEvent;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
+import javafx.scene.Node;
 import javafx.scene.layout.VBox;
 import javafx.scene.web.WebEngine;
 import javafx.scene.web.WebView;
@@ -33,7 +34,7 @@ import org.smtpmonitor.message.SafeHtml;
  * <p>The WebView is made on the first {@link #show}: WebKit costs the window's cold start
  * otherwise.
  */
-final class HtmlView extends VBox {
+final class HtmlView extends VBox implements HtmlPane {
 
     private final Executor sanitising;
     private final Consumer<String> openLink;
@@ -83,6 +84,21 @@ final class HtmlView extends VBox {
         bar.visibleProperty().bind(blockedRemote.greaterThan(0));
         bar.managedProperty().bind(bar.visibleProperty());
         return bar;
+    }
+
+    @Override
+    public Node node() {
+        return this;
+    }
+
+    @Override
+    public void show(long id, ParsedMessage message) {
+        show(message);
+    }
+
+    @Override
+    public void clear() {
+        show(null);
     }
 
     /** Shows the HTML of {@code message} (null for none), its remote content blocked. Call on the FX thread. */

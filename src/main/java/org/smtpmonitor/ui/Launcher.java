@@ -36,6 +36,7 @@ public final class Launcher {
     private final Function<Window, Path> saveChooser;
     private final BiFunction<Window, String, Path> exportChooser;
     private final WindowDesktop desktop;
+    private final AttachmentDialogs attachmentDialogs;
     private final Stage stage;
     private final PrintStream err;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
@@ -63,11 +64,19 @@ public final class Launcher {
     public Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
                     BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop, Stage stage,
                     PrintStream err) {
+        this(settings, usersFileChooser, saveChooser, exportChooser, desktop, AttachmentDialogs.desktop(), stage, err);
+    }
+
+    /** @param attachmentDialogs where to save attachments, and how to open one with the desktop's application */
+    Launcher(Settings settings, Function<Window, Path> usersFileChooser, Function<Window, Path> saveChooser,
+             BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop, AttachmentDialogs attachmentDialogs,
+             Stage stage, PrintStream err) {
         this.settings = settings;
         this.usersFileChooser = usersFileChooser;
         this.saveChooser = saveChooser;
         this.exportChooser = exportChooser;
         this.desktop = desktop;
+        this.attachmentDialogs = attachmentDialogs;
         this.stage = stage;
         this.err = err;
     }
@@ -127,7 +136,7 @@ public final class Launcher {
     private void opened(Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
                         EventInbox inbox, AutoCloseable subscription, WindowState state) {
         MainWindow main = new MainWindow(stage, monitor, mail, mailboxes, mailProblem, inbox, subscription, saveChooser,
-                exportChooser, desktop, state);
+                exportChooser, desktop, attachmentDialogs, state);
         window = main;
         main.closed().thenRun(() -> exit.complete(serverFailed ? 3 : 0));
         main.show();

@@ -23,7 +23,6 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
-import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
@@ -32,10 +31,11 @@ import javafx.scene.layout.Region;
 import org.smtpmonitor.message.MessageOrder;
 
 /**
- * Wires the controls of {@code mail.fxml} (mailboxes, message list, search, preview) to
- * their view models, and the mail buttons, keys and context menu to {@link MailActions}. Its
- * one piece of state is the ids of the selected messages, so a reloaded list selects them
- * again. A click on a column's header sorts the list through the index, not the rows on view.
+ * Wires the controls of {@code mail.fxml} (mailboxes, message list, search) to their view
+ * models, the selected message to the inspector ({@link MessageViewModel}), and the mail
+ * buttons, keys and context menu to {@link MailActions}. Its one piece of state is the ids
+ * of the selected messages, so a reloaded list selects them again. A click on a column's
+ * header sorts the list through the index, not the rows on view.
  */
 final class MailController {
 
@@ -66,11 +66,10 @@ final class MailController {
     @FXML MenuItem deleteMenuItem;
     @FXML MenuItem exportMenuItem;
     @FXML MenuItem clearMenuItem;
-    @FXML TextArea sourceArea;
 
     private final MonitorViewModel model;
     private final MessageListViewModel list;
-    private final PreviewViewModel preview;
+    private final MessageViewModel inspector;
     private final MailActions actions;
     private final Runnable refresh;
     private final UnreadMarks unread;
@@ -87,11 +86,11 @@ final class MailController {
      * @param refresh lists and counts again soon (after a delete or clear)
      * @param status  the window's status bar
      */
-    MailController(MonitorViewModel model, MessageListViewModel list, PreviewViewModel preview, MailActions actions,
+    MailController(MonitorViewModel model, MessageListViewModel list, MessageViewModel inspector, MailActions actions,
                    Runnable refresh, UnreadMarks unread, DragFiles drag, Consumer<String> status) {
         this.model = model;
         this.list = list;
-        this.preview = preview;
+        this.inspector = inspector;
         this.actions = actions;
         this.refresh = refresh;
         this.unread = unread;
@@ -145,10 +144,10 @@ final class MailController {
         messagesTable.setRowFactory(table -> new MessageRow(list, unread, drag));
         messagesTable.getSelectionModel().getSelectedItems().addListener(
                 (javafx.collections.ListChangeListener<MessageSummary>) change -> selectionChanged());
-        // The selected item is set after the selected items have changed: the preview follows it.
+        // The selected item is set after the selected items have changed: the inspector follows it.
         messagesTable.getSelectionModel().selectedItemProperty().addListener((o, old, item) -> {
             if (!list.isUpdating() && !reselecting) {
-                preview.messageProperty().set(item);
+                inspector.show(idOf(item));
             }
         });
         // The message shown is read from now on.
@@ -166,7 +165,6 @@ final class MailController {
             }
         });
         previewStatus.textProperty().bind(list.statusProperty());
-        sourceArea.textProperty().bind(preview.sourceProperty());
     }
 
     /**
@@ -257,7 +255,7 @@ final class MailController {
             reselecting = false;
         }
         selectionChanged();
-        preview.messageProperty().set(messagesTable.getSelectionModel().getSelectedItem());
+        inspector.show(idOf(messagesTable.getSelectionModel().getSelectedItem()));
         unread.shown(messagesTable.getSelectionModel().getSelectedItem());
         if (scrollToSelection) {
             scrollToSelection = false;

@@ -49,21 +49,22 @@ final class MainWindow {
     private final Monitor monitor;
     private final EventInbox inbox;
     private final AutoCloseable subscription;
-    /** File and index work, one task after another: listing, counting, the preview, saving a transcript. */
+    /** File and index work, one task after another: listing, counting, reading a message, saving a transcript. */
     private final ExecutorService background = Executors.newSingleThreadExecutor(new DaemonThreads("ui-background"));
     /**
      * Stopping or starting the server, opening a folder, deleting, clearing and exporting:
      * apart from {@link #background}, so that a stop, which may wait seconds for deliveries,
-     * or a delete, which rewrites a mailbox file, never holds up the list and the preview.
+     * or a delete, which rewrites a mailbox file, never holds up the list and the message shown.
      */
     private final ExecutorService actions = Executors.newCachedThreadPool(new DaemonThreads("ui-action"));
     private final MonitorViewModel model = new MonitorViewModel();
     private final MessageListViewModel messages;
-    private final PreviewViewModel preview;
+    private final MessageViewModel inspector;
     private final MailboxCounts counts;
     private final MainController controller;
     private final MailController mailController;
     private final DragFiles drag;
+    private final MessageViewController messageController;
     private final PulseStatistics pulses = new PulseStatistics();
     private final WindowDesktop desktop;
     private final WindowState remembered;
@@ -87,7 +88,8 @@ final class MainWindow {
      */
     MainWindow(Stage stage, Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
                EventInbox inbox, AutoCloseable subscription, Function<Window, Path> saveChooser,
-               BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop, WindowState remembered) {
+               BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop,
+               AttachmentDialogs attachmentDialogs, WindowState remembered) {
         this.stage = stage;
         this.desktop = desktop;
         this.remembered = remembered;
@@ -96,14 +98,18 @@ final class MainWindow {
         this.subscription = subscription;
         model.applyMailboxes(mailboxes);
         this.messages = new MessageListViewModel(mail, mailProblem, background);
-        this.preview = new PreviewViewModel(mail, background);
         WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
+        this.inspector = new MessageViewModel(mail, background, actions, windowActions.messageProperty()::set);
+        this.messageController = new MessageViewController(inspector,
+                () -> new HtmlView(background, attachmentDialogs.browse(),
+                        monitor.mailboxDirectory().resolve(".smtp-monitor").resolve("webview")),
+                this::showSession, attachmentDialogs);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
         UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
         this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
-        this.mailController = new MailController(model, messages, preview, mailActions, this::refreshMail, unread, drag,
+        this.mailController = new MailController(model, messages, inspector, mailActions, this::refreshMail, unread, drag,
                 windowActions.messageProperty()::set);
         this.timer = new AnimationTimer() {
             @Override
@@ -117,10 +123,13 @@ final class MainWindow {
     void show() {
         FXMLLoader loader = new FXMLLoader(MainWindow.class.getResource("/fxml/main.fxml"));
         loader.setController(controller);
-        // mail.fxml, included, names its controller: this one.
+        // mail.fxml and message.fxml, included, name their controllers: these.
         loader.setControllerFactory(type -> {
             if (type == MailController.class) {
                 return mailController;
+            }
+            if (type == MessageViewController.class) {
+                return messageController;
             }
             throw new IllegalArgumentException("no controller of type " + type);
         });
@@ -289,6 +298,11 @@ final class MainWindow {
 
     MonitorViewModel model() {
         return model;
+    }
+
+    /** The message inspector: the lead's wiring shows a message from elsewhere through it. */
+    MessageViewController messageView() {
+        return messageController;
     }
 
     PulseStatistics pulses() {

@@ -173,8 +173,8 @@ class SessionListWindowTest extends WindowTestBase {
                 && selectedMailbox().address().equals(BOB) && "for both".equals(selectedMessageSubject())
                 && lookup("#searchField").queryAs(javafx.scene.control.TextField.class).getText().isEmpty(),
                 this::selectedMessageSubject);
-        await("and its source", () -> lookup("#sourceArea").queryAs(javafx.scene.control.TextArea.class).getText()
-                .contains("Subject: for both"));
+        await("and the inspector shows it", () -> lookup("#subjectLabel").queryAs(javafx.scene.control.Label.class)
+                .getText().contains("for both"));
 
         clickRow("#sessionsTable", "2");
         await("the second session's first delivery line is rendered", () -> deliveryLine() != null);

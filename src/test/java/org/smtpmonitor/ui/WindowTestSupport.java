@@ -50,6 +50,16 @@ final class WindowTestSupport {
     volatile Preferences preferences = Preferences.userRoot().node(preferencesPath);
     /** The visual bounds of the screens the next window opens on (primary first), or null for the real ones. */
     volatile List<Rectangle2D> screens;
+    /** The suggested file names the attachment dialog was asked with. */
+    final List<String> attachmentsAsked = new CopyOnWriteArrayList<>();
+    /** What the attachment dialog answers for a suggested file name: null to cancel. */
+    volatile Function<String, Path> attachmentAnswer = name -> null;
+    /** What the "save all" dialog answers: null to cancel. */
+    volatile Path folderAnswer;
+    /** The files handed to the desktop to open. */
+    final List<Path> opened = new CopyOnWriteArrayList<>();
+    /** The links of messages handed to the browser. */
+    final List<String> browsed = new CopyOnWriteArrayList<>();
     Launcher launcher;
     Stage stage;
     CompletableFuture<Integer> exit;
@@ -89,10 +99,14 @@ final class WindowTestSupport {
             preferences = node;
             WindowDesktop desktop = new WindowDesktop(() -> node, () -> Theme.LIGHT,
                     simulated != null ? () -> simulated : WindowDesktop::realScreens);
+            AttachmentDialogs attachments = new AttachmentDialogs((owner, name) -> {
+                attachmentsAsked.add(name);
+                return attachmentAnswer.apply(name);
+            }, owner -> folderAnswer, opened::add, browsed::add);
             launcher = new Launcher(settings, chooser, saveChooser, (owner, name) -> {
                 exportsAsked.add(name);
                 return exportAnswer.apply(name);
-            }, desktop, stage, err);
+            }, desktop, attachments, stage, err);
             exit = how.apply(launcher);
             return null;
         });
