@@ -30,8 +30,11 @@ import org.smtpmonitor.app.Settings;
  * <li>{@code before+primer.bss}: the same window with Primer Light set first, as JavaFX loads
  *     it by default (the {@code .bss} AtlantaFX ships beside the {@code .css});
  * <li>{@code before+primer.css}: the same, Primer parsed from its 170 KB of text ({@code -Dbinary.css=false});
- * <li>{@code after}: this build, which sets Primer's {@code .bss} before any control exists,
- *     reads the preferences while the toolkit starts, and styles with monitor.css's looked-up colours.
+ * <li>{@code after}: this build, which sets Primer's {@code .bss} before any control exists
+ *     and styles with monitor.css's looked-up colours (remembering nothing, as the other benchmarks do);
+ * <li>{@code after+prefs}: this build as the application runs it, reading its remembered place
+ *     with {@code java.util.prefs} while the toolkit starts, from a preferences store under
+ *     {@code target/} that the previous round's window wrote when it closed.
  * </ul>
  *
  * <pre>
@@ -43,7 +46,8 @@ import org.smtpmonitor.app.Settings;
 public final class ThemeColdStart {
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-    private static final List<String> VARIANTS = List.of("before", "before+primer.bss", "before+primer.css", "after");
+    private static final List<String> VARIANTS = List.of("before", "before+primer.bss", "before+primer.css", "after",
+            "after+prefs");
     private static final String[] FIGURES = {"toolkit up", "window shown", "first frame", "window built+drawn",
         "CPU show (CSS+layout)", "CPU theme set", "CPU FX thread", "CPU process"};
 
@@ -70,6 +74,9 @@ public final class ThemeColdStart {
                 List<String> command = new ArrayList<>(List.of(java, "-cp", String.join(File.pathSeparator, classpath)));
                 if (variant.endsWith(".css")) {
                     command.add("-Dbinary.css=false");
+                }
+                if (variant.endsWith("+prefs")) {
+                    command.add("-Djava.util.prefs.userRoot=" + Path.of("target", "theme-cold-start-prefs").toAbsolutePath());
                 }
                 command.addAll(List.of(ThemeColdStart.class.getName(), "--child", variant));
                 Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -111,6 +118,8 @@ public final class ThemeColdStart {
         Files.write(users, List.of("alice@example.com", "bob@example.com"));
         Settings settings = Settings.defaults().withPort(0).withMailboxDirectory(work.resolve("mail"));
         MonitorStart starting = MonitorStart.begin(users, settings);
+        // As MonitorApp does: the preferences are read while the toolkit starts.
+        Object desktop = variant.endsWith("+prefs") ? Remembering.desktop() : null;
         CompletableFuture<Long> started = starting.started.thenApply(s -> System.currentTimeMillis());
         HeadlessFx.start();
         long toolkit = System.currentTimeMillis() - launched;
@@ -134,7 +143,8 @@ public final class ThemeColdStart {
                 Application.setUserAgentStylesheet("/atlantafx/base/theme/primer-light.css");
             }
             themeCpu.complete(THREADS.getCurrentThreadCpuTime() - before);
-            Launcher l = new Launcher(settings, owner -> null, owner -> null, stage, System.err);
+            Launcher l = desktop != null ? Remembering.launcher(settings, desktop, stage)
+                    : new Launcher(settings, owner -> null, owner -> null, stage, System.err);
             l.launch(starting);
             new AnimationTimer() {
                 private int pulses;
@@ -170,5 +180,21 @@ public final class ThemeColdStart {
         });
         window.closed().get(60, TimeUnit.SECONDS);
         System.exit(0);
+    }
+
+    /** The classes of this build only: loaded for the variant that uses them, never for a build before. */
+    private static final class Remembering {
+
+        static Object desktop() {
+            WindowDesktop desktop = new WindowDesktop(() -> java.util.prefs.Preferences.userRoot()
+                    .node(WindowDesktop.USER_NODE), SystemTheme::guess, WindowDesktop::realScreens);
+            desktop.load();
+            return desktop;
+        }
+
+        static Launcher launcher(Settings settings, Object desktop, Stage stage) {
+            return new Launcher(settings, owner -> null, owner -> null, (owner, name) -> null, (WindowDesktop) desktop,
+                    stage, System.err);
+        }
     }
 }
