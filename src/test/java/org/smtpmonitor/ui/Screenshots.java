@@ -29,8 +29,9 @@ import org.smtpmonitor.testing.TestMonitor;
 
 /**
  * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
- * headless (Monocle): the main window with a live session and a mailbox preview, the same
- * in the dark theme, and the error dialog for a bad users file.
+ * headless (Monocle): the main window with a live session (with replies in error) and a
+ * message selected, the same in the dark theme, the inspector's HTML, attachments and headers
+ * tabs ({@link InspectorShots}), and the error dialog for a bad users file.
  *
  * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
  */
@@ -101,6 +102,8 @@ public final class Screenshots {
             return null;
         });
 
+        InspectorShots.write(window, out);
+
         // The error dialog, for a users file with a bad line.
         Path bad = work.resolve("users-with-typo.txt");
         Files.write(bad, List.of("alice@example.com", "bob@example.com", "carol@@example.com"));
@@ -125,8 +128,8 @@ public final class Screenshots {
             return null;
         });
         window.closed().get();
-        System.out.println("Wrote " + out.resolve("main-window.png") + ", " + out.resolve("dark-theme.png") + " and "
-                + out.resolve("startup-error.png"));
+        System.out.println("Wrote main-window.png, dark-theme.png, inspector-html.png, inspector-attachments.png, "
+                + "inspector-headers.png and startup-error.png in " + out);
         System.exit(0);
     }
 
@@ -151,7 +154,7 @@ public final class Screenshots {
         }
     }
 
-    private static void await(BooleanSupplier condition) throws Exception {
+    static void await(BooleanSupplier condition) throws Exception {
         Await.until("the window gets there", Duration.ofSeconds(30), () -> HeadlessFx.fx(condition::getAsBoolean));
     }
 
