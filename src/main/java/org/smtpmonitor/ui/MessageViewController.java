@@ -1,5 +1,7 @@
 package org.smtpmonitor.ui;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -9,6 +11,8 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
@@ -46,6 +50,9 @@ final class MessageViewController {
 
     @FXML VBox messageView;
     @FXML Label messageState;
+    @FXML StackPane inspectorBody;
+    // The body, from message-body.fxml, loaded when the first message is shown.
+    @FXML VBox inspectorContent;
     @FXML VBox envelopeBox;
     @FXML Label subjectLabel;
     @FXML Button showSessionButton;
@@ -111,12 +118,53 @@ final class MessageViewController {
         this.dialogs = dialogs;
     }
 
+    /** Called by FXMLLoader twice: for message.fxml, then for message-body.fxml. */
     @FXML
     void initialize() {
+        if (inspectorContent == null) {
+            initializeShell();
+        } else {
+            initializeBody();
+        }
+    }
+
+    private void initializeShell() {
         messageState.textProperty().bind(model.stateProperty());
         messageState.visibleProperty().bind(model.stateProperty().isNotEmpty());
         messageState.managedProperty().bind(messageState.visibleProperty());
-        model.loadingProperty().addListener((o, old, loading) -> messageView.pseudoClassStateChanged(LOADING, loading));
+        model.loadingProperty().addListener((o, old, loading) -> {
+            messageView.pseudoClassStateChanged(LOADING, loading);
+            if (loading) {
+                loadBody(); // while the message is read
+            }
+        });
+        model.inspectedProperty().addListener((o, old, message) -> {
+            if (inspectorContent != null) {
+                shown(message);
+            } else if (message != null) {
+                loadBody(); // which shows it
+            }
+        });
+    }
+
+    /**
+     * Loads the envelope and the tabs, the first time a message is shown: most of the
+     * window's controls, which the window's cold start does without.
+     */
+    private void loadBody() {
+        if (inspectorContent != null) {
+            return;
+        }
+        FXMLLoader loader = new FXMLLoader(MessageViewController.class.getResource("/fxml/message-body.fxml"));
+        loader.setController(this);
+        try {
+            inspectorBody.getChildren().setAll((Node) loader.load());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the message inspector's layout", e);
+        }
+    }
+
+    private void initializeBody() {
         envelopeBox.managedProperty().bind(envelopeBox.visibleProperty());
         notesLabel.managedProperty().bind(notesLabel.visibleProperty());
         bindText();
@@ -126,8 +174,7 @@ final class MessageViewController {
         bindSource();
         messageTabs.getSelectionModel().select(textTab);
         messageTabs.getSelectionModel().selectedItemProperty().addListener((o, old, tab) -> showHtmlIfSelected());
-        model.inspectedProperty().addListener((o, old, message) -> shown(message));
-        shown(null);
+        shown(model.inspectedProperty().get());
     }
 
     /** Shows message {@code id}, as if selected in the list (a delivery in a transcript leads here). */
@@ -142,12 +189,16 @@ final class MessageViewController {
                 model.textProperty()));
         textNote.textProperty().bind(Bindings.createStringBinding(() -> model.textProperty().get().note(),
                 model.textProperty()));
-        model.textProperty().addListener((o, old, shown) -> {
-            textList.setItems(FXCollections.observableList(shown.rows()));
-            textList.setVisible(!shown.rows().isEmpty());
-            textArea.setVisible(shown.rows().isEmpty());
-            textList.scrollTo(0);
-        });
+        model.textProperty().addListener((o, old, shown) -> showTextRows(shown));
+        showTextRows(model.textProperty().get());
+    }
+
+    /** A long text in the list of rows, a short one in the text area (bound above). */
+    private void showTextRows(MessageViewModel.ShownText shown) {
+        textList.setItems(FXCollections.observableList(shown.rows()));
+        textList.setVisible(!shown.rows().isEmpty());
+        textArea.setVisible(shown.rows().isEmpty());
+        textList.scrollTo(0);
     }
 
     private void bindHeaders() {

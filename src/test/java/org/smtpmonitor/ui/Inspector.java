@@ -5,6 +5,7 @@ import static org.smtpmonitor.ui.WindowTestSupport.fx;
 
 import java.util.List;
 
+import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
@@ -53,8 +54,8 @@ final class Inspector {
 
     /** Waits until the envelope shows a message whose subject is {@code subject}. */
     void awaitSubject(String subject) throws Exception {
-        await("the inspector shows " + subject, () -> robot.lookup("#envelopeBox").query().isVisible()
-                && subject.equals(label("#subjectLabel")), () -> label("#subjectLabel") + " / " + label("#messageState"));
+        await("the inspector shows " + subject, () -> robot.lookup("#envelopeBox").tryQuery().map(Node::isVisible)
+                .orElse(false) && subject.equals(label("#subjectLabel")), () -> label("#messageState"));
     }
 
     @SuppressWarnings("unchecked")

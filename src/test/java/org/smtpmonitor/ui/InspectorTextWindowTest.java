@@ -158,9 +158,16 @@ class InspectorTextWindowTest extends WindowTestBase {
                 + "<ul><li>one</li><li>two</li></ul><p><a href=\"https://shop.test/track\">Track it</a></p>"
                 + "</body></html>", "UTF-8", "html");
         InspectorMail.send(html);
-        await("alice has it", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
-        assertNull(fx(() -> lookup(".web-view").tryQuery().orElse(null)), "no WebView before it is wanted");
+        MimeMessage plain = mail.message("Plain first", ALICE);
+        plain.setText("no HTML here");
+        InspectorMail.send(plain);
+        await("alice has both", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2"));
+        assertNull(fx(() -> lookup("#messageTabs").tryQuery().orElse(null)), "no tabs until a message is shown:"
+                + " the window starts without them");
+        assertEquals(MessageViewModel.NOTHING_SELECTED, fx(() -> inspector.label("#messageState")));
 
+        select("Plain first");
+        assertNull(fx(() -> lookup(".web-view").tryQuery().orElse(null)), "no WebView before it is wanted");
         select("HTML only");
         await("only HTML: the HTML tab is selected", () -> "htmlTab".equals(inspector.selectedTab().getId()));
         await("its pane is made and shown", () -> lookup(".web-view").tryQuery().isPresent()
