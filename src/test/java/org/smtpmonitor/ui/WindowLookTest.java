@@ -103,7 +103,7 @@ class WindowLookTest extends WindowTestBase {
         assertTrue(fx(() -> root.minWidth(-1) <= 1024 && root.minHeight(-1) <= 600),
                 "the layout's minimum size allows it: " + fx(() -> root.minWidth(-1) + "x" + root.minHeight(-1)));
         for (String id : List.of(".tool-bar", "#serverButton", "#themeToggle", ".status-bar", "#listeningLabel",
-                "#errorsLabel")) {
+                "#ioErrorsLabel")) {
             Bounds bounds = fx(() -> {
                 Node node = lookup(id).query();
                 return node.localToScreen(node.getBoundsInLocal());
