@@ -3,12 +3,10 @@ package org.smtpmonitor.ui;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -19,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
+import org.smtpmonitor.app.AtomicFiles;
 import org.smtpmonitor.message.ParsedMessage;
 import org.smtpmonitor.message.Part;
 
@@ -138,20 +137,8 @@ final class AttachmentFiles {
         return dot >= 0 && RUNNABLE.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** Writes beside {@code target}, then renames: a failure half way leaves no partial file. */
+    /** Whole or not at all: a failure half way leaves no partial file. */
     private static void writeReplacing(ParsedMessage message, Part part, Path target) throws IOException {
-        Path temporary = Files.createTempFile(target.getParent(), ".attachment", ".part");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 64 * 1024)) {
-                message.writeDecodedBody(part, out);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.write(target, out -> message.writeDecodedBody(part, out));
     }
 }

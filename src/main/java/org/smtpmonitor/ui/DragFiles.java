@@ -1,15 +1,10 @@
 package org.smtpmonitor.ui;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +19,7 @@ import java.util.function.Consumer;
 
 import javafx.application.Platform;
 
+import org.smtpmonitor.app.AtomicFiles;
 import org.smtpmonitor.app.MailboxDirectory;
 
 /**
@@ -99,23 +95,10 @@ final class DragFiles {
     }
 
     private Path writeFile(long id) throws IOException {
-        Path folder = folder();
+        folder(); // made, and checked not to be a link, before anything is written in it
         deleteOlderThan(Instant.now().minus(KEEP));
         Path target = fileOf(id);
-        Path temporary = Files.createTempFile(folder, ".message-" + id, ".part");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), 64 * 1024)) {
-                mail.export(id, out);
-            }
-            try {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.write(target, out -> mail.export(id, out));
         return target;
     }
 
