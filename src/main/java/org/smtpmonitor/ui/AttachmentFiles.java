@@ -46,8 +46,7 @@ final class AttachmentFiles {
 
     /** Saves the part at {@code target}, replacing what the user chose to replace only once the new file is whole. */
     static long save(ParsedMessage message, Part part, Path target) throws IOException {
-        writeReplacing(message, part, target.toAbsolutePath());
-        return Files.size(target);
+        return AtomicFiles.write(target, out -> message.writeDecodedBody(part, out));
     }
 
     /** Saves each part in {@code folder} under its safe name, made free if taken; returns the files written. */
@@ -88,22 +87,10 @@ final class AttachmentFiles {
         if (isRunnable(name)) {
             throw new IOException(name + " is a program or script, which is not opened from mail; save it instead");
         }
-        Path folder = mailboxDirectory.toAbsolutePath().normalize();
-        for (Path step : List.of(OPEN_FOLDER.getName(0), OPEN_FOLDER.getName(1))) {
-            folder = ownFolder(folder.resolve(step));
-        }
-        pruneOlderThanADay(folder);
-        Path file = ownFolder(folder.resolve(messageId + "-" + part.path())).resolve(name);
-        writeReplacing(message, part, file);
+        pruneOlderThanADay(PrivateFolders.make(mailboxDirectory, OPEN_FOLDER));
+        Path file = PrivateFolders.make(mailboxDirectory, OPEN_FOLDER.resolve(messageId + "-" + part.path())).resolve(name);
+        AtomicFiles.write(file, out -> message.writeDecodedBody(part, out));
         return file;
-    }
-
-    /** The folder, made if need be, refusing a link: a link would lead writes out of the mailbox directory. */
-    private static Path ownFolder(Path folder) throws IOException {
-        if (Files.isSymbolicLink(folder)) {
-            throw new IOException(folder + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
-        }
-        return Files.createDirectories(folder);
     }
 
     /**
@@ -135,10 +122,5 @@ final class AttachmentFiles {
     static boolean isRunnable(String name) {
         int dot = name.lastIndexOf('.');
         return dot >= 0 && RUNNABLE.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
-    }
-
-    /** Whole or not at all: a failure half way leaves no partial file. */
-    private static void writeReplacing(ParsedMessage message, Part part, Path target) throws IOException {
-        AtomicFiles.write(target, out -> message.writeDecodedBody(part, out));
     }
 }

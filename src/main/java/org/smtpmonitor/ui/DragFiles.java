@@ -95,24 +95,11 @@ final class DragFiles {
     }
 
     private Path writeFile(long id) throws IOException {
-        folder(); // made, and checked not to be a link, before anything is written in it
+        PrivateFolders.make(mail.directory(), FOLDER);
         deleteOlderThan(Instant.now().minus(KEEP));
         Path target = fileOf(id);
         AtomicFiles.write(target, out -> mail.export(id, out));
         return target;
-    }
-
-    /** The folder of the files, made if need be; never through a symbolic link, which could lead out of the mailbox directory. */
-    private Path folder() throws IOException {
-        Path folder = mail.directory().toAbsolutePath().normalize();
-        for (Path step : FOLDER) {
-            folder = folder.resolve(step);
-            if (Files.isSymbolicLink(folder)) {
-                throw new IOException(folder + " is a symbolic link; smtp-monitor writes only inside the mailbox directory");
-            }
-            Files.createDirectories(folder);
-        }
-        return folder;
     }
 
     /** Deletes the regular files of the folder last written before {@code time} (all for {@link Instant#MAX}). */
