@@ -54,6 +54,8 @@ public final class SmtpSession {
     private String sender;
     private final Set<String> recipients = new LinkedHashSet<>();
     private int messageCount;
+    /** The session's TLS, null while it runs in the clear. */
+    private TlsInfo tls;
 
     /**
      * @param queueIdPrefix makes queue ids unique across sessions; each message gets
@@ -95,6 +97,16 @@ public final class SmtpSession {
     /** The 421 of a server named {@code domain}, for a client refused before it has a session. */
     public static Reply serviceClosing(String domain, String reason) {
         return Reply.of(421, domain + " " + reason + ", closing transmission channel");
+    }
+
+    /** The TLS this session runs over, or null while it runs in the clear. */
+    public TlsInfo tls() {
+        return tls;
+    }
+
+    /** Notes that the session's TLS handshake is done. */
+    public void tlsStarted(TlsInfo info) {
+        tls = info;
     }
 
     /** How many messages this session has stored. */
