@@ -54,33 +54,72 @@ final class IndexReconciler {
         long size = attributes.size();
         IndexRewrite.recover(index, address, identity);
         index.keepOnly(address, identity, size);
+        long skipped = fillGaps(index, address, file, identity, format, attributes);
         long indexedTo = index.state(address).map(MessageIndex.MailboxState::indexedTo).orElse(0L);
+        // Mbox bytes that hold no message (before the first From line) are no mail to show.
+        long unindexed = format == MailboxFormat.MBOX ? 0 : skipped;
         if (indexedTo >= size) {
-            return 0;
+            return unindexed;
         }
+        long covered;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            covered = add(index, address, identity, format, in, attributes,
+                    format == MailboxFormat.MBOX ? mboxMessages(in, indexedTo, size)
+                            : rawMessages(new AppendJournal(file).all(), identity, indexedTo, size));
+        }
+        return format == MailboxFormat.MBOX ? 0 : unindexed + size - Math.max(covered, indexedTo);
+    }
+
+    /**
+     * Indexes the messages in the gaps the index has below its end (see
+     * {@link MessageIndex#uncovered}), where their boundaries can be known; notes and
+     * returns the bytes of the gaps that no message could be placed in.
+     */
+    private static long fillGaps(MessageIndex index, String address, Path file, long identity, MailboxFormat format,
+                                 BasicFileAttributes attributes) throws IOException {
+        MessageIndex.Uncovered uncovered = index.uncovered(address);
+        if (uncovered.skipped() >= 0) {
+            return uncovered.skipped();
+        }
+        long skipped = 0;
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            List<AppendJournal.Entry> journal = format == MailboxFormat.MBOX ? List.of() : new AppendJournal(file).all();
+            for (long[] gap : uncovered.gaps()) {
+                List<long[]> messages = format == MailboxFormat.MBOX ? mboxMessages(in, gap[0], gap[1])
+                        : rawMessages(journal, identity, gap[0], gap[1]);
+                add(index, address, identity, format, in, attributes, messages);
+                for (long[] message : messages) {
+                    skipped -= message[1] - message[0];
+                }
+                skipped += gap[1] - gap[0];
+            }
+        }
+        index.skipped(address, skipped);
+        return skipped;
+    }
+
+    /** Adds {@code messages} as places to be summarized later; returns where the last ends (0 when none). */
+    private static long add(MessageIndex index, String address, long identity, MailboxFormat format, FileChannel in,
+                            BasicFileAttributes attributes, List<long[]> messages) throws IOException {
         Instant modified = attributes.lastModifiedTime().toInstant();
         List<MessageIndex.NewEntry> entries = new ArrayList<>();
-        long covered = indexedTo;
-        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            List<long[]> messages = format == MailboxFormat.MBOX ? mboxMessages(in, indexedTo, size)
-                    : rawMessages(new AppendJournal(file).all(), identity, indexedTo, size);
-            for (long[] message : messages) {
-                long start = message[0];
-                long length = message[1] - start;
-                String fromLine = format == MailboxFormat.MBOX ? fromLine(in, start) : "";
-                // The place now; the summary and words when the index writer is idle.
-                entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, address, start, length, length,
-                        received(fromLine, modified), "", 0, "", "", sender(fromLine), List.of(address), "", "", "",
-                        "", "", ""), null));
-                covered = message[1];
-                if (entries.size() == 1000) {
-                    index.add(entries, Map.of(address, identity));
-                    entries.clear();
-                }
+        long end = 0;
+        for (long[] message : messages) {
+            long start = message[0];
+            long length = message[1] - start;
+            String fromLine = format == MailboxFormat.MBOX ? fromLine(in, start) : "";
+            // The place now; the summary and words when the index writer is idle.
+            entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, address, start, length, length,
+                    received(fromLine, modified), "", 0, "", "", sender(fromLine), List.of(address), "", "", "",
+                    "", "", ""), null));
+            end = message[1];
+            if (entries.size() == 1000) {
+                index.add(entries, Map.of(address, identity));
+                entries.clear();
             }
         }
         index.add(entries, Map.of(address, identity));
-        return format == MailboxFormat.MBOX ? 0 : size - covered;
+        return end;
     }
 
     /**

@@ -167,6 +167,16 @@ final class IndexRewrite {
                     }
                     cut.executeBatch();
                 }
+                long deletedBytes;
+                try (PreparedStatement bytes = connection.prepareStatement("SELECT coalesce(sum(length), 0)"
+                        + " FROM message WHERE mailbox = ? AND offset >= ? AND " + IN_CUT)) {
+                    bytes.setString(1, address);
+                    bytes.setLong(2, cuts.start(0));
+                    try (ResultSet row = bytes.executeQuery()) {
+                        row.next();
+                        deletedBytes = row.getLong(1);
+                    }
+                }
                 // FTS5 deletes its words by rowid: first those of the rows about to go.
                 try (PreparedStatement words = connection.prepareStatement("DELETE FROM message_text WHERE rowid IN"
                         + " (SELECT id FROM message WHERE mailbox = ? AND offset >= ? AND " + IN_CUT + ")");
@@ -179,7 +189,7 @@ final class IndexRewrite {
                     words.executeUpdate();
                     deleted = rows.executeUpdate();
                 }
-                index.count(address, -deleted);
+                index.count(address, -deleted, -deletedBytes);
                 // One pass over the mailbox's rows, each finding the cuts before it by the table's key.
                 try (PreparedStatement shift = connection.prepareStatement("UPDATE message SET offset = offset -"
                         + " (SELECT shift FROM temp.cut WHERE cut_start < message.offset ORDER BY cut_start DESC"

@@ -83,10 +83,14 @@ public final class MessageIndex implements AutoCloseable {
                 // when the index writer is idle (checkpoint()).
                 statement.execute("PRAGMA wal_autocheckpoint = " + AUTOCHECKPOINT_PAGES);
                 // indexed_to is never less than the end of a message of the mailbox; messages is
-                // how many it has (see count()), so that the counts need not count a million rows.
+                // how many it has and bytes how many bytes they take (see count()), so that the
+                // counts need not count a million rows; skipped is how many bytes below
+                // indexed_to were found at the last start to hold no message the index can place
+                // (see uncovered()).
                 statement.execute("CREATE TABLE IF NOT EXISTS mailbox (address TEXT PRIMARY KEY,"
                         + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0,"
-                        + " messages INTEGER NOT NULL DEFAULT 0)");
+                        + " messages INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
+                        + " skipped INTEGER NOT NULL DEFAULT 0)");
                 statement.execute("CREATE TABLE IF NOT EXISTS message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
                         + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
                         + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
@@ -112,6 +116,7 @@ public final class MessageIndex implements AutoCloseable {
                 statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
                         + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
                 addCounts(statement);
+                addCoverage(statement);
             }
             connection.setAutoCommit(false);
             connection.commit();
@@ -145,10 +150,37 @@ public final class MessageIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives an index written before the mailbox table kept the bytes its rows cover those
+     * counts, once, as {@link #addCounts} does.
+     */
+    private static void addCoverage(Statement statement) throws SQLException {
+        if (hasColumn(statement, "bytes")) {
+            return;
+        }
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+            if (!hasColumn(statement, "bytes")) {
+                statement.execute("ALTER TABLE mailbox ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
+                statement.execute("ALTER TABLE mailbox ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0");
+                statement.execute("UPDATE mailbox SET bytes = (SELECT coalesce(sum(length), 0) FROM message"
+                        + " WHERE message.mailbox = mailbox.address)");
+            }
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
     private static boolean counted(Statement statement) throws SQLException {
+        return hasColumn(statement, "messages");
+    }
+
+    private static boolean hasColumn(Statement statement, String name) throws SQLException {
         try (ResultSet columns = statement.executeQuery("PRAGMA table_info(mailbox)")) {
             while (columns.next()) {
-                if (columns.getString("name").equals("messages")) {
+                if (columns.getString("name").equals(name)) {
                     return true;
                 }
             }
@@ -169,14 +201,16 @@ public final class MessageIndex implements AutoCloseable {
     }
 
     /**
-     * Adds {@code change} to the count of the mailbox of {@code address} (whose row exists):
-     * every transaction that adds or removes messages calls it, before it commits.
+     * Adds {@code change} to the count of the mailbox of {@code address} (whose row exists),
+     * and {@code bytes} to the bytes its messages take: every transaction that adds or
+     * removes messages calls it, before it commits.
      */
-    void count(String address, long change) throws SQLException {
+    void count(String address, long change, long bytes) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE mailbox SET messages = messages + ? WHERE address = ?")) {
+                "UPDATE mailbox SET messages = messages + ?, bytes = bytes + ? WHERE address = ?")) {
             update.setLong(1, change);
-            update.setString(2, address);
+            update.setLong(2, bytes);
+            update.setString(3, address);
             update.executeUpdate();
         }
     }
@@ -212,6 +246,7 @@ public final class MessageIndex implements AutoCloseable {
                      + " indexed_to = max(indexed_to, excluded.indexed_to)")) {
             Map<String, Long> ends = new LinkedHashMap<>();
             Map<String, Long> added = new LinkedHashMap<>();
+            Map<String, Long> bytes = new LinkedHashMap<>();
             boolean places = false;
             for (NewEntry entry : entries) {
                 IndexedMessage m = entry.message();
@@ -239,6 +274,7 @@ public final class MessageIndex implements AutoCloseable {
                 }
                 ends.merge(m.mailbox(), m.offset() + m.length(), Math::max);
                 added.merge(m.mailbox(), 1L, Long::sum);
+                bytes.merge(m.mailbox(), m.length(), Long::sum);
             }
             if (places) {
                 place.executeBatch();
@@ -248,11 +284,83 @@ public final class MessageIndex implements AutoCloseable {
                 mailbox.setLong(2, identities.getOrDefault(end.getKey(), 0L));
                 mailbox.setLong(3, end.getValue());
                 mailbox.executeUpdate();
-                count(end.getKey(), added.get(end.getKey()));
+                count(end.getKey(), added.get(end.getKey()), bytes.get(end.getKey()));
             }
             connection.commit();
         } catch (SQLException e) {
             throw rollBack("add " + entries.size() + " messages to", e);
+        }
+    }
+
+    /**
+     * What of a mailbox's file below its indexed end no row covers: each {start, end} in
+     * the order of the file, and the bytes of it found before to hold no message that can
+     * be placed ({@link #skipped}). A copy that reached the index after a later one (their
+     * sessions waited for the disk on different threads) leaves such a gap until it comes;
+     * a kill before then leaves it for the next start to fill. The rows are only listed
+     * when the bytes they cover and those skipped do not add up to the indexed end, which
+     * after a clean stop they do.
+     */
+    public synchronized Uncovered uncovered(String address) throws IOException {
+        try (PreparedStatement totals = connection.prepareStatement(
+                "SELECT indexed_to, bytes, skipped FROM mailbox WHERE address = ?");
+             PreparedStatement rows = connection.prepareStatement(
+                     "SELECT offset, offset + length FROM message WHERE mailbox = ? ORDER BY offset")) {
+            totals.setString(1, address);
+            long indexedTo;
+            long skipped;
+            try (ResultSet row = totals.executeQuery()) {
+                if (!row.next()) {
+                    connection.commit();
+                    return new Uncovered(List.of(), 0);
+                }
+                indexedTo = row.getLong(1);
+                skipped = row.getLong(3);
+                if (row.getLong(2) + skipped == indexedTo) {
+                    connection.commit();
+                    return new Uncovered(List.of(), skipped);
+                }
+            }
+            List<long[]> gaps = new ArrayList<>();
+            long covered = 0;
+            rows.setString(1, address);
+            try (ResultSet row = rows.executeQuery()) {
+                while (row.next()) {
+                    if (row.getLong(1) > covered) {
+                        gaps.add(new long[] {covered, row.getLong(1)});
+                    }
+                    covered = Math.max(covered, row.getLong(2));
+                }
+            }
+            if (covered < indexedTo) {
+                gaps.add(new long[] {covered, indexedTo});
+            }
+            connection.commit();
+            return new Uncovered(gaps, -1);
+        } catch (SQLException e) {
+            throw rollBack("read", e);
+        }
+    }
+
+    /**
+     * The parts of a mailbox's file below its indexed end that no row covers.
+     *
+     * @param gaps    each {start, end}, listed only when the index does not know them all to be skipped
+     * @param skipped the bytes known to hold no message that can be placed, or -1 when {@code gaps} lists them
+     */
+    public record Uncovered(List<long[]> gaps, long skipped) {
+    }
+
+    /** Notes that {@code bytes} of the mailbox's file below its indexed end hold no message that can be placed. */
+    public synchronized void skipped(String address, long bytes) throws IOException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE mailbox SET skipped = ? WHERE address = ?")) {
+            update.setLong(1, bytes);
+            update.setString(2, address);
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            throw rollBack("note the skipped bytes of", e);
         }
     }
 
@@ -456,7 +564,7 @@ public final class MessageIndex implements AutoCloseable {
         try (PreparedStatement known = connection.prepareStatement(
                 "SELECT identity, indexed_to FROM mailbox WHERE address = ?");
              PreparedStatement ids = connection.prepareStatement(
-                     "SELECT id FROM message WHERE mailbox = ? AND offset + length > ?");
+                     "SELECT id, length FROM message WHERE mailbox = ? AND offset + length > ?");
              PreparedStatement text = connection.prepareStatement("DELETE FROM message_text WHERE rowid = ?");
              PreparedStatement message = connection.prepareStatement("DELETE FROM message WHERE id = ?");
              PreparedStatement end = connection.prepareStatement(
@@ -481,9 +589,11 @@ public final class MessageIndex implements AutoCloseable {
             ids.setString(1, address);
             ids.setLong(2, keep);
             List<Long> gone = new ArrayList<>();
+            long goneBytes = 0;
             try (ResultSet rows = ids.executeQuery()) {
                 while (rows.next()) {
                     gone.add(rows.getLong(1));
+                    goneBytes += rows.getLong(2);
                 }
             }
             for (long id : gone) {
@@ -502,7 +612,7 @@ public final class MessageIndex implements AutoCloseable {
             state.setLong(2, identity);
             state.setLong(3, indexedTo);
             state.executeUpdate();
-            count(address, -gone.size());
+            count(address, -gone.size(), -goneBytes);
             connection.commit();
         } catch (SQLException e) {
             throw rollBack("trim", e);

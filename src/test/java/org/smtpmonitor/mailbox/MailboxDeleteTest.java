@@ -262,6 +262,9 @@ class MailboxDeleteTest {
             kept.put(ids.get(2), message(3));
             kept.put(ids.get(3), message(4));
         }
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            assertEquals(0, index.uncovered(ALICE).skipped(), "the rows still cover the file whole, to the byte");
+        }
         try (MailboxStore store = open(format, Disk.FDATASYNC)) {
             store.awaitIndexed();
             assertHolds(store, ALICE, kept);

@@ -183,6 +183,9 @@ class MessageIndexTest {
         }
         try (MessageIndex reopened = MessageIndex.open(directory)) {
             assertEquals(Map.of("a@x", 3L, "b@x", 1L), reopened.counts(), "counted once, not again at each open");
+            // The bytes its rows cover were counted too: both mailboxes are known to be covered whole.
+            assertEquals(0, reopened.uncovered("a@x").skipped());
+            assertTrue(reopened.uncovered("b@x").gaps().isEmpty());
         }
     }
 
