@@ -214,7 +214,7 @@ final class ClientConnection {
             events.publish(new SessionAuthenticated(id, auth.mechanism(), auth.user(), Instant.now()));
         }
         if (step.next() == Step.Next.CLOSE) {
-            closeAfterFlush(Reason.QUIT);
+            closeAfterFlush(step.authFailed() ? Reason.AUTH_FAILURES : Reason.QUIT);
         } else if (step.next() == Step.Next.DATA) {
             decoder.startMessage(config.smtp().maxMessageSize());
         }

@@ -147,11 +147,11 @@ final class Authentication {
             }
             failures++;
             if (failures >= policy.maxFailures()) {
-                return Step.closeAfter(Reply.of(421, "4.7.0 " + domain
+                return Step.authFailed(Reply.of(421, "4.7.0 " + domain
                         + " Too many failed authentication attempts, closing transmission channel"),
-                        policy.delayAfter(failures));
+                        policy.delayAfter(failures), true);
             }
-            return Step.replyAfter(INVALID, policy.delayAfter(failures));
+            return Step.authFailed(INVALID, policy.delayAfter(failures), false);
         }
         return Step.reply(CANNOT_DECODE);
     }

@@ -35,13 +35,14 @@ public final class Step {
     private final String failure;
     private final Duration delay;
     private final AuthInfo authenticated;
+    private final boolean authFailed;
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure) {
-        this(reply, next, envelope, copies, failure, Duration.ZERO, null);
+        this(reply, next, envelope, copies, failure, Duration.ZERO, null, false);
     }
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
-                 AuthInfo authenticated) {
+                 AuthInfo authenticated, boolean authFailed) {
         this.reply = reply;
         this.next = next;
         this.envelope = envelope;
@@ -49,6 +50,7 @@ public final class Step {
         this.failure = failure;
         this.delay = delay;
         this.authenticated = authenticated;
+        this.authFailed = authFailed;
     }
 
     /** Send {@code reply}, then read the next command. */
@@ -86,20 +88,16 @@ public final class Step {
 
     /** The session authenticated as {@code info}; send {@code reply}, then read the next command. */
     static Step authenticated(Reply reply, AuthInfo info) {
-        return new Step(reply, Next.COMMAND, null, List.of(), null, Duration.ZERO, info);
+        return new Step(reply, Next.COMMAND, null, List.of(), null, Duration.ZERO, info, false);
     }
 
     /**
-     * Send {@code reply} once {@code delay} has passed, taking no command meanwhile (the
-     * reply to a failed AUTH, slowed down), then read the next command.
+     * An AUTH failed: send {@code reply} once {@code delay} has passed, taking no command
+     * meanwhile (slowing a password guesser down), then read the next command, or close the
+     * connection when {@code last}.
      */
-    static Step replyAfter(Reply reply, Duration delay) {
-        return new Step(reply, Next.COMMAND, null, List.of(), null, delay, null);
-    }
-
-    /** Send {@code reply} once {@code delay} has passed, then close the connection. */
-    static Step closeAfter(Reply reply, Duration delay) {
-        return new Step(reply, Next.CLOSE, null, List.of(), null, delay, null);
+    static Step authFailed(Reply reply, Duration delay, boolean last) {
+        return new Step(reply, last ? Next.CLOSE : Next.COMMAND, null, List.of(), null, delay, null, true);
     }
 
     public Reply reply() {
@@ -138,10 +136,15 @@ public final class Step {
         return authenticated;
     }
 
+    /** True when the reply is to an AUTH whose credentials were refused (a 535, or the last failure's 421). */
+    public boolean authFailed() {
+        return authFailed;
+    }
+
     @Override
     public String toString() {
         return "Step[" + reply + ", " + next + (envelope == null ? "" : ", " + envelope.queueId())
                 + (failure == null ? "" : ", failed: " + failure) + (delay.isZero() ? "" : ", after " + delay)
-                + (authenticated == null ? "" : ", " + authenticated) + "]";
+                + (authenticated == null ? "" : ", " + authenticated) + (authFailed ? ", AUTH failed" : "") + "]";
     }
 }

@@ -166,6 +166,7 @@ class SmtpAuthTest {
             Step step = session.command("AUTH PLAIN " + credentials);
             assertEquals("535 5.7.8 Authentication credentials invalid", text(step));
             assertEquals(Duration.ofSeconds(1), step.delay(), "held back");
+            assertTrue(step.authFailed());
             assertNull(step.authenticated());
             assertNull(session.auth());
         }
@@ -198,6 +199,7 @@ class SmtpAuthTest {
                 List.of(first.delay(), second.delay(), third.delay()));
         assertEquals(List.of(Step.Next.COMMAND, Step.Next.COMMAND, Step.Next.CLOSE),
                 List.of(first.next(), second.next(), third.next()));
+        assertTrue(third.authFailed());
         assertEquals("421 4.7.0 example.com Too many failed authentication attempts, closing transmission channel", text(third));
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(8)),
                 List.of(AuthPolicy.of(AuthMode.ANY, false, false).delayAfter(1), AuthPolicy.of(AuthMode.ANY, false, false).delayAfter(4)));
