@@ -34,7 +34,7 @@ public final class SmtpSession {
     static final Reply LOCAL_ERROR = Reply.of(451, "Requested action aborted: local error in processing");
     static final Reply VRFY = Reply.of(252, "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply UNKNOWN_PARAMETER = Reply.of(555, "MAIL FROM/RCPT TO parameters not recognized or not implemented");
-    /** RFC 6531 3.5: a UTF-8 address in a transaction that did not ask for SMTPUTF8. */
+    /** RFC 6531: a UTF-8 address in a transaction that did not ask for SMTPUTF8 (553, X.6.7 of RFC 5248). */
     static final Reply SENDER_NOT_ASCII = Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that sender without SMTPUTF8");
     static final Reply RECIPIENT_NOT_ASCII =
             Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that recipient without SMTPUTF8");
