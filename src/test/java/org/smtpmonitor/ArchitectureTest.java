@@ -44,6 +44,15 @@ class ArchitectureTest {
             .should().dependOnClassesThat(oursExcept("smtp"))
             .orShould().dependOnClassesThat().resideInAPackage("java.net..");
 
+    /**
+     * ... and no threads, nor waiting: a reply to be held back (a failed AUTH's) is a Step with
+     * a delay, which the server's event loop keeps without blocking anyone.
+     */
+    @ArchTest
+    static final ArchRule smtpNeitherWaitsNorStartsThreads = noClasses().that().resideInAPackage(ours("smtp"))
+            .should().dependOnClassesThat().belongToAnyOf(Thread.class, java.util.Timer.class)
+            .orShould().dependOnClassesThat().resideInAPackage("java.util.concurrent..");
+
     /** Events describe what the server did, in the words of the SMTP model. */
     @ArchTest
     static final ArchRule eventUsesOnlySmtpOfOurs = noClasses().that().resideInAPackage(ours("event"))

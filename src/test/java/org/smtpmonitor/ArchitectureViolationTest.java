@@ -24,7 +24,9 @@ import org.smtpmonitor.message.fixture.ParsesMail;
 import org.smtpmonitor.message.fixture.UsesAngusDirectly;
 import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
+import org.smtpmonitor.smtp.Step;
 import org.smtpmonitor.smtp.fixture.KnowsEventsAndSockets;
+import org.smtpmonitor.smtp.fixture.WaitsForADelay;
 import org.smtpmonitor.ui.Launcher;
 import org.smtpmonitor.ui.MonitorApp;
 import org.smtpmonitor.ui.fixture.ReachesIntoTheStore;
@@ -50,6 +52,15 @@ class ArchitectureViolationTest {
                 KnowsEventsAndSockets.class);
         assertTrue(report(result).contains("org.smtpmonitor.event.SessionEvent"), report(result));
         assertTrue(report(result).contains("java.net.Socket"), report(result));
+    }
+
+    @Test
+    void smtpSleepingOrSchedulingIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.smtpNeitherWaitsNorStartsThreads, WaitsForADelay.class);
+        assertTrue(report(result).contains("java.lang.Thread.sleep"), report(result));
+        assertTrue(report(result).contains("java.util.concurrent.ScheduledExecutorService"), report(result));
+        assertFalse(evaluate(ArchitectureTest.smtpNeitherWaitsNorStartsThreads, SmtpSession.class, Step.class)
+                .hasViolation());
     }
 
     @Test

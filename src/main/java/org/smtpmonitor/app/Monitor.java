@@ -17,6 +17,7 @@ import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
 import org.smtpmonitor.server.FatalErrorListener;
 import org.smtpmonitor.server.SmtpServer;
+import org.smtpmonitor.smtp.AuthMode;
 
 /**
  * A running smtp-monitor: the users of one users file, their mailboxes and the server
@@ -55,6 +56,11 @@ public final class Monitor implements AutoCloseable {
             users = UsersFile.load(usersFile, settings.defaultDomain());
         } catch (UsersFileException e) {
             throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, e.getMessage(), e);
+        }
+        if (settings.auth().mode() == AuthMode.USERS && users.stream().allMatch(user -> user.password() == null)) {
+            // Nobody could ever authenticate: surely not what was meant.
+            throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, usersFile + ": --auth users, but no"
+                    + " user has a password: write it after the address, as in 'alice@example.com s3cret'", null);
         }
         // What the store finds wrong and repairs (a message cut short by a crash) is told
         // like any other problem: in the console log and the window's status line.

@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.smtp.SmtpConfig;
 
 /**
@@ -19,10 +20,20 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param index     whether the message index is kept ({@code --no-index} turns it off, to
  *                  measure what it costs a delivery): without it mail is stored as usual,
  *                  but cannot be listed or searched
+ * @param auth      whether SMTP AUTH is offered, and how ({@code --auth}, {@code --require-auth},
+ *                  {@code --allow-insecure-auth})
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory, boolean index) {
+                       boolean requireHeloDomain, long maxMemory, boolean index, AuthPolicy auth) {
+
+    /** Without SMTP AUTH. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory, boolean index) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, index, AuthPolicy.OFF);
+    }
 
     /** With the message index. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
@@ -80,28 +91,33 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, auth);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, auth);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, auth);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, auth);
+    }
+
+    public Settings withAuth(AuthPolicy policy) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, policy);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}. */
     public ServerConfig serverConfig(String serverDomain) {
         SmtpConfig smtp = new SmtpConfig(serverDomain, maxMessageSize, SmtpConfig.DEFAULT_MAX_RECIPIENTS,
-                requireHeloDomain);
+                requireHeloDomain, auth);
         return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory);
     }
 }

@@ -18,6 +18,8 @@ import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.QueuedListener;
+import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.smtp.SmtpConfig;
 import org.smtpmonitor.text.Printable;
 import org.smtpmonitor.ui.MonitorApp;
@@ -93,6 +95,19 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--require-helo-domain",
             description = "Refuse (550) a sender whose domain is not the HELO domain.")
     boolean requireHeloDomain;
+
+    @Option(names = "--auth", paramLabel = "MODE",
+            description = {"SMTP AUTH (PLAIN, LOGIN, CRAM-MD5): off (not offered, the default), any (every user",
+                    "name and password accepted) or users (a user of USERS_FILE with the password written after",
+                    "its address: alice@example.com s3cret). Offered only over TLS unless --allow-insecure-auth."})
+    String auth = "off";
+
+    @Option(names = "--require-auth", description = "Refuse MAIL (530) until the client has authenticated; needs --auth.")
+    boolean requireAuth;
+
+    @Option(names = "--allow-insecure-auth",
+            description = "Offer AUTH without TLS too: passwords then cross the network readable (fine on 127.0.0.1).")
+    boolean allowInsecureAuth;
 
     /** Hidden: for bench/store.sh, which measures what the index costs a delivery. */
     @Option(names = "--no-index", hidden = true,
@@ -170,6 +185,15 @@ public final class Main implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cmd, "--format: " + e.getMessage());
         }
+        AuthMode authMode;
+        try {
+            authMode = AuthMode.named(auth);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd, "--auth: " + e.getMessage());
+        }
+        if (requireAuth && authMode == AuthMode.OFF) {
+            throw new CommandLine.ParameterException(cmd, "--require-auth needs --auth any or --auth users");
+        }
         String problem = Settings.checkDomain(domain);
         if (problem != null) {
             throw new CommandLine.ParameterException(cmd, "--domain: " + problem);
@@ -182,7 +206,8 @@ public final class Main implements Callable<Integer> {
         }
         return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
                 maxConnections, idleTimeout, requireHeloDomain,
-                maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex);
+                maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex,
+                AuthPolicy.of(authMode, requireAuth, allowInsecureAuth));
     }
 
     /** Bytes in MB, rounded up (so that a limit is never shown smaller than it is). */

@@ -14,8 +14,8 @@ public final class EventText {
 
     /**
      * What happened, without the session's tag, such as {@code Connection from 127.0.0.1:40000},
-     * {@code C: MAIL FROM:<a@x>}, {@code Delivered Q.1: 12 bytes from <a@x> to alice@example.com}
-     * or {@code Closed (quit)}.
+     * {@code C: MAIL FROM:<a@x>}, {@code Delivered Q.1: 12 bytes from <a@x> to alice@example.com},
+     * {@code -- AUTH PLAIN alice@example.com} or {@code Closed (quit)}.
      */
     public static String of(SessionEvent event) {
         if (event instanceof LineReceived e) {
@@ -35,6 +35,8 @@ public final class EventText {
             return "Waiting for connections on " + address(e.address());
         } else if (event instanceof ServerStopped) {
             return "Server stopped";
+        } else if (event instanceof SessionAuthenticated e) {
+            return "-- AUTH " + e.mechanism() + " " + e.user();
         }
         return event.toString();
     }
@@ -52,6 +54,8 @@ public final class EventText {
         } else if (event instanceof MessageDelivered e) {
             return e.sessionId();
         } else if (event instanceof ServerError e) {
+            return e.sessionId();
+        } else if (event instanceof SessionAuthenticated e) {
             return e.sessionId();
         }
         return 0;

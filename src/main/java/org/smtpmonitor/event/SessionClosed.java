@@ -15,6 +15,8 @@ public record SessionClosed(long sessionId, Reason reason, Instant at) implement
         /** Message data that did not move along fast enough. */
         DATA_TIMEOUT("data timeout"),
         TOO_MANY_CONNECTIONS("too many connections"),
+        /** The last failed AUTH a session is allowed. */
+        AUTH_FAILURES("too many failed AUTH attempts"),
         SERVER_SHUTDOWN("server shutdown"),
         ERROR("I/O error");
 

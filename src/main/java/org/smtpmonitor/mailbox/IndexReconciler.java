@@ -198,7 +198,7 @@ final class IndexReconciler {
     private static String fromLine(FileChannel in, long start) throws IOException {
         ByteBuffer line = ByteBuffer.allocate(512);
         in.read(line, start);
-        String text = new String(line.array(), 0, line.position(), StandardCharsets.ISO_8859_1);
+        String text = new String(line.array(), 0, line.position(), StandardCharsets.UTF_8);
         int end = text.indexOf('\n');
         return end < 0 ? text : text.substring(0, end);
     }

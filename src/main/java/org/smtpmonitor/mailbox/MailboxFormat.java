@@ -31,8 +31,9 @@ public enum MailboxFormat {
             return new FramedMessage(null, data, length, 0);
         }
         String envelopeSender = sender == null || sender.isEmpty() ? "MAILER-DAEMON" : sender;
+        // UTF-8: a sender of an SMTPUTF8 transaction may be (RFC 6531).
         byte[] fromLine = ("From " + envelopeSender + " " + ASCTIME.format(receivedAt) + "\n")
-                .getBytes(StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.UTF_8);
         int quotes = 0;
         for (int i = 0; i < length; i = lineEnd(data, i, length)) {
             if (isFromLine(data, i, length)) {

@@ -1,12 +1,14 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
+import java.net.IDN;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -270,14 +272,49 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         return mailbox.file;
     }
 
+    /**
+     * {@inheritDoc} A UTF-8 address is compared in composed form (NFC), as the users file is
+     * read, and a domain in Unicode (U-labels) as its ASCII form ({@code xn--}), as the users
+     * file writes it.
+     */
     @Override
     public String findUser(String address) {
-        String key = address.toLowerCase(Locale.ROOT);
+        User user = user(address);
+        return user == null ? null : user.address();
+    }
+
+    @Override
+    public String passwordOf(String user) {
+        User found = user(user);
+        return found == null ? null : found.password();
+    }
+
+    private User user(String address) {
+        // As the keys are made: composed (nothing to do for ASCII, by far the most common), then in lower case.
+        String composed = isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
+        String key = composed.toLowerCase(Locale.ROOT);
         if (key.indexOf('@') < 0) {
             key = key + "@" + defaultDomain.toLowerCase(Locale.ROOT);
         }
         User user = usersByAddress.get(key);
-        return user == null ? null : user.address();
+        int at = key.lastIndexOf('@');
+        if (user != null || isAscii(key.substring(at + 1))) {
+            return user;
+        }
+        try {
+            return usersByAddress.get(key.substring(0, at + 1) + IDN.toASCII(key.substring(at + 1)).toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

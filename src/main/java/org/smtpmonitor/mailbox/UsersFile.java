@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,11 +20,17 @@ import java.util.Map;
 
 /**
  * Reads a users file: one user a line, a full address ({@code alice@example.com}) or a
- * bare name ({@code alice}, given the default domain). Blanks around a line are trimmed;
- * blank lines and lines starting with {@code #} are skipped.
+ * bare name ({@code alice}, given the default domain), and optionally, after a space or tab,
+ * the user's password for SMTP AUTH ({@code alice@example.com s3cret}): the rest of the line,
+ * spaces inside it kept. Blanks around a line are trimmed; blank lines and lines starting
+ * with {@code #} are skipped.
+ *
+ * <p>The name before the {@code @} may be UTF-8 (RFC 6531): letters and digits of any script
+ * and the combining marks that go with them; it is read in composed form (NFC). The domain
+ * stays ASCII: an internationalized domain is written as its {@code xn--} A-label.
  *
  * <p>Every user becomes a file name, so anything that could not be a safe one is refused
- * here, with the file, the line and the reason.
+ * here, with the file, the line and the reason; a password is never part of a reason.
  */
 public final class UsersFile {
 
@@ -61,12 +68,18 @@ public final class UsersFile {
                 throw new UsersFileException(file, lineNumber, "not UTF-8 text");
             }
             start = end + 1;
-            String entry = line.strip();
-            if (entry.isEmpty() || entry.startsWith("#")) {
+            String content = line.strip();
+            if (content.isEmpty() || content.startsWith("#")) {
                 continue;
             }
+            int blank = firstBlank(content);
+            String entry = Normalizer.normalize(blank < 0 ? content : content.substring(0, blank), Normalizer.Form.NFC);
+            String password = blank < 0 ? null : content.substring(blank + 1).strip();
             String address = entry.indexOf('@') < 0 ? entry + "@" + defaultDomain : entry;
             String problem = checkAddress(entry, address);
+            if (problem == null && password != null && password.chars().anyMatch(Character::isISOControl)) {
+                problem = "the password of '" + entry + "' holds a control character";
+            }
             if (problem != null) {
                 throw new UsersFileException(file, lineNumber, problem);
             }
@@ -75,7 +88,7 @@ public final class UsersFile {
                 throw new UsersFileException(file, lineNumber,
                         "'" + entry + "' is already a user (line " + earlier + "); addresses are compared ignoring case");
             }
-            users.add(new User(address, lineNumber));
+            users.add(new User(address, lineNumber, password));
         }
         if (users.isEmpty()) {
             throw new UsersFileException(file, 0, "no users: every line is blank or a comment");
@@ -106,6 +119,16 @@ public final class UsersFile {
         }
     }
 
+    /** Where the address ends and the password begins: the first space or tab, or -1. */
+    private static int firstBlank(String content) {
+        for (int i = 0; i < content.length(); i++) {
+            if (content.charAt(i) == ' ' || content.charAt(i) == '\t') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean startsWithBom(byte[] bytes) {
         return bytes.length >= 3 && (bytes[0] & 0xff) == 0xEF && (bytes[1] & 0xff) == 0xBB && (bytes[2] & 0xff) == 0xBF;
     }
@@ -121,11 +144,12 @@ public final class UsersFile {
             if (c == '/' || c == '\\') {
                 return quoted + " holds '" + c + "', which cannot be in a mailbox file name";
             }
-            if (Character.isWhitespace(c)) {
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
                 return quoted + " holds a blank: one user a line";
             }
-            if (c > 0x7e) {
-                return quoted + " is not an ASCII address (internationalized addresses are not supported)";
+            if (Character.getType(c) == Character.FORMAT) {
+                return quoted + " holds an invisible formatting character (such as a bidi mark) at "
+                        + String.format(Locale.ROOT, "U+%04X", (int) c);
             }
         }
         int at = address.indexOf('@');
@@ -149,17 +173,41 @@ public final class UsersFile {
         if (local.endsWith(".")) {
             return quoted + " is not an address: the name ends with a dot";
         }
-        if (local.length() > MAX_LOCAL_PART) {
-            return quoted + " is not an address: the name is longer than " + MAX_LOCAL_PART + " characters";
+        if (local.getBytes(StandardCharsets.UTF_8).length > MAX_LOCAL_PART) {
+            return quoted + " is not an address: the name is longer than " + MAX_LOCAL_PART + " bytes";
         }
-        for (int i = 0; i < local.length(); i++) {
-            char c = local.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '.' || LOCAL_SYMBOLS.indexOf(c) >= 0)) {
-                return quoted + " is not an address: '" + c + "' cannot be in a name";
+        for (int i = 0; i < local.length(); i += Character.charCount(local.codePointAt(i))) {
+            int c = local.codePointAt(i);
+            boolean mark = isCombiningMark(c);
+            if (mark && i == 0) {
+                return quoted + " is not an address: the name starts with a combining mark";
             }
+            if (!(Character.isLetterOrDigit(c) || mark || c == '.' || LOCAL_SYMBOLS.indexOf(c) >= 0)) {
+                return quoted + " is not an address: '" + Character.toString(c) + "' cannot be in a name";
+            }
+        }
+        if (!isAscii(domain)) {
+            return quoted + " is not an address: the domain must be ASCII (write an internationalized domain"
+                    + " as its xn-- form)";
         }
         String domainProblem = checkDomain(domain);
         return domainProblem == null ? null : quoted + " is not an address: " + domainProblem;
+    }
+
+    /**
+     * Marks that combine with the letter before them (accents, vowel signs of Indic scripts),
+     * but not the invisible ones that only make one name look like another: variation
+     * selectors and the combining grapheme joiner.
+     */
+    private static boolean isCombiningMark(int codePoint) {
+        int type = Character.getType(codePoint);
+        boolean invisible = (codePoint >= 0xFE00 && codePoint <= 0xFE0F) || (codePoint >= 0xE0100 && codePoint <= 0xE01EF)
+                || codePoint == 0x034F || (codePoint >= 0x180B && codePoint <= 0x180F);
+        return (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK) && !invisible;
+    }
+
+    private static boolean isAscii(String text) {
+        return text.chars().allMatch(c -> c < 0x80);
     }
 
     /** Why {@code domain} cannot be a mail domain, or null when it can. */

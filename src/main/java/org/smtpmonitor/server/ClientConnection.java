@@ -11,9 +11,11 @@ import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionClosed.Reason;
+import org.smtpmonitor.smtp.AuthInfo;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
@@ -54,6 +56,11 @@ final class ClientConnection {
     private ByteBuffer out = ByteBuffer.allocate(4096);
 
     private SmtpSession.Delivery delivery;
+    /**
+     * A reply the session asked to hold back (a failed AUTH's): until the loop sends it, the
+     * connection takes no command, as while a message waits for the disk.
+     */
+    private Step held;
     private long deliveringSize;
     /** When the timeout began: at the last reply, or the last {@link #DATA_PROGRESS_BYTES} of message data. */
     private long clockStart;
@@ -119,7 +126,7 @@ final class ClientConnection {
         }
         decoder.filled(n);
         countReceived(n, now);
-        if (delivery == null) {
+        if (delivery == null && held == null) {
             process();
         } else {
             updateInterest();
@@ -129,7 +136,7 @@ final class ClientConnection {
     /** The socket can take more of the replies. */
     void onWritable() {
         flush();
-        if (!closed && delivery == null && decoder.hasBufferedInput()) {
+        if (!closed && delivery == null && held == null && decoder.hasBufferedInput()) {
             process();
             endIfClientLeft();
         }
@@ -140,7 +147,7 @@ final class ClientConnection {
      * the disk, or too many replies wait for the client.
      */
     void process() {
-        while (!closing && !closed && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+        while (!closing && !closed && delivery == null && held == null && out.position() < OUTPUT_HIGH_WATER) {
             if (decoder.inMessage()) {
                 SmtpDecoder.Message message = decoder.nextMessage();
                 if (message == null) {
@@ -177,11 +184,37 @@ final class ClientConnection {
     }
 
     private void command(String line) {
-        received(line);
+        // Asked before the session sees the line: whether it is an AUTH secret depends on the state before.
+        received(session.shown(line));
         Step step = session.command(line);
+        if (!step.delay().isZero()) {
+            held = step;
+            loop.runAt(System.nanoTime() + step.delay().toNanos(), this::sendHeld);
+            return;
+        }
+        answer(step);
+    }
+
+    /** The held reply's time has come: send it, then go on with what the client sent meanwhile. */
+    private void sendHeld() {
+        if (closed || held == null) {
+            return;
+        }
+        Step step = held;
+        held = null;
+        answer(step);
+        process();
+        endIfClientLeft();
+    }
+
+    private void answer(Step step) {
         send(step.reply());
+        AuthInfo auth = step.authenticated();
+        if (auth != null && events.hasListeners()) {
+            events.publish(new SessionAuthenticated(id, auth.mechanism(), auth.user(), Instant.now()));
+        }
         if (step.next() == Step.Next.CLOSE) {
-            closeAfterFlush(Reason.QUIT);
+            closeAfterFlush(step.authFailed() ? Reason.AUTH_FAILURES : Reason.QUIT);
         } else if (step.next() == Step.Next.DATA) {
             decoder.startMessage(config.smtp().maxMessageSize());
         }
@@ -225,7 +258,7 @@ final class ClientConnection {
      * command it sent before that answered (unless replies are piling up): close after them.
      */
     private void endIfClientLeft() {
-        if (inputEnded && !closed && !closing && delivery == null && out.position() < OUTPUT_HIGH_WATER) {
+        if (inputEnded && !closed && !closing && delivery == null && held == null && out.position() < OUTPUT_HIGH_WATER) {
             closeAfterFlush(Reason.CLIENT_DISCONNECTED);
             loop.needsFlush(this);
         }
@@ -243,6 +276,8 @@ final class ClientConnection {
         if (closing || closed) {
             return;
         }
+        // The 421 says all a held reply would have.
+        held = null;
         send(session.serviceClosing("Server shutting down"));
         closeAfterFlush(Reason.SERVER_SHUTDOWN);
         loop.needsFlush(this);
@@ -253,11 +288,11 @@ final class ClientConnection {
      * (counted from the last reply, so bytes that do not complete a command do not restart
      * it; RFC 5321 4.5.3.2.7), or whose message data has not moved along by
      * {@link #DATA_PROGRESS_BYTES} within it; and drops, after one more timeout, a client
-     * that does not read the reply that ends its session. A message waiting for the disk
-     * is not the client's delay.
+     * that does not read the reply that ends its session. A message waiting for the disk,
+     * or a reply held back, is not the client's delay.
      */
     boolean checkTimeout(long now) {
-        if (closed || delivery != null || now - clockStart < config.idleTimeout().toNanos()) {
+        if (closed || delivery != null || held != null || now - clockStart < config.idleTimeout().toNanos()) {
             return false;
         }
         if (closing) {

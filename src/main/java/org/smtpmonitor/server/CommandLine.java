@@ -6,7 +6,10 @@ sealed interface CommandLine {
     /** The one {@link TooLong}: it carries nothing, so there is no need for more. */
     TooLong TOO_LONG = new TooLong();
 
-    /** A whole line, without its line ending, decoded as ISO-8859-1 (every byte one char). */
+    /**
+     * A whole line, without its line ending, decoded as UTF-8: each byte sequence that is not
+     * UTF-8 (overlong forms and encoded surrogates included) becomes U+FFFD.
+     */
     record Text(String text) implements CommandLine {
     }
 

@@ -6,10 +6,12 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,6 +51,8 @@ final class EventLoop implements Runnable {
     private final Set<ClientConnection> connections = new HashSet<>();
     private final List<ClientConnection> awaitingDisk = new ArrayList<>();
     private final Set<ClientConnection> toFlush = new LinkedHashSet<>();
+    /** Tasks due at a time of System.nanoTime(), soonest first: replies held back on purpose. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::at));
     private final Thread thread;
     private final Executor disk;
     private boolean diskBusy;
@@ -199,6 +203,19 @@ final class EventLoop implements Runnable {
         }
     }
 
+    /** A task due at {@code at}, a time of System.nanoTime(). */
+    private record Timer(long at, Runnable task) {
+    }
+
+    /**
+     * Runs {@code task} on this loop's thread once System.nanoTime() has reached {@code at}
+     * (the loop wakes for it): a wait that holds up neither this thread nor its other
+     * connections. Called on this loop's thread only.
+     */
+    void runAt(long at, Runnable task) {
+        timers.add(new Timer(at, task));
+    }
+
     void needsFlush(ClientConnection connection) {
         toFlush.add(connection);
     }
@@ -246,7 +263,9 @@ final class EventLoop implements Runnable {
     }
 
     private void turn() throws IOException {
-        long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextIdleCheck - System.nanoTime()));
+        Timer firstTimer = timers.peek();
+        long wake = firstTimer == null ? nextIdleCheck : Math.min(nextIdleCheck, firstTimer.at());
+        long timeout = Math.max(1, TimeUnit.NANOSECONDS.toMillis(wake - System.nanoTime()));
         if (tasks.isEmpty()) {
             selector.select(Math.min(timeout, 100));
         } else {
@@ -256,6 +275,10 @@ final class EventLoop implements Runnable {
             task.run();
         }
         long now = System.nanoTime();
+        for (Timer timer = timers.peek(); timer != null && timer.at() - now <= 0; timer = timers.peek()) {
+            timers.poll();
+            timer.task().run();
+        }
         Iterator<SelectionKey> ready = selector.selectedKeys().iterator();
         while (ready.hasNext()) {
             SelectionKey key = ready.next();

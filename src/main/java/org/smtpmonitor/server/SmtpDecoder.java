@@ -131,7 +131,8 @@ final class SmtpDecoder {
                     return CommandLine.TOO_LONG;
                 }
                 int end = i > start && buffer[i - 1] == '\r' ? i - 1 : i;
-                return new CommandLine.Text(new String(buffer, start, end - start, StandardCharsets.ISO_8859_1));
+                // UTF-8 (RFC 6531); bytes that are not become U+FFFD, which no command may hold.
+                return new CommandLine.Text(new String(buffer, start, end - start, StandardCharsets.UTF_8));
             }
         }
         scanned = limit;

@@ -58,9 +58,10 @@ final class Addresses {
     }
 
     /**
-     * True for {@code local@domain} (or a bare local part) made of printable ASCII with
-     * no blanks, angle brackets or a second unquoted {@code @}, and no label of the
-     * domain longer than {@link #MAX_LABEL}.
+     * True for {@code local@domain} (or a bare local part) made of printable ASCII, or of
+     * UTF-8 characters that print (RFC 6531; see {@link #isAddressCharacter}), with no blanks,
+     * angle brackets or a second unquoted {@code @}, and no label of the domain longer than
+     * {@link #MAX_LABEL}.
      */
     static boolean isMailbox(String address) {
         int at = address.lastIndexOf('@');
@@ -70,18 +71,46 @@ final class Addresses {
             return false;
         }
         boolean quoted = local.length() >= 2 && local.charAt(0) == '"' && local.charAt(local.length() - 1) == '"';
-        for (int i = 0; i < address.length(); i++) {
+        for (int i = 0; i < address.length(); i += Character.charCount(address.codePointAt(i))) {
             char c = address.charAt(i);
-            if (c <= ' ' || c >= 0x7f || c == '<' || c == '>') {
+            if (c <= ' ' || c == 0x7f || c == '<' || c == '>') {
                 if (!(quoted && c == ' ' && i < at)) {
                     return false;
                 }
+            }
+            if (c > 0x7f && !isAddressCharacter(address.codePointAt(i))) {
+                return false;
             }
             if (c == '@' && i != at && !(quoted && i < at)) {
                 return false;
             }
         }
         return domain == null || domain.startsWith("[") || longestLabel(domain) <= MAX_LABEL;
+    }
+
+    /**
+     * Whether a character beyond ASCII may be in an address. Not those that are invisible or
+     * move other text about (controls, format characters such as the bidi marks, blanks and
+     * separators), nor what no one can read the same way twice (private use, unassigned code
+     * points, lone surrogates), nor U+FFFD, which stands for bytes that were not UTF-8.
+     */
+    static boolean isAddressCharacter(int codePoint) {
+        return switch (Character.getType(codePoint)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
+                    Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR -> false;
+            default -> codePoint != 0xFFFD;
+        };
+    }
+
+    /** True when the text is all ASCII. */
+    static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) > 0x7f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int longestLabel(String domain) {

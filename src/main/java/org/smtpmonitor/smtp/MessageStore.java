@@ -14,6 +14,14 @@ public interface MessageStore {
     String findUser(String address);
 
     /**
+     * The clear password of {@code user} (as {@link #findUser} spells it), for SMTP AUTH; null
+     * when the user has none, and then cannot authenticate.
+     */
+    default String passwordOf(String user) {
+        return null;
+    }
+
+    /**
      * Writes {@code length} bytes of {@code data} for every recipient of the envelope, but
      * does not wait for the disk: the copies are durable once {@link Pending#awaitDurable()}
      * returns. Deliveries appended one after another and then awaited share the waiting

@@ -7,8 +7,10 @@ package org.smtpmonitor.smtp;
  * @param maxMessageSize    the largest message accepted, in bytes (advertised as SIZE)
  * @param maxRecipients     RCPT commands accepted per message (RFC 5321 4.5.3.1.8: at least 100)
  * @param requireHeloDomain when true, the sender's domain must equal the HELO domain
+ * @param auth              whether SMTP AUTH is offered, and how
  */
-public record SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain) {
+public record SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain,
+                         AuthPolicy auth) {
 
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
     public static final int DEFAULT_MAX_RECIPIENTS = 100;
@@ -23,6 +25,14 @@ public record SmtpConfig(String domain, long maxMessageSize, int maxRecipients, 
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("at least one recipient per message must be allowed");
         }
+        if (auth == null) {
+            throw new IllegalArgumentException("an AUTH policy is needed (AuthPolicy.OFF for none)");
+        }
+    }
+
+    /** Without SMTP AUTH. */
+    public SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain) {
+        this(domain, maxMessageSize, maxRecipients, requireHeloDomain, AuthPolicy.OFF);
     }
 
     public static SmtpConfig defaults(String domain) {

@@ -34,6 +34,10 @@ public final class SmtpSession {
     static final Reply LOCAL_ERROR = Reply.of(451, "Requested action aborted: local error in processing");
     static final Reply VRFY = Reply.of(252, "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply UNKNOWN_PARAMETER = Reply.of(555, "MAIL FROM/RCPT TO parameters not recognized or not implemented");
+    /** RFC 6531: a UTF-8 address in a transaction that did not ask for SMTPUTF8 (553, X.6.7 of RFC 5248). */
+    static final Reply SENDER_NOT_ASCII = Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that sender without SMTPUTF8");
+    static final Reply RECIPIENT_NOT_ASCII =
+            Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that recipient without SMTPUTF8");
     static final Reply HELP = Reply.multiline(214, List.of(
             "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT",
             "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME], then RCPT TO:<user> for each recipient",
@@ -48,11 +52,14 @@ public final class SmtpSession {
     private final Reply greeting;
     private final Reply closing;
     private final List<String> ehloExtensions;
+    private final Authentication authentication;
 
     private String heloName;
     private boolean inTransaction;
     private String sender;
     private final Set<String> recipients = new LinkedHashSet<>();
+    /** The transaction's MAIL asked for SMTPUTF8 (RFC 6531): its addresses may be UTF-8. */
+    private boolean utf8Transaction;
     private int messageCount;
     /** The session's TLS, null while it runs in the clear. */
     private TlsInfo tls;
@@ -77,16 +84,20 @@ public final class SmtpSession {
         this.client = client;
         this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
         this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
-        this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "HELP");
+        this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "SMTPUTF8", "HELP");
+        this.authentication = new Authentication(config.auth(), store, config.domain());
     }
 
     public Reply greeting() {
         return greeting;
     }
 
-    /** The reply to a command line that went past the length limit; the state is unchanged. */
+    /**
+     * The reply to a command line that went past the length limit; the state is unchanged,
+     * but for an AUTH exchange the line was a response of, which ends (RFC 4954 6).
+     */
     public Reply lineTooLong() {
-        return LINE_TOO_LONG;
+        return authentication.awaitsResponse() ? authentication.responseTooLong() : LINE_TOO_LONG;
     }
 
     /** The reply sent to a client the server drops for {@code reason} (a 421). */
@@ -107,6 +118,21 @@ public final class SmtpSession {
     /** Notes that the session's TLS handshake is done. */
     public void tlsStarted(TlsInfo info) {
         tls = info;
+        authentication.reset();
+    }
+
+    /** Who the session authenticated as (SMTP AUTH), or null while it has not. */
+    public AuthInfo auth() {
+        return authentication.info();
+    }
+
+    /**
+     * How {@code line}, about to be given to {@link #command}, may be shown in a transcript or
+     * a log: as it is, but for the secrets of SMTP AUTH. A response to a 334 challenge is shown
+     * as {@code ****}, an AUTH command's initial response too ({@code AUTH PLAIN ****}).
+     */
+    public String shown(String line) {
+        return authentication.shown(line);
     }
 
     /** How many messages this session has stored. */
@@ -115,16 +141,25 @@ public final class SmtpSession {
     }
 
     /**
-     * Handles one command line, given without its line ending. A line holding anything
-     * but printable ASCII and tabs is not a command.
+     * Handles one command line, given without its line ending, or the response to an AUTH
+     * challenge when the step before asked for one. A line holding a control character (but
+     * tab) or U+FFFD (bytes that were not UTF-8) is not a command; UTF-8 beyond ASCII is
+     * allowed in the addresses of MAIL and RCPT only (RFC 6531).
      */
     public Step command(String line) {
-        if (!isPrintable(line)) {
+        if (authentication.awaitsResponse()) {
+            return authentication.response(line);
+        }
+        LineText text = lineText(line);
+        if (text == LineText.NOT_TEXT) {
             return Step.reply(SYNTAX_ERROR);
         }
         int space = line.indexOf(' ');
         String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
         String argument = space < 0 ? "" : line.substring(space + 1);
+        if (text == LineText.UTF8 && !verb.equals("MAIL") && !verb.equals("RCPT")) {
+            return Step.reply(SYNTAX_ERROR);
+        }
         switch (verb) {
             case "HELO":
                 return helo(argument, false);
@@ -150,6 +185,8 @@ public final class SmtpSession {
                 return Step.reply(HELP);
             case "QUIT":
                 return Step.close(closing);
+            case "AUTH":
+                return authentication.command(argument, tls != null, heloName != null, inTransaction);
             case "EXPN", "SEND", "SOML", "SAML", "TURN":
                 return Step.reply(NOT_IMPLEMENTED);
             default:
@@ -170,9 +207,12 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, hello));
         }
-        List<String> lines = new ArrayList<>(1 + ehloExtensions.size());
+        List<String> lines = new ArrayList<>(2 + ehloExtensions.size());
         lines.add(hello);
         lines.addAll(ehloExtensions);
+        if (authentication.offered(tls != null)) {
+            lines.add(lines.size() - 1, Authentication.EHLO_LINE);
+        }
         return Step.reply(Reply.multiline(250, lines));
     }
 
@@ -186,6 +226,9 @@ public final class SmtpSession {
         if (inTransaction) {
             return Step.reply(NESTED_MAIL);
         }
+        if (authentication.mailRefused()) {
+            return Step.reply(Authentication.REQUIRED);
+        }
         Addresses.Path path = Addresses.parsePath(argument.substring(5));
         if (path == null) {
             return Step.reply(Reply.of(501, "Syntax error in sender address"));
@@ -194,11 +237,16 @@ public final class SmtpSession {
         if (parameterError != null) {
             return Step.reply(parameterError);
         }
+        boolean utf8 = hasParameter(path.parameters(), "SMTPUTF8");
+        if (!utf8 && !Addresses.isAscii(path.address())) {
+            return Step.reply(SENDER_NOT_ASCII);
+        }
         if (config.requireHeloDomain() && !path.address().isEmpty()
                 && !Addresses.domainOf(path.address()).equalsIgnoreCase(heloName)) {
             return Step.reply(Reply.of(550, "Sender domain must match the HELO domain " + heloName));
         }
         inTransaction = true;
+        utf8Transaction = utf8;
         sender = path.address();
         return Step.reply(OK);
     }
@@ -226,11 +274,29 @@ public final class SmtpSession {
                         return BAD_ARGUMENTS;
                     }
                     break;
+                case "SMTPUTF8":
+                    // RFC 6531 3.4: a keyword without a value.
+                    if (equals >= 0) {
+                        return BAD_ARGUMENTS;
+                    }
+                    break;
                 default:
                     return UNKNOWN_PARAMETER;
             }
         }
         return null;
+    }
+
+    private static boolean hasParameter(String parameters, String keyword) {
+        if (parameters.isEmpty()) {
+            return false;
+        }
+        for (String parameter : parameters.split(" +")) {
+            if (parameter.equalsIgnoreCase(keyword)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long parseSize(String value) {
@@ -261,6 +327,9 @@ public final class SmtpSession {
         }
         if (!path.parameters().isEmpty()) {
             return Step.reply(UNKNOWN_PARAMETER);
+        }
+        if (!utf8Transaction && !Addresses.isAscii(path.address())) {
+            return Step.reply(RECIPIENT_NOT_ASCII);
         }
         String user = store.findUser(path.address());
         if (user == null) {
@@ -398,6 +467,7 @@ public final class SmtpSession {
 
     private void resetTransaction() {
         inTransaction = false;
+        utf8Transaction = false;
         sender = null;
         recipients.clear();
     }
@@ -406,16 +476,30 @@ public final class SmtpSession {
         return text.regionMatches(true, 0, prefix, 0, prefix.length());
     }
 
-    private static boolean isPrintable(String line) {
+    /** What a command line holds: printable ASCII, UTF-8 beyond it, or something that is not a command. */
+    private enum LineText { NOT_TEXT, ASCII, UTF8 }
+
+    /**
+     * Controls (C0 but tab, DEL, C1) and U+FFFD, which the decoder puts for bytes that were not
+     * UTF-8, make a line {@link LineText#NOT_TEXT}.
+     */
+    private static LineText lineText(String line) {
         if (line.isEmpty()) {
-            return false;
+            return LineText.NOT_TEXT;
         }
+        LineText text = LineText.ASCII;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
-            if ((c < ' ' && c != '\t') || c >= 0x7f) {
-                return false;
+            if (c >= ' ' && c < 0x7f) {
+                continue;
+            }
+            if ((c < ' ' && c != '\t') || (c >= 0x7f && c <= 0x9f) || c == 0xFFFD) {
+                return LineText.NOT_TEXT;
+            }
+            if (c > 0x7f) {
+                text = LineText.UTF8;
             }
         }
-        return true;
+        return text;
     }
 }

@@ -1,5 +1,6 @@
 package org.smtpmonitor.smtp;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,7 +19,13 @@ public final class Step {
         /** Read message data up to CRLF.CRLF, then call {@link SmtpSession#messageReceived}. */
         DATA,
         /** Close the connection. */
-        CLOSE
+        CLOSE,
+        /**
+         * The reply is a 334 challenge of AUTH (RFC 4954): the next line is the client's response,
+         * which goes to {@link SmtpSession#command} as any line does, but holds a secret: show it
+         * as {@link SmtpSession#shown} says.
+         */
+        AUTH_RESPONSE
     }
 
     private final Reply reply;
@@ -26,13 +33,24 @@ public final class Step {
     private final Envelope envelope;
     private final List<StoredCopy> copies;
     private final String failure;
+    private final Duration delay;
+    private final AuthInfo authenticated;
+    private final boolean authFailed;
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure) {
+        this(reply, next, envelope, copies, failure, Duration.ZERO, null, false);
+    }
+
+    private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
+                 AuthInfo authenticated, boolean authFailed) {
         this.reply = reply;
         this.next = next;
         this.envelope = envelope;
         this.copies = List.copyOf(copies);
         this.failure = failure;
+        this.delay = delay;
+        this.authenticated = authenticated;
+        this.authFailed = authFailed;
     }
 
     /** Send {@code reply}, then read the next command. */
@@ -63,6 +81,25 @@ public final class Step {
         return new Step(reply, Next.COMMAND, envelope, List.of(), failure);
     }
 
+    /** Send {@code reply}, a 334 challenge, then read the client's response to it. */
+    static Step authChallenge(Reply reply) {
+        return new Step(reply, Next.AUTH_RESPONSE, null, List.of(), null);
+    }
+
+    /** The session authenticated as {@code info}; send {@code reply}, then read the next command. */
+    static Step authenticated(Reply reply, AuthInfo info) {
+        return new Step(reply, Next.COMMAND, null, List.of(), null, Duration.ZERO, info, false);
+    }
+
+    /**
+     * An AUTH failed: send {@code reply} once {@code delay} has passed, taking no command
+     * meanwhile (slowing a password guesser down), then read the next command, or close the
+     * connection when {@code last}.
+     */
+    static Step authFailed(Reply reply, Duration delay, boolean last) {
+        return new Step(reply, last ? Next.CLOSE : Next.COMMAND, null, List.of(), null, delay, null, true);
+    }
+
     public Reply reply() {
         return reply;
     }
@@ -86,9 +123,28 @@ public final class Step {
         return failure;
     }
 
+    /**
+     * How long to wait before sending the reply, the connection taking no command meanwhile;
+     * zero for at once. The wait must not hold up the thread: other sessions go on.
+     */
+    public Duration delay() {
+        return delay;
+    }
+
+    /** Who the session authenticated as by this step's AUTH; null unless it just did. */
+    public AuthInfo authenticated() {
+        return authenticated;
+    }
+
+    /** True when the reply is to an AUTH whose credentials were refused (a 535, or the last failure's 421). */
+    public boolean authFailed() {
+        return authFailed;
+    }
+
     @Override
     public String toString() {
         return "Step[" + reply + ", " + next + (envelope == null ? "" : ", " + envelope.queueId())
-                + (failure == null ? "" : ", failed: " + failure) + "]";
+                + (failure == null ? "" : ", failed: " + failure) + (delay.isZero() ? "" : ", after " + delay)
+                + (authenticated == null ? "" : ", " + authenticated) + (authFailed ? ", AUTH failed" : "") + "]";
     }
 }

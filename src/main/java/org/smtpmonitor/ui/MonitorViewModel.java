@@ -31,6 +31,7 @@ import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.ServerStopped;
+import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
@@ -163,6 +164,11 @@ final class MonitorViewModel {
             } else if (event instanceof ServerError e) {
                 ioErrorCount++;
                 lastError.set(Printable.escape(e.message()));
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    note(newLines, row, e);
+                }
+            } else if (event instanceof SessionAuthenticated e) {
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
                     note(newLines, row, e);

@@ -76,7 +76,10 @@ class ConsoleLogTest {
             client.command("HELO \u001b]0;pwned\u0007\u001b[2J");
             // The bare CR would return the cursor, and the rest would print over the line as a line of its own.
             client.command("NOOP \r12:00:00.000 [1] Delivered Q.1: 12 bytes from <boss@example.com> to alice@example.com");
-            client.command("NOOP \u0000\u007f\u009b31m");
+            // U+009B (CSI) as UTF-8, and as the lone byte an 8-bit terminal would obey, which is not UTF-8.
+            client.send("NOOP \u0000\u007f\u009b31m\r\n".getBytes(StandardCharsets.UTF_8));
+            client.readReply();
+            client.command("NOOP \u009b31m");
             client.command("QUIT");
             monitor.events().awaitClosedSessions(1);
         }
@@ -89,6 +92,7 @@ class ConsoleLogTest {
         assertTrue(text.contains("[1] C: HELO \\x1b]0;pwned\\x07\\x1b[2J\n"), text);
         assertTrue(text.contains("[1] C: NOOP \\x0d12:00:00.000 [1] Delivered Q.1:"), text);
         assertTrue(text.contains("[1] C: NOOP \\x00\\x7f\\x9b31m\n"), text);
+        assertTrue(text.contains("[1] C: NOOP \ufffd31m\n"), text);
         for (String line : text.split("\n")) {
             assertTrue(line.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (\\[1] |Waiting for |Server stopped).*"), "a line of its own: " + line);
         }

@@ -16,6 +16,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.ExternalProcess;
 
 import picocli.CommandLine;
@@ -50,7 +52,8 @@ class MainCommandLineTest {
         assertEquals(0, run.exitCode());
         assertTrue(run.out().contains("Usage: smtp-monitor"), run.out());
         for (String option : List.of("USERS_FILE", "--port", "--bind", "--mailbox-dir", "--format", "--domain",
-                "--max-message-size", "--max-connections", "--idle-timeout", "--require-helo-domain", "--headless",
+                "--max-message-size", "--max-connections", "--idle-timeout", "--require-helo-domain", "--auth",
+                "--require-auth", "--allow-insecure-auth", "--headless",
                 "--help", "--version")) {
             assertTrue(run.out().contains(option), "--help does not mention " + option);
         }
@@ -128,7 +131,7 @@ class MainCommandLineTest {
         Files.writeString(users, "\u202emoc.elpmaxe@evil\n");
         run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString());
         assertEquals(1, run.exitCode());
-        assertTrue(run.err().startsWith("smtp-monitor: " + users + ":1: '\\u202emoc.elpmaxe@evil' is not an ASCII"),
+        assertTrue(run.err().startsWith("smtp-monitor: " + users + ":1: '\\u202emoc.elpmaxe@evil' holds an invisible"),
                 run.err());
     }
 
@@ -185,6 +188,26 @@ class MainCommandLineTest {
         assertEquals(Math.max(Runtime.getRuntime().maxMemory() / 4, 49479680), settings(file).maxMemory());
         assertEquals(Math.max(Runtime.getRuntime().maxMemory() / 4, (3L << 20) + 64 * 1024),
                 settings(file, "--max-message-size", "2MB", "--max-connections", "2").maxMemory());
+    }
+
+    @Test
+    void authOptionsBecomeTheServersAuthPolicy() throws Exception {
+        String file = usersFile("alice@example.com s3cret\n").toString();
+        assertEquals(AuthPolicy.OFF, settings(file).auth());
+        assertEquals(AuthPolicy.of(AuthMode.USERS, true, true),
+                settings(file, "--auth", "USERS", "--require-auth", "--allow-insecure-auth").auth());
+        assertEquals(AuthPolicy.of(AuthMode.ANY, false, false), settings(file, "--auth", "any").auth());
+        assertBadValue("--auth: 'maybe' is not off, any or users", run(file, "--headless", "--auth", "maybe"));
+        assertBadValue("--require-auth needs --auth any or --auth users", run(file, "--headless", "--require-auth"));
+    }
+
+    @Test
+    void authByUsersWithoutAnyPasswordInTheFileExitsOne() throws Exception {
+        Path users = usersFile("alice@example.com\nbob@example.com\n");
+        Run run = run(users.toString(), "--headless", "--port", "0", "--mailbox-dir", directory.toString(), "--auth", "users");
+        assertEquals(1, run.exitCode());
+        assertEquals("smtp-monitor: " + users + ": --auth users, but no user has a password: write it after the address,"
+                + " as in 'alice@example.com s3cret'", run.err().strip());
     }
 
     private static Settings settings(String... args) {

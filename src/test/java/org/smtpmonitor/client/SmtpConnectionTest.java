@@ -55,7 +55,8 @@ class SmtpConnectionTest {
     @Test
     void theEhloReplyIsReadWhole() throws IOException {
         SmtpReply reply = connection.command("EHLO me");
-        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "HELP"), reply.texts());
+        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "SMTPUTF8", "HELP"),
+                reply.texts());
         assertEquals(250, connection.command("NOOP").code());
     }
 
@@ -89,11 +90,11 @@ class SmtpConnectionTest {
 
     @Test
     void aNonAsciiCommandGoesOutAsOneLine() throws IOException {
-        // The server refuses 8-bit commands (500); one reply, then the next command's,
-        // prove the line arrived whole, as one command.
+        // The server refuses a UTF-8 recipient in a transaction without SMTPUTF8 (553); one
+        // reply, then the next command's, prove the line arrived whole, as one command.
         assertEquals(250, connection.command("HELO me").code());
         assertEquals(250, connection.command("MAIL FROM:<me@example.org>").code());
-        assertEquals(500, connection.command("RCPT TO:<jörg@example.com>").code());
+        assertEquals(553, connection.command("RCPT TO:<jörg@example.com>").code());
         assertEquals(250, connection.command("RCPT TO:<alice@example.com>").code());
     }
 

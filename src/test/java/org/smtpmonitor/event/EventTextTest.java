@@ -26,6 +26,13 @@ class EventTextTest {
     }
 
     @Test
+    void aLoginIsShownByMechanismAndUserInItsSession() {
+        SessionAuthenticated login = new SessionAuthenticated(4, "CRAM-MD5", "alice@example.com", AT);
+        assertEquals("-- AUTH CRAM-MD5 alice@example.com", EventText.of(login));
+        assertEquals(4, EventText.sessionOf(login));
+    }
+
+    @Test
     void serverWideEventsBelongToNoSession() {
         assertEquals(0, EventText.sessionOf(new ServerError(0, "smtp-accept died", AT)));
         assertEquals(0, EventText.sessionOf(new ServerStopped(AT)));

@@ -110,6 +110,25 @@ class SmtpDecoderTest {
         assertNull(in.readCommandLine());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4096})
+    void commandLinesAreUtf8AndWhatIsNotUtf8BecomesReplacementCharacters(int chunk) throws IOException {
+        byte[] bytes = concat("MAIL FROM:<j\u00f6rg@\u4f8b\u3048.test> SMTPUTF8\r\n".getBytes(StandardCharsets.UTF_8),
+                // A Latin-1 byte, an overlong '/', an encoded surrogate, a truncated sequence.
+                new byte[] {'a', (byte) 0xE9, 'b', (byte) 0xC0, (byte) 0xAF, (byte) 0xED, (byte) 0xA0, (byte) 0x80,
+                    (byte) 0xE2, (byte) 0x82, '\r', '\n'});
+        Reader in = new Reader(chunked(bytes, chunk), 1000, 1024);
+        assertEquals(command("MAIL FROM:<j\u00f6rg@\u4f8b\u3048.test> SMTPUTF8"), in.readCommandLine());
+        CommandLine.Text bad = (CommandLine.Text) in.readCommandLine();
+        assertTrue(bad.text().matches("a\ufffdb\ufffd+"), bad.text());
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
     @Test
     void anUnterminatedLastLineIsNotACommand() throws IOException {
         Reader in = input("QUIT", 4096);

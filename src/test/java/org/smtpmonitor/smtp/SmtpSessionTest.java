@@ -79,12 +79,12 @@ class SmtpSessionTest {
     }
 
     @Test
-    void ehloListsSizeEightBitMimeAndPipelining() {
+    void ehloListsSizeEightBitMimePipeliningAndSmtpUtf8() {
         Reply reply = session.command("EHLO client.test").reply();
         assertEquals(List.of("250-example.com Hello client.test", "250-SIZE 26214400", "250-8BITMIME",
-                "250-PIPELINING", "250 HELP"), reply.lines());
+                "250-PIPELINING", "250-SMTPUTF8", "250 HELP"), reply.lines());
         assertEquals("250-example.com Hello client.test\r\n250-SIZE 26214400\r\n250-8BITMIME\r\n"
-                + "250-PIPELINING\r\n250 HELP\r\n", new String(reply.wire(), StandardCharsets.US_ASCII));
+                + "250-PIPELINING\r\n250-SMTPUTF8\r\n250 HELP\r\n", new String(reply.wire(), StandardCharsets.US_ASCII));
     }
 
     @ParameterizedTest

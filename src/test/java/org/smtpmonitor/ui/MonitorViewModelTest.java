@@ -23,6 +23,7 @@ import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.ServerStopped;
+import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
@@ -55,6 +56,18 @@ class MonitorViewModelTest {
         model.applyMailboxes(List.of(new MailboxInfo("alice@example.com", ALICE, 0, 0, 0, 0),
                 new MailboxInfo("bob@example.com", BOB, 0, 0, 0, 0)));
         return model;
+    }
+
+    @Test
+    void aLoginIsANoteInItsSessionsTranscript() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1), new LineReceived(1, "AUTH PLAIN ****", T0),
+                new ReplySent(1, "235 2.7.0 Authentication successful", T0),
+                new SessionAuthenticated(1, "PLAIN", "alice@example.com", T0), new SessionAuthenticated(9, "PLAIN", "x", T0)));
+        List<TranscriptLine> lines = model.sessions().get(0).transcript().lines();
+        assertEquals(List.of("AUTH PLAIN ****", "235 2.7.0 Authentication successful", "-- AUTH PLAIN alice@example.com"),
+                lines.subList(1, 4).stream().map(TranscriptLine::text).toList());
+        assertEquals(TranscriptLine.Direction.NOTE, lines.get(3).direction());
     }
 
     @Test
