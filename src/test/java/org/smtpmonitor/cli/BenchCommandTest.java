@@ -36,7 +36,8 @@ class BenchCommandTest {
             + "\"seconds\":(\\d+\\.\\d+),\"messagesPerSecond\":(\\d+\\.\\d+),\"mbPerSecond\":(\\d+\\.\\d+),"
             + "\"latencyMs\":\\{\"p50\":(\\d+\\.\\d+),\"p90\":(\\d+\\.\\d+),\"p99\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\},"
             + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\}),"
-            + "\"warmup\":(\\d+)\\}");
+            + "\"warmup\":(\\d+),\"tls\":(?:null|\\{\"protocol\":\"(TLSv1\\.[23])\",\"cipher\":\"(\\w+)\","
+            + "\"handshakeMs\":\\{\"p50\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\}\\})\\}");
 
     @TempDir
     Path directory;

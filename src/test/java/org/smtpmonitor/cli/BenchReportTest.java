@@ -33,7 +33,7 @@ class BenchReportTest {
         assertEquals("{\"host\":\"my\\\"host\",\"port\":2525,\"conns\":2,\"messages\":4,\"size\":1000,\"pipelining\":true,"
                 + "\"ok\":4,\"errors\":0,\"seconds\":2.000000,\"messagesPerSecond\":2.0,\"mbPerSecond\":0.002,"
                 + "\"latencyMs\":{\"p50\":2.500,\"p90\":10.000,\"p99\":10.000,\"max\":10.000},\"runId\":\"abc12345\","
-                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0}", json);
+                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0,\"tls\":null}", json);
     }
 
     @Test
@@ -43,6 +43,6 @@ class BenchReportTest {
         assertFalse(report("h", 3, 1, null).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(3, 1, 0)).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(4, 0, 1)).success());
-        assertTrue(report("h", 4, 0, null).json().endsWith(",\"verified\":null,\"warmup\":0}"));
+        assertTrue(report("h", 4, 0, null).json().endsWith(",\"verified\":null,\"warmup\":0,\"tls\":null}"));
     }
 }
