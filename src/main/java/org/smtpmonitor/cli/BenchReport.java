@@ -34,7 +34,7 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
     String text() {
         LatencyStatistics latencies = result.latencies();
         StringBuilder text = new StringBuilder();
-        line(text, "server", result.greeting());
+        line(text, "server", Printable.escape(result.greeting()));
         line(text, "load", options.connections() + (options.connections() == 1 ? " connection, " : " connections, ")
                 + options.messages() + " messages of " + options.size() + " bytes from " + options.from() + " to "
                 + (options.spread() ? "one of " : "") + String.join(", ", options.recipients())

@@ -257,6 +257,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void aHostileServersGreetingIsReportedEscaped() throws Exception {
+        try (ScriptedSmtpServer hostile = ScriptedSmtpServer.start("220 evil \u001b]0;pwned\u0007\u202eforged", Map.of())) {
+            CommandRun run = bench(hostile.port(), "--messages", "1", "--rcpt", "alice@example.com");
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().contains("server:   220 evil \\x1b]0;pwned\\x07\\u202eforged"), run.out());
+            assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), run.out());
+        }
+    }
+
+    @Test
     void aRecipientRefusedAmongAcceptedOnesIsAnErrorAlthoughTheMessageGoesToTheOthers() {
         Path alice = server.mailbox("alice@example.com");
         CommandRun run = bench(server.port(), "--conns", "2", "--messages", "10", "--rcpt", "alice@example.com",
