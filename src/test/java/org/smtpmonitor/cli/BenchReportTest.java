@@ -8,9 +8,14 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.smtpmonitor.client.Credentials;
+import org.smtpmonitor.client.Fingerprint;
 import org.smtpmonitor.client.LatencyStatistics;
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
+import org.smtpmonitor.client.Security;
+import org.smtpmonitor.client.TlsHandshake;
+import org.smtpmonitor.client.TlsMode;
 
 class BenchReportTest {
 
@@ -20,6 +25,25 @@ class BenchReportTest {
         LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", true, ok, errors, 2_000_000_000L,
                 LatencyStatistics.of(1_000_000, 2_500_000, 3_000_000, 10_000_000), List.of());
         return new BenchReport(options, result, verified, 0);
+    }
+
+    @Test
+    void aTlsRunReportsItsHandshakesApartAndEscapesTheCertificate() {
+        LoadGenerator.Options options = new LoadGenerator.Options("h", 465, 2, 4, 1000, "a@x", List.of("b@x"), false, false,
+                Duration.ofSeconds(30), new Security(TlsMode.NONE, null, new Credentials("alice", "secret"), null));
+        TlsHandshake tls = new TlsHandshake("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=evil\u001b[2J",
+                Fingerprint.parse("ab".repeat(32)), 5_000_000);
+        LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", false, 4, 0, 2_000_000_000L,
+                LatencyStatistics.of(1_000_000), List.of(), tls, LatencyStatistics.of(5_000_000, 7_000_000));
+        BenchReport report = new BenchReport(options, result, null, 0);
+        String text = report.text().replace(System.lineSeparator(), "\n");
+        assertTrue(text.contains("\ntls:      TLS 1.3 TLS_AES_128_GCM_SHA256, certificate CN=evil\\x1b[2J, SHA-256 ab:ab:"),
+                text);
+        assertTrue(text.contains("\ntls time: p50 5.000  max 7.000 ms (2 handshakes, before the clock started: not in the"
+                + " rate)\nauth:     alice on each connection\n"), text);
+        assertFalse(text.contains("secret"), text);
+        assertTrue(report.json().endsWith(",\"tls\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\","
+                + "\"handshakeMs\":{\"p50\":5.000,\"max\":7.000}}}"), report.json());
     }
 
     @Test
