@@ -94,13 +94,13 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         LoadGenerator.Options options = options();
-        securityOptions.warn(err, "bench", options.security());
         LoadGenerator generator = new LoadGenerator(options);
         try {
             generator.messages(); // checks that the size holds the headers before anything is sent
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        securityOptions.warn(err, "bench", options.security());
         LoadGenerator.Result result;
         try {
             if (warmup > 0 && !warmUp(err, options)) {

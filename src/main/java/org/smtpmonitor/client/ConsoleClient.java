@@ -36,6 +36,7 @@ public final class ConsoleClient {
 
     static final String COMMAND_PROMPT = "smtp> ";
     static final String DATA_PROMPT = "data> ";
+    /** Before the outcome of a handshake: {@code -- TLS 1.3 ...}. */
     static final String TLS_PREFIX = "-- ";
     private static final int GO_ON = -1;
 
@@ -52,25 +53,16 @@ public final class ConsoleClient {
     private boolean credentialNext;
 
     /**
-     * @param prompts show a prompt before each line is read (for a person at a terminal;
-     *                piped output stays free of them)
-     * @param echo    print each line read after its prompt, so the output of a piped
-     *                session reads like one typed at a terminal
-     * @param timeout the connection's reply timeout, for the message when it passes
-     */
-    public ConsoleClient(SmtpConnection connection, InputStream in, PrintWriter out, PrintWriter err,
-                         boolean prompts, boolean echo, Duration timeout) {
-        this(connection, Security.NONE, null, () -> {
-            throw new IllegalStateException("this console was made without TLS");
-        }, in, out, err, prompts, echo, timeout);
-    }
-
-    /**
-     * @param security      with STARTTLS or AUTH, the console starts the session itself
-     *                      (greeting, EHLO, STARTTLS, AUTH), its dialogue shown; otherwise
-     *                      all is left to the person after the greeting
-     * @param heloName      the name in the console's own EHLO
-     * @param tlsLayer      the TLS layer for STARTTLS, the console's or one the person types
+     * @param security with STARTTLS or AUTH, the console starts the session itself
+     *                 (greeting, EHLO, STARTTLS, AUTH), its dialogue shown; otherwise all
+     *                 is left to the person after the greeting
+     * @param heloName the name in the console's own EHLO
+     * @param tlsLayer the TLS layer for STARTTLS, the console's or one the person types
+     * @param prompts  show a prompt before each line is read (for a person at a terminal;
+     *                 piped output stays free of them)
+     * @param echo     print each line read after its prompt, so the output of a piped
+     *                 session reads like one typed at a terminal
+     * @param timeout  the connection's reply timeout, for the message when it passes
      */
     public ConsoleClient(SmtpConnection connection, Security security, String heloName, Supplier<TlsLayer> tlsLayer,
                          InputStream in, PrintWriter out, PrintWriter err, boolean prompts, boolean echo,

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * The benchmark's load: C connections sharing N messages of one size. All connections are
- * opened, greeted and EHLO'd first; then the clock starts and they start together, so
- * connection setup is not part of the rate.
+ * opened, greeted, EHLO'd and, as asked, secured with TLS and authenticated first
+ * ({@link BenchSetup}); then the clock starts and they start together, so connection setup
+ * is not part of the rate (the TLS handshakes are reported apart).
  */
 public final class LoadGenerator {
 

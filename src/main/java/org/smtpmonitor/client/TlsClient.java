@@ -1,10 +1,10 @@
 package org.smtpmonitor.client;
 
+import java.io.EOFException;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
-import java.io.EOFException;
-import java.io.IOException;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
