@@ -37,4 +37,12 @@ public record TestCertificate(Path certificate, Path key, String sha256) {
         }
         return new TestCertificate(certificate, key, sha256);
     }
+
+    /** The certificate and its key as a PKCS12 key store, made by openssl next to them, protected by {@code password}. */
+    public Path pkcs12(String password) throws IOException, InterruptedException {
+        Path store = certificate.resolveSibling(certificate.getFileName().toString().replace(".pem", ".p12"));
+        ExternalProcess.run(certificate.getParent(), List.of("openssl", "pkcs12", "-export", "-in", certificate.toString(),
+                "-inkey", key.toString(), "-out", store.toString(), "-passout", "pass:" + password), 60);
+        return store;
+    }
 }
