@@ -78,6 +78,15 @@ class ArchitectureTest {
     static final ArchRule clientKnowsNothingOfTheServer = noClasses().that().resideInAPackage(ours("client"))
             .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"), ours("ui"));
 
+    /**
+     * The client checks server certificates with the JDK alone (javax.net.ssl, its PKIX and
+     * its PEM reading): what it trusts is what the JDK would, and no certificate library of
+     * the server's side (BouncyCastle) leaks into it.
+     */
+    @ArchTest
+    static final ArchRule clientTrustsThroughTheJdkAlone = noClasses().that().resideInAPackage(ours("client"))
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..");
+
     /** The window reaches the server and the stored mail only through the app facade (Monitor, MailboxDirectory). */
     @ArchTest
     static final ArchRule uiUsesNeitherTheServerNorTheStore = noClasses().that().resideInAPackage(ours("ui"))

@@ -19,6 +19,8 @@ import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
 import org.smtpmonitor.architecture.fixture.cycle.a.First;
 import org.smtpmonitor.architecture.fixture.cycle.b.Second;
 import org.smtpmonitor.cli.fixture.ReadsTheMailboxFormat;
+import org.smtpmonitor.client.TlsClient;
+import org.smtpmonitor.client.fixture.ParsesCertificatesWithBouncyCastle;
 import org.smtpmonitor.message.SafeHtml;
 import org.smtpmonitor.message.fixture.ParsesMail;
 import org.smtpmonitor.message.fixture.UsesAngusDirectly;
@@ -61,6 +63,14 @@ class ArchitectureViolationTest {
         assertTrue(report(result).contains("java.util.concurrent.ScheduledExecutorService"), report(result));
         assertFalse(evaluate(ArchitectureTest.smtpNeitherWaitsNorStartsThreads, SmtpSession.class, Step.class)
                 .hasViolation());
+    }
+
+    @Test
+    void aCertificateLibraryInTheClientIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.clientTrustsThroughTheJdkAlone,
+                ParsesCertificatesWithBouncyCastle.class);
+        assertTrue(report(result).contains("org.bouncycastle.cert.X509CertificateHolder"), report(result));
+        assertFalse(evaluate(ArchitectureTest.clientTrustsThroughTheJdkAlone, TlsClient.class).hasViolation());
     }
 
     @Test

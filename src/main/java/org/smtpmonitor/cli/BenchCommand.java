@@ -25,7 +25,10 @@ import picocli.CommandLine.Option;
                 "them: MAIL, RCPT, DATA in a loop, lock-step or pipelined. Prints messages/s,",
                 "MB/s (message bytes, 1 MB = 10^6 bytes), the latency of each transaction (MAIL",
                 "FROM sent to the final 250) at p50/p90/p99/max, and the errors. Each message",
-                "carries a header X-Bench-Id: <run id>-<n>; --verify-mailbox counts them."},
+                "carries a header X-Bench-Id: <run id>-<n>; --verify-mailbox counts them.",
+                "With --starttls or --tls each connection does its TLS handshake once, before",
+                "the clock starts (the handshake times are reported apart), and --auth",
+                "authenticates each connection once, then."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every message accepted (and found exactly once, with --verify-mailbox)",
                 "1:a transaction failed, a message missing or duplicated, or no connection",
@@ -80,6 +83,9 @@ final class BenchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ServerAddress server;
 
+    @CommandLine.Mixin
+    SecurityOptions securityOptions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -87,15 +93,17 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        LoadGenerator generator = new LoadGenerator(options());
+        LoadGenerator.Options options = options();
+        LoadGenerator generator = new LoadGenerator(options);
         try {
             generator.messages(); // checks that the size holds the headers before anything is sent
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        securityOptions.warn(err, "bench", options.security());
         LoadGenerator.Result result;
         try {
-            if (warmup > 0 && !warmUp(err)) {
+            if (warmup > 0 && !warmUp(err, options)) {
                 return 1;
             }
             result = generator.run(note -> fail(err, note));
@@ -118,7 +126,7 @@ final class BenchCommand implements Callable<Integer> {
                 verified = new MailboxVerifier.Result(0, messages, 0);
             }
         }
-        BenchReport report = new BenchReport(options(), result, verified, warmup);
+        BenchReport report = new BenchReport(options, result, verified, warmup);
         if (json) {
             out.println(report.json());
         } else {
@@ -129,11 +137,11 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The warm-up run (its messages have their own run id); false, with the reasons told, if it failed. */
-    private boolean warmUp(PrintWriter err) throws LoadGenerator.SetupException {
-        LoadGenerator.Options measured = options();
+    private boolean warmUp(PrintWriter err, LoadGenerator.Options measured) throws LoadGenerator.SetupException {
         LoadGenerator.Options options = new LoadGenerator.Options(measured.host(), measured.port(),
                 Math.min(measured.connections(), warmup), warmup, measured.size(), measured.from(),
-                measured.recipients(), measured.spread(), measured.pipelining(), measured.timeout());
+                measured.recipients(), measured.spread(), measured.pipelining(), measured.timeout(),
+                measured.security());
         LoadGenerator.Result result = new LoadGenerator(options).run(note -> { });
         if (result.errors() == 0 && result.ok() == warmup) {
             return true;
@@ -170,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         checkAddress(cmd, "--from", from);
         return new LoadGenerator.Options(server.host, server.port, connections, messages, (int) size, from, recipients,
-                spread, pipelining, server.timeout);
+                spread, pipelining, server.timeout, securityOptions.security(cmd, false));
     }
 
     private static void checkAddress(CommandLine cmd, String option, String address) {

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.smtpmonitor.client.LatencyStatistics;
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
+import org.smtpmonitor.text.Printable;
 
 /**
  * The outcome of {@code smtp-monitor bench}, for people (a few labelled lines) or for
@@ -33,7 +34,7 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
     String text() {
         LatencyStatistics latencies = result.latencies();
         StringBuilder text = new StringBuilder();
-        line(text, "server", result.greeting());
+        line(text, "server", Printable.escape(result.greeting()));
         line(text, "load", options.connections() + (options.connections() == 1 ? " connection, " : " connections, ")
                 + options.messages() + " messages of " + options.size() + " bytes from " + options.from() + " to "
                 + (options.spread() ? "one of " : "") + String.join(", ", options.recipients())
@@ -49,6 +50,15 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
         line(text, "latency", "p50 " + millis(latencies.percentile(50)) + "  p90 " + millis(latencies.percentile(90))
                 + "  p99 " + millis(latencies.percentile(99)) + "  max " + millis(latencies.max())
                 + " ms (MAIL FROM sent to the final 250, " + latencies.count() + " transactions)");
+        if (result.tls() != null) {
+            LatencyStatistics handshakes = result.handshakes();
+            line(text, "tls", Printable.escape(result.tls().summary()));
+            line(text, "tls time", "p50 " + millis(handshakes.percentile(50)) + "  max " + millis(handshakes.max())
+                    + " ms (" + handshakes.count() + " handshakes, before the clock started: not in the rate)");
+        }
+        if (options.security().authenticates()) {
+            line(text, "auth", Printable.escape(options.security().credentials().user()) + " on each connection");
+        }
         if (verified != null) {
             line(text, "verified", verified.found() + " found, " + verified.missing() + " missing, "
                     + verified.duplicates() + " duplicates" + (verified.verified() ? ": every message once" : ""));
@@ -87,6 +97,16 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
                     .append(",\"duplicates\":").append(verified.duplicates()).append('}');
         }
         json.append(",\"warmup\":").append(warmup);
+        json.append(",\"tls\":");
+        if (result.tls() == null) {
+            json.append("null");
+        } else {
+            LatencyStatistics handshakes = result.handshakes();
+            json.append("{\"protocol\":").append(string(result.tls().protocol()))
+                    .append(",\"cipher\":").append(string(result.tls().cipherSuite()))
+                    .append(",\"handshakeMs\":{\"p50\":").append(millis(handshakes.percentile(50)))
+                    .append(",\"max\":").append(millis(handshakes.max())).append("}}");
+        }
         return json.append('}').toString();
     }
 

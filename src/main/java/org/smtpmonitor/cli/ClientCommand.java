@@ -4,10 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.ConsoleClient;
+import org.smtpmonitor.client.Security;
 import org.smtpmonitor.client.SmtpConnection;
+import org.smtpmonitor.client.TlsLayer;
+import org.smtpmonitor.client.TlsMode;
 import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
@@ -22,10 +26,14 @@ import picocli.CommandLine.Option;
                 "and prints the whole reply. After a 354 reply to DATA, the lines you type are",
                 "the message (a line starting with '.' is dot-stuffed) until a line holding",
                 "only '.'. QUIT, Ctrl-D or the end of piped input ends the session.",
-                "Input may be piped in: smtp-monitor client < session.txt"},
+                "Input may be piped in: smtp-monitor client < session.txt",
+                "After a 220 reply to a STARTTLS you type, the client does the TLS handshake,",
+                "shows its outcome (-- TLS 1.3 ...) and goes on over TLS: type EHLO again.",
+                "With --starttls or --auth it starts the session itself (EHLO, STARTTLS, AUTH),",
+                "shown as if typed; a password is shown as ****."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:the session ended (QUIT, end of input, or the server closed it)",
-                "1:could not connect, no reply in time, a malformed reply, or input ended inside a message",
+                "1:could not connect, TLS or AUTH failed, no reply in time, a malformed reply, or input ended inside a message",
                 "2:bad command line"},
         footerHeading = "%nExample session (you type the lines after the prompts):%n",
         footer = {"  $ smtp-monitor client",
@@ -51,8 +59,15 @@ final class ClientCommand implements Callable<Integer> {
             + " session reads like a typed one.")
     boolean echo;
 
+    @Option(names = "--helo", paramLabel = "NAME",
+            description = "The name in the client's own EHLO, with --starttls or --auth (default: ${DEFAULT-VALUE}).")
+    String helo = "localhost";
+
     @CommandLine.Mixin
     ServerAddress server;
+
+    @CommandLine.Mixin
+    SecurityOptions securityOptions;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -72,21 +87,35 @@ final class ClientCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         server.check(spec.commandLine());
+        Security security = securityOptions.security(spec.commandLine(), true);
+        Supplier<TlsLayer> tls = securityOptions.layer(security, server.host, server.port);
+        securityOptions.warn(err, "client", security);
         SmtpConnection connection;
         try {
             connection = SmtpConnection.open(server.host, server.port, server.timeout);
         } catch (IOException e) {
-            err.println("smtp-monitor client: "
-                    + Printable.escape(ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout)));
-            err.flush();
-            return ConsoleClient.FAILED;
+            return fail(err, ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout));
         }
         // Prompts only for a person at a terminal: piped output is the replies alone.
         boolean prompts = stdin == System.in && System.console() != null;
         try (connection) {
-            return new ConsoleClient(connection, stdin, out, err, prompts, echo, server.timeout).run();
+            if (security.mode() == TlsMode.IMPLICIT) {
+                try {
+                    connection.startTls(tls.get());
+                } catch (IOException e) {
+                    return fail(err, ConnectionProblem.ofSession(e, server.timeout));
+                }
+            }
+            return new ConsoleClient(connection, security, helo, tls, stdin, out, err, prompts, echo, server.timeout)
+                    .run();
         } catch (IOException e) {
             return ConsoleClient.ENDED; // closing failed: the session is over anyway
         }
+    }
+
+    private static int fail(PrintWriter err, String message) {
+        err.println("smtp-monitor client: " + Printable.escape(message));
+        err.flush();
+        return ConsoleClient.FAILED;
     }
 }

@@ -14,10 +14,17 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.smtpmonitor.client.AuthMechanism;
 import org.smtpmonitor.client.ConnectionProblem;
 import org.smtpmonitor.client.MessageSender;
 import org.smtpmonitor.client.OutgoingMessage;
+import org.smtpmonitor.client.Security;
+import org.smtpmonitor.client.SessionSetup;
 import org.smtpmonitor.client.SmtpConnection;
+import org.smtpmonitor.client.SmtpReply;
+import org.smtpmonitor.client.TlsHandshake;
+import org.smtpmonitor.client.TlsLayer;
+import org.smtpmonitor.client.TlsMode;
 import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
@@ -32,10 +39,11 @@ import picocli.CommandLine.Option;
         description = {"EHLO, MAIL, RCPT for each recipient, DATA, QUIT. The message gets Date, From,",
                 "To, Subject and Message-ID headers; a body that is not ASCII is sent as UTF-8",
                 "(8BITMIME), a subject that is not ASCII as RFC 2047 encoded-words. Prints the",
-                "server's answer for each recipient."},
+                "server's answer for each recipient. With --starttls or --tls it prints the TLS",
+                "handshake's outcome (tls: ...), with --auth who authenticated (auth: ...)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every recipient accepted and the message delivered",
-                "1:a recipient, the sender or the message refused, or no connection (the reason on stderr)",
+                "1:a recipient, the sender or the message refused, no connection, or TLS or AUTH failed (the reason on stderr)",
                 "2:bad command line, or a body file that cannot be read"},
         footerHeading = "%nExample:%n",
         footer = {"  $ smtp-monitor send --from me@example.org --to alice@example.com \\",
@@ -73,6 +81,9 @@ final class SendCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ServerAddress server;
 
+    @CommandLine.Mixin
+    SecurityOptions securityOptions;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -91,6 +102,7 @@ final class SendCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         server.check(spec.commandLine());
+        Security security = securityOptions.security(spec.commandLine(), false);
         OutgoingMessage message;
         try {
             String text = body == null ? "" : body.text != null ? body.text : readBody(body.file);
@@ -100,13 +112,19 @@ final class SendCommand implements Callable<Integer> {
             return fail(err, 2, e.getMessage());
         }
         String heloName = helo != null ? helo : from.substring(from.lastIndexOf('@') + 1);
+        securityOptions.warn(err, "send", security);
+        TlsLayer tls = security.tls() == null ? null : security.tls().socketLayer(server.host, server.port);
         MessageSender.Outcome outcome;
         try (SmtpConnection connection = open(err)) {
             if (connection == null) {
                 return 1;
             }
             try {
-                outcome = new MessageSender(connection, heloName).send(message);
+                if (security.mode() == TlsMode.IMPLICIT) {
+                    showTls(out, connection.startTls(tls));
+                }
+                SessionSetup setup = new SessionSetup(heloName, security, tls, transcript(out));
+                outcome = new MessageSender(connection, setup).send(message);
             } catch (IOException e) {
                 return fail(err, 1, ConnectionProblem.ofSession(e, server.timeout));
             }
@@ -123,6 +141,27 @@ final class SendCommand implements Callable<Integer> {
             fail(err, 1, ConnectionProblem.ofConnecting(e, server.host, server.port, server.timeout));
             return null;
         }
+    }
+
+    /** What the start of the session did that the person should see: TLS, and who authenticated. */
+    private static SessionSetup.Transcript transcript(PrintWriter out) {
+        return new SessionSetup.Transcript() {
+            @Override
+            public void secured(TlsHandshake handshake) {
+                showTls(out, handshake);
+            }
+
+            @Override
+            public void authenticated(String user, AuthMechanism mechanism, SmtpReply reply) {
+                out.println(Printable.escape("auth: " + user + " with " + mechanism + ": " + reply.summary()));
+                out.flush();
+            }
+        };
+    }
+
+    private static void showTls(PrintWriter out, TlsHandshake handshake) {
+        out.println("tls: " + Printable.escape(handshake.summary()));
+        out.flush();
     }
 
     private static int report(MessageSender.Outcome outcome, PrintWriter out, PrintWriter err) {

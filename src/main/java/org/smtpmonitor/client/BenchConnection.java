@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -24,7 +23,7 @@ final class BenchConnection {
 
     private enum Step { MAIL, RCPT, DATA, MESSAGE, GROUP, RSET, QUIT, CLOSED }
 
-    private final SocketChannel channel;
+    private final BenchTransport transport;
     /** The message of each turn (see {@link BenchCommands#turn}): this connection's own copies. */
     private final List<BenchMessage> messages;
     private final long firstId;
@@ -64,9 +63,9 @@ final class BenchConnection {
      * @param messages this connection's own copies: the message, or with {@code spread} one a recipient
      * @param spread   each message to one of the recipients, in turn by id, rather than to all
      */
-    BenchConnection(SocketChannel channel, List<BenchMessage> messages, long firstId, int count, String from,
+    BenchConnection(BenchTransport transport, List<BenchMessage> messages, long firstId, int count, String from,
                     List<String> recipientAddresses, boolean spread, boolean pipelining) {
-        this.channel = channel;
+        this.transport = transport;
         this.messages = List.copyOf(messages);
         this.firstId = firstId;
         this.count = count;
@@ -81,8 +80,8 @@ final class BenchConnection {
 
     /** Makes the channel non-blocking and registers it for the loop (after the blocking setup). */
     void register(Selector selector) throws IOException {
-        channel.configureBlocking(false);
-        key = channel.register(selector, SelectionKey.OP_READ, this);
+        transport.channel().configureBlocking(false);
+        key = transport.channel().register(selector, SelectionKey.OP_READ, this);
     }
 
     /** Starts the first transaction. */
@@ -141,12 +140,12 @@ final class BenchConnection {
     private void flush() {
         lastProgress = System.nanoTime();
         try {
-            channel.write(writing, 0, writingCount);
+            transport.write(writing, 0, writingCount);
         } catch (IOException e) {
             end(lost(e));
             return;
         }
-        boolean all = !writing[writingCount - 1].hasRemaining();
+        boolean all = !writing[writingCount - 1].hasRemaining() && !transport.pendingOutput();
         key.interestOps(all ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
     }
 
@@ -157,9 +156,15 @@ final class BenchConnection {
 
     /** Reads what came and handles every whole reply in it. */
     void onReadable() {
+        do {
+            readAndHandle();
+        } while (step != Step.CLOSED && transport.bufferedInput());
+    }
+
+    private void readAndHandle() {
         int n;
         try {
-            n = channel.read(in);
+            n = transport.read(in);
         } catch (IOException e) {
             end(lost(e));
             return;
@@ -330,7 +335,7 @@ final class BenchConnection {
         step = Step.CLOSED;
         key.cancel();
         try {
-            channel.close();
+            transport.close();
         } catch (IOException e) {
             // nothing left to do with it
         }

@@ -35,7 +35,8 @@ public final class ConnectionProblem {
         if (e instanceof SocketTimeoutException) {
             return "no reply from the server within " + format(timeout);
         }
-        if (e instanceof EOFException || e instanceof SmtpProtocolException) {
+        if (e instanceof EOFException || e instanceof SmtpProtocolException || e instanceof SessionRefused
+                || e instanceof TlsException) {
             return e.getMessage();
         }
         return "connection lost: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

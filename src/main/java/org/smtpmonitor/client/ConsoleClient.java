@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.smtpmonitor.text.Printable;
 
@@ -18,6 +20,12 @@ import org.smtpmonitor.text.Printable;
  * text arrives exactly as the terminal or the piped file encoded it. What is printed (the
  * replies, echoed lines, errors) is escaped ({@link Printable}): a server's control bytes
  * must not command the user's terminal.
+ *
+ * <p>After a {@code 220} to a STARTTLS typed in the clear, the console does the TLS
+ * handshake, shows its outcome ({@code -- TLS 1.3 ...}) and goes on over TLS: the person
+ * types EHLO again, as RFC 3207 asks. A {@link SessionSetup} may do the start of the session
+ * first (STARTTLS, AUTH), shown as if typed; a credential is never shown, neither sent by
+ * it nor typed after a {@code 334} (with echo): {@code AUTH PLAIN ****}.
  */
 public final class ConsoleClient {
 
@@ -28,26 +36,43 @@ public final class ConsoleClient {
 
     static final String COMMAND_PROMPT = "smtp> ";
     static final String DATA_PROMPT = "data> ";
+    /** Before the outcome of a handshake: {@code -- TLS 1.3 ...}. */
+    static final String TLS_PREFIX = "-- ";
     private static final int GO_ON = -1;
 
     private final SmtpConnection connection;
+    private final SessionSetup setup;
+    private final Supplier<TlsLayer> typedStartTls;
     private final InputLines input;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean prompts;
     private final boolean echo;
     private final Duration timeout;
+    /** The last reply was a 334: the next line typed is a credential. */
+    private boolean credentialNext;
 
     /**
-     * @param prompts show a prompt before each line is read (for a person at a terminal;
-     *                piped output stays free of them)
-     * @param echo    print each line read after its prompt, so the output of a piped
-     *                session reads like one typed at a terminal
-     * @param timeout the connection's reply timeout, for the message when it passes
+     * @param security with STARTTLS or AUTH, the console starts the session itself
+     *                 (greeting, EHLO, STARTTLS, AUTH), its dialogue shown; otherwise all
+     *                 is left to the person after the greeting
+     * @param heloName the name in the console's own EHLO
+     * @param tlsLayer the TLS layer for STARTTLS, the console's or one the person types
+     * @param prompts  show a prompt before each line is read (for a person at a terminal;
+     *                 piped output stays free of them)
+     * @param echo     print each line read after its prompt, so the output of a piped
+     *                 session reads like one typed at a terminal
+     * @param timeout  the connection's reply timeout, for the message when it passes
      */
-    public ConsoleClient(SmtpConnection connection, InputStream in, PrintWriter out, PrintWriter err,
-                         boolean prompts, boolean echo, Duration timeout) {
+    public ConsoleClient(SmtpConnection connection, Security security, String heloName, Supplier<TlsLayer> tlsLayer,
+                         InputStream in, PrintWriter out, PrintWriter err, boolean prompts, boolean echo,
+                         Duration timeout) {
         this.connection = connection;
+        this.setup = security.mode() == TlsMode.STARTTLS || security.authenticates()
+                ? new SessionSetup(heloName, security, security.mode() == TlsMode.STARTTLS ? tlsLayer.get() : null,
+                        transcript())
+                : null;
+        this.typedStartTls = tlsLayer;
         this.input = new InputLines(in);
         this.out = out;
         this.err = err;
@@ -59,10 +84,22 @@ public final class ConsoleClient {
     /** Runs the session to its end; returns {@link #ENDED} or {@link #FAILED}. */
     public int run() {
         try {
-            SmtpReply greeting = connection.readReply();
-            print(greeting);
-            if (greeting.closesConnection()) {
-                return ENDED;
+            if (connection.tls() != null) {
+                showTls(connection.tls());
+            }
+            if (setup != null) {
+                try {
+                    setup.run(connection);
+                } catch (SessionRefused e) {
+                    complain(e.getMessage());
+                    return FAILED;
+                }
+            } else {
+                SmtpReply greeting = connection.readReply();
+                print(greeting);
+                if (greeting.closesConnection()) {
+                    return ENDED;
+                }
             }
             while (true) {
                 byte[] line = next(COMMAND_PROMPT);
@@ -75,6 +112,10 @@ public final class ConsoleClient {
                 print(reply);
                 if (reply.closesConnection()) {
                     return ENDED;
+                }
+                credentialNext = reply.code() == 334;
+                if (reply.code() == 220 && connection.tls() == null && isStartTls(line)) {
+                    showTls(connection.startTls(typedStartTls.get()));
                 }
                 if (reply.code() == 354) {
                     int status = sendMessage();
@@ -127,10 +168,53 @@ public final class ConsoleClient {
             out.flush();
         }
         if (line != null && echo) {
-            out.println(prompt + Printable.escape(new String(line, StandardCharsets.UTF_8)));
+            out.println(prompt + Printable.escape(shown(line)));
             out.flush();
         }
         return line;
+    }
+
+    /** A typed line as echoed: a credential masked, as after {@code AUTH PLAIN} or a {@code 334}. */
+    private String shown(byte[] line) {
+        if (credentialNext) {
+            return AuthExchange.SHOWN_RESPONSE;
+        }
+        String text = new String(line, StandardCharsets.UTF_8);
+        String[] words = text.strip().split(" +", 3);
+        if (words.length == 3 && words[0].equalsIgnoreCase("AUTH")) {
+            return words[0] + " " + words[1] + " " + AuthExchange.SHOWN_RESPONSE;
+        }
+        return text;
+    }
+
+    private static boolean isStartTls(byte[] line) {
+        return new String(line, StandardCharsets.US_ASCII).strip().toUpperCase(Locale.ROOT).equals("STARTTLS");
+    }
+
+    private void showTls(TlsHandshake handshake) {
+        out.println(TLS_PREFIX + Printable.escape(handshake.summary()));
+        out.flush();
+    }
+
+    /** The dialogue of a {@link SessionSetup}, shown as a typed one. */
+    private SessionSetup.Transcript transcript() {
+        return new SessionSetup.Transcript() {
+            @Override
+            public void sent(String shownCommand) {
+                out.println(COMMAND_PROMPT + Printable.escape(shownCommand));
+                out.flush();
+            }
+
+            @Override
+            public void received(SmtpReply reply) {
+                print(reply);
+            }
+
+            @Override
+            public void secured(TlsHandshake handshake) {
+                showTls(handshake);
+            }
+        };
     }
 
     /** End of input: leave politely; the reply is of no interest to anyone now. */

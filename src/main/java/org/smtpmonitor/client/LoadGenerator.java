@@ -1,11 +1,7 @@
 package org.smtpmonitor.client;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +11,9 @@ import java.util.function.Consumer;
 
 /**
  * The benchmark's load: C connections sharing N messages of one size. All connections are
- * opened, greeted and EHLO'd first; then the clock starts and they start together, so
- * connection setup is not part of the rate.
+ * opened, greeted, EHLO'd and, as asked, secured with TLS and authenticated first
+ * ({@link BenchSetup}); then the clock starts and they start together, so connection setup
+ * is not part of the rate (the TLS handshakes are reported apart).
  */
 public final class LoadGenerator {
 
@@ -27,18 +24,35 @@ public final class LoadGenerator {
      *               cycling), rather than to all of them
      */
     public record Options(String host, int port, int connections, int messages, int size, String from,
-                          List<String> recipients, boolean spread, boolean pipelining, Duration timeout) {
+                          List<String> recipients, boolean spread, boolean pipelining, Duration timeout,
+                          Security security) {
         public Options {
             recipients = List.copyOf(recipients);
+        }
+
+        /** In the clear, without AUTH. */
+        public Options(String host, int port, int connections, int messages, int size, String from,
+                       List<String> recipients, boolean spread, boolean pipelining, Duration timeout) {
+            this(host, port, connections, messages, size, from, recipients, spread, pipelining, timeout, Security.NONE);
         }
     }
 
     /**
      * What happened. {@code pipelined} says whether pipelining was used (asked for and offered);
      * {@code problems} holds what went wrong on each connection that had trouble, one line each.
+     * With TLS, {@code tls} is the first connection's handshake and {@code handshakes} the time
+     * each took (before the clock started, so not in the rate); both null without TLS.
      */
     public record Result(String runId, String greeting, boolean pipelined, long ok, long errors, long elapsedNanos,
-                         LatencyStatistics latencies, List<String> problems) {
+                         LatencyStatistics latencies, List<String> problems, TlsHandshake tls,
+                         LatencyStatistics handshakes) {
+
+        /** Without TLS. */
+        public Result(String runId, String greeting, boolean pipelined, long ok, long errors, long elapsedNanos,
+                      LatencyStatistics latencies, List<String> problems) {
+            this(runId, greeting, pipelined, ok, errors, elapsedNanos, latencies, problems, null, null);
+        }
+
         public double seconds() {
             return elapsedNanos / 1e9;
         }
@@ -95,16 +109,15 @@ public final class LoadGenerator {
     public Result run(Consumer<String> notes) throws SetupException {
         List<BenchMessage> messages = messages();
         int c = options.connections();
-        List<Opened> connections = new ArrayList<>(c);
-        String greeting = null;
+        List<BenchSetup.Ready> connections = new ArrayList<>(c);
+        long[] handshakes = new long[c];
         boolean offered = true;
         try {
             for (int i = 0; i < c; i++) {
-                Opened connection = open();
+                BenchSetup.Ready connection = BenchSetup.open(options, i + 1);
                 connections.add(connection);
-                Hello hello = greetAndHello(connection.smtp, i + 1);
-                greeting = greeting == null ? hello.greeting() : greeting;
-                offered &= hello.pipelining();
+                offered &= connection.pipelining();
+                handshakes[i] = connection.tls() == null ? 0 : connection.tls().nanos();
             }
         } catch (SetupException e) {
             closeAll(connections);
@@ -121,7 +134,7 @@ public final class LoadGenerator {
             long nextId = 1;
             for (int i = 0; i < c; i++) {
                 int share = options.messages() / c + (i < options.messages() % c ? 1 : 0);
-                BenchConnection worker = new BenchConnection(connections.get(i).channel(),
+                BenchConnection worker = new BenchConnection(connections.get(i).transport(),
                         i == 0 ? messages : messages.stream().map(BenchMessage::copy).toList(), nextId, share,
                         options.from(), options.recipients(), options.spread(), pipelined);
                 nextId += share;
@@ -152,73 +165,15 @@ public final class LoadGenerator {
                 problems.add("connection " + (i + 1) + ": " + worker.problem());
             }
         }
-        return new Result(runId, greeting, pipelined, ok, errors, Math.max(1, finished - started),
-                LatencyStatistics.of(latencies, counts), problems);
+        TlsHandshake tls = connections.get(0).tls();
+        return new Result(runId, connections.get(0).greeting(), pipelined, ok, errors, Math.max(1, finished - started),
+                LatencyStatistics.of(latencies, counts), problems, tls, tls == null ? null : LatencyStatistics.of(handshakes));
     }
 
-    /** A connection's channel (for the run) and the blocking SmtpConnection over it (for the setup). */
-    private record Opened(SocketChannel channel, SmtpConnection smtp) {
-    }
-
-    private Opened open() throws SetupException {
-        SocketChannel channel = null;
-        try {
-            InetAddress address = InetAddress.getByName(options.host());
-            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, options.timeout().toMillis()));
-            channel = SocketChannel.open();
-            Socket socket = channel.socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(address, options.port()), millis);
-            socket.setSoTimeout(millis);
-            return new Opened(channel, new SmtpConnection(socket));
-        } catch (IOException e) {
-            if (channel != null) {
-                try {
-                    channel.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            throw new SetupException(ConnectionProblem.ofConnecting(e, options.host(), options.port(),
-                    options.timeout()), e);
-        }
-    }
-
-    /** The greeting's summary, and whether the EHLO reply offers PIPELINING. */
-    private record Hello(String greeting, boolean pipelining) {
-    }
-
-    private Hello greetAndHello(SmtpConnection connection, int number) throws SetupException {
-        try {
-            SmtpReply greeting = connection.readReply();
-            if (!greeting.isPositiveCompletion()) {
-                throw new SetupException("connection " + number + ": the server refused the session: "
-                        + greeting.summary(), null);
-            }
-            SmtpReply hello = connection.command("EHLO " + heloName());
-            if (!hello.isPositiveCompletion()) {
-                throw new SetupException("connection " + number + ": the server refused EHLO: " + hello.summary(), null);
-            }
-            // The first line greets; each further one is a keyword and its parameters (RFC 5321 4.1.1.1).
-            List<String> texts = hello.texts();
-            boolean pipelining = texts.subList(1, texts.size()).stream()
-                    .anyMatch(text -> text.strip().split(" ")[0].toUpperCase(Locale.ROOT).equals("PIPELINING"));
-            return new Hello(greeting.summary(), pipelining);
-        } catch (IOException e) {
-            throw new SetupException("connection " + number + ": " + ConnectionProblem.ofSession(e, options.timeout()), e);
-        }
-    }
-
-    private String heloName() {
-        String from = options.from();
-        int at = from.lastIndexOf('@');
-        return at >= 0 && at < from.length() - 1 ? from.substring(at + 1) : "localhost";
-    }
-
-    private static void closeAll(List<Opened> connections) {
-        for (Opened connection : connections) {
+    private static void closeAll(List<BenchSetup.Ready> connections) {
+        for (BenchSetup.Ready connection : connections) {
             try {
-                connection.channel().close();
+                connection.transport().close();
             } catch (IOException e) {
                 // closing what was opened for a run that cannot start
             }

@@ -3,11 +3,11 @@ package org.smtpmonitor.client;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
- * Sends one message through a whole SMTP dialogue on an open connection: greeting,
- * EHLO (HELO if refused), MAIL, RCPT for each recipient, DATA, the message, QUIT.
+ * Sends one message through a whole SMTP dialogue on an open connection: the start of the
+ * session ({@link SessionSetup}: greeting, EHLO or HELO, STARTTLS and AUTH as asked), MAIL,
+ * RCPT for each recipient, DATA, the message, QUIT.
  *
  * <p>MAIL and the RCPTs go out in one batch when the server offers PIPELINING
  * (RFC 2920). DATA is sent only when at least one recipient was accepted.
@@ -15,11 +15,17 @@ import java.util.Locale;
 public final class MessageSender {
 
     private final SmtpConnection connection;
-    private final String heloName;
+    private final SessionSetup setup;
 
+    /** In the clear, without AUTH. */
     public MessageSender(SmtpConnection connection, String heloName) {
+        this(connection, SessionSetup.plain(heloName));
+    }
+
+    /** With the session started by {@code setup} (STARTTLS, AUTH). */
+    public MessageSender(SmtpConnection connection, SessionSetup setup) {
         this.connection = connection;
-        this.heloName = heloName;
+        this.setup = setup;
     }
 
     /** One recipient and the server's answer to its RCPT. */
@@ -59,26 +65,20 @@ public final class MessageSender {
     public Outcome send(OutgoingMessage message) throws IOException {
         byte[] data = message.toBytes();
         List<RecipientResult> results = new ArrayList<>();
-        SmtpReply greeting = connection.readReply();
-        if (!greeting.isPositiveCompletion()) {
-            return quit(results, null, "the server refused the session: " + greeting.summary());
+        SessionSetup.Ready ready;
+        try {
+            ready = setup.run(connection);
+        } catch (SessionRefused e) {
+            return new Outcome(results, null, e.getMessage());
         }
-        SmtpReply hello = connection.command("EHLO " + heloName);
-        boolean extended = hello.isPositiveCompletion();
-        if (!extended) {
-            hello = connection.command("HELO " + heloName);
-            if (!hello.isPositiveCompletion()) {
-                return quit(results, null, "the server refused HELO " + heloName + ": " + hello.summary());
-            }
-        }
-        List<String> extensions = extended ? extensions(hello) : List.of();
-        if (message.isEightBit() && !extensions.contains("8BITMIME")) {
+        EhloExtensions extensions = ready.extensions();
+        if (message.isEightBit() && !extensions.has("8BITMIME")) {
             return quit(results, null, "the server does not take 8-bit text (no 8BITMIME) and the body is not ASCII");
         }
-        boolean pipelining = extensions.contains("PIPELINING");
+        boolean pipelining = extensions.has("PIPELINING");
 
         StringBuilder mail = new StringBuilder("MAIL FROM:<").append(message.from()).append('>');
-        if (extensions.contains("SIZE")) {
+        if (extensions.has("SIZE")) {
             mail.append(" SIZE=").append(data.length);
         }
         if (message.isEightBit()) {
@@ -120,17 +120,6 @@ public final class MessageSender {
         SmtpReply messageReply = connection.readReply();
         return quit(results, messageReply, messageReply.isPositiveCompletion() ? null
                 : "the server refused the message: " + messageReply.summary());
-    }
-
-    /** The keywords of an EHLO reply (its lines after the first), in upper case. */
-    static List<String> extensions(SmtpReply ehlo) {
-        List<String> texts = ehlo.texts();
-        List<String> keywords = new ArrayList<>(texts.size());
-        for (String text : texts.subList(1, texts.size())) {
-            String keyword = text.strip().split(" ", 2)[0];
-            keywords.add(keyword.toUpperCase(Locale.ROOT));
-        }
-        return keywords;
     }
 
     /** Ends the session with QUIT; its reply matters to no one once the outcome is known. */

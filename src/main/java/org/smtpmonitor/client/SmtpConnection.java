@@ -11,8 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * The client side of one SMTP connection, over a plain socket: commands and message data
- * go out through a buffer, replies come in whole through a {@link SmtpReplyReader}.
+ * The client side of one SMTP connection, over a plain socket or, after
+ * {@link #startTls}, over TLS: commands and message data go out through a buffer, replies
+ * come in whole through a {@link SmtpReplyReader}.
  *
  * <p>Nothing is sent until {@link #flush()} or {@link #readReply()}, so a client may
  * pipeline (RFC 2920): send several commands, then read their replies in order.
@@ -24,9 +25,11 @@ public final class SmtpConnection implements Closeable {
     private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
     private static final int BUFFER_SIZE = 64 * 1024;
 
-    private final Socket socket;
-    private final OutputStream out;
-    private final SmtpReplyReader replies;
+    // Replaced, all three, when the session goes over to TLS.
+    private Socket socket;
+    private OutputStream out;
+    private SmtpReplyReader replies;
+    private TlsHandshake tls;
     private byte[] commandBytes = new byte[512];
 
     /** Takes over a connected socket (tests and benchmarks may bring their own). */
@@ -144,6 +147,34 @@ public final class SmtpConnection implements Closeable {
     public SmtpReply readReply() throws IOException {
         out.flush();
         return replies.read();
+    }
+
+    /**
+     * Goes on over TLS: after the server's {@code 220} to STARTTLS, or before the greeting
+     * for implicit TLS. Returns what the handshake gave.
+     *
+     * @throws SmtpProtocolException when the server has sent more than its reply: bytes
+     *                               sent in the clear must not pass for ones sent over TLS
+     *                               (the reply-injection twin of CVE-2011-0411)
+     * @throws TlsException          when the handshake failed
+     */
+    public TlsHandshake startTls(TlsLayer layer) throws IOException {
+        if (replies.hasBufferedInput()) {
+            throw new SmtpProtocolException("the server sent more than its reply before TLS began: refusing to go on,"
+                    + " since what came in the clear may be an attacker's");
+        }
+        out.flush();
+        TlsLayer.Secured secured = layer.secure(socket);
+        socket = secured.socket();
+        out = new BufferedOutputStream(secured.out(), BUFFER_SIZE);
+        replies = new SmtpReplyReader(secured.in());
+        tls = secured.handshake();
+        return tls;
+    }
+
+    /** What the TLS handshake gave, or null while the session is in the clear. */
+    public TlsHandshake tls() {
+        return tls;
     }
 
     public InetSocketAddress remoteAddress() {

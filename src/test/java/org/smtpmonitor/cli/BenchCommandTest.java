@@ -36,7 +36,8 @@ class BenchCommandTest {
             + "\"seconds\":(\\d+\\.\\d+),\"messagesPerSecond\":(\\d+\\.\\d+),\"mbPerSecond\":(\\d+\\.\\d+),"
             + "\"latencyMs\":\\{\"p50\":(\\d+\\.\\d+),\"p90\":(\\d+\\.\\d+),\"p99\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\},"
             + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\}),"
-            + "\"warmup\":(\\d+)\\}");
+            + "\"warmup\":(\\d+),\"tls\":(?:null|\\{\"protocol\":\"(TLSv1\\.[23])\",\"cipher\":\"(\\w+)\","
+            + "\"handshakeMs\":\\{\"p50\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\}\\})\\}");
 
     @TempDir
     Path directory;
@@ -252,6 +253,16 @@ class BenchCommandTest {
             assertEquals(1, run.exit());
             assertTrue(run.err().contains("first refusal: RCPT TO: 550 no \\x1b]0;pwned\\x07"), run.err());
             assertTrue(run.err().chars().noneMatch(c -> c == 0x1b || c == 0x07), run.err());
+        }
+    }
+
+    @Test
+    void aHostileServersGreetingIsReportedEscaped() throws Exception {
+        try (ScriptedSmtpServer hostile = ScriptedSmtpServer.start("220 evil \u001b]0;pwned\u0007\u202eforged", Map.of())) {
+            CommandRun run = bench(hostile.port(), "--messages", "1", "--rcpt", "alice@example.com");
+            assertEquals(0, run.exit(), run.err());
+            assertTrue(run.out().contains("server:   220 evil \\x1b]0;pwned\\x07\\u202eforged"), run.out());
+            assertTrue(run.out().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), run.out());
         }
     }
 

@@ -8,9 +8,14 @@ import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.smtpmonitor.client.Credentials;
+import org.smtpmonitor.client.Fingerprint;
 import org.smtpmonitor.client.LatencyStatistics;
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
+import org.smtpmonitor.client.Security;
+import org.smtpmonitor.client.TlsHandshake;
+import org.smtpmonitor.client.TlsMode;
 
 class BenchReportTest {
 
@@ -20,6 +25,25 @@ class BenchReportTest {
         LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", true, ok, errors, 2_000_000_000L,
                 LatencyStatistics.of(1_000_000, 2_500_000, 3_000_000, 10_000_000), List.of());
         return new BenchReport(options, result, verified, 0);
+    }
+
+    @Test
+    void aTlsRunReportsItsHandshakesApartAndEscapesTheCertificate() {
+        LoadGenerator.Options options = new LoadGenerator.Options("h", 465, 2, 4, 1000, "a@x", List.of("b@x"), false, false,
+                Duration.ofSeconds(30), new Security(TlsMode.NONE, null, new Credentials("alice", "secret"), null));
+        TlsHandshake tls = new TlsHandshake("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=evil\u001b[2J",
+                Fingerprint.parse("ab".repeat(32)), 5_000_000);
+        LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", false, 4, 0, 2_000_000_000L,
+                LatencyStatistics.of(1_000_000), List.of(), tls, LatencyStatistics.of(5_000_000, 7_000_000));
+        BenchReport report = new BenchReport(options, result, null, 0);
+        String text = report.text().replace(System.lineSeparator(), "\n");
+        assertTrue(text.contains("\ntls:      TLS 1.3 TLS_AES_128_GCM_SHA256, certificate CN=evil\\x1b[2J, SHA-256 ab:ab:"),
+                text);
+        assertTrue(text.contains("\ntls time: p50 5.000  max 7.000 ms (2 handshakes, before the clock started: not in the"
+                + " rate)\nauth:     alice on each connection\n"), text);
+        assertFalse(text.contains("secret"), text);
+        assertTrue(report.json().endsWith(",\"tls\":{\"protocol\":\"TLSv1.3\",\"cipher\":\"TLS_AES_128_GCM_SHA256\","
+                + "\"handshakeMs\":{\"p50\":5.000,\"max\":7.000}}}"), report.json());
     }
 
     @Test
@@ -33,7 +57,7 @@ class BenchReportTest {
         assertEquals("{\"host\":\"my\\\"host\",\"port\":2525,\"conns\":2,\"messages\":4,\"size\":1000,\"pipelining\":true,"
                 + "\"ok\":4,\"errors\":0,\"seconds\":2.000000,\"messagesPerSecond\":2.0,\"mbPerSecond\":0.002,"
                 + "\"latencyMs\":{\"p50\":2.500,\"p90\":10.000,\"p99\":10.000,\"max\":10.000},\"runId\":\"abc12345\","
-                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0}", json);
+                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0,\"tls\":null}", json);
     }
 
     @Test
@@ -43,6 +67,6 @@ class BenchReportTest {
         assertFalse(report("h", 3, 1, null).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(3, 1, 0)).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(4, 0, 1)).success());
-        assertTrue(report("h", 4, 0, null).json().endsWith(",\"verified\":null,\"warmup\":0}"));
+        assertTrue(report("h", 4, 0, null).json().endsWith(",\"verified\":null,\"warmup\":0,\"tls\":null}"));
     }
 }

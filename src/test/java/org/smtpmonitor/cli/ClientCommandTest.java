@@ -230,7 +230,9 @@ class ClientCommandTest {
     void helpShowsAnExampleSession() {
         CommandRun run = CommandRun.run("", "client", "--help");
         assertEquals(0, run.exit());
-        assertTrue(run.out().contains("Usage: smtp-monitor client [-hV] [--echo] [--host=HOST] [--port=PORT]"), run.out());
+        assertTrue(run.out().contains("Usage: smtp-monitor client [-hV] [--echo] [--insecure] [--starttls] [--tls]"),
+                run.out());
+        assertTrue(run.out().contains("--auth=USER:PASS"), run.out());
         assertTrue(run.out().contains("smtp> RCPT TO:<alice@example.com>"), run.out());
         assertTrue(run.out().contains("data> ."), run.out());
     }
