@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.server.ServerConfig;
+import org.smtpmonitor.server.TlsConfig;
 import org.smtpmonitor.smtp.SmtpConfig;
 
 /**
@@ -19,10 +20,23 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param index     whether the message index is kept ({@code --no-index} turns it off, to
  *                  measure what it costs a delivery): without it mail is stored as usual,
  *                  but cannot be listed or searched
+ * @param tls       STARTTLS, implicit TLS and the certificate
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory, boolean index) {
+                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls) {
+
+    public Settings {
+        tls = tls == null ? TlsSettings.defaults() : tls;
+    }
+
+    /** With the default TLS: STARTTLS with a self-signed certificate. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory, boolean index) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, index, TlsSettings.defaults());
+    }
 
     /** With the message index. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
@@ -80,28 +94,39 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls);
     }
 
-    /** The server configuration for users whose first domain is {@code serverDomain}. */
+    public Settings withTls(TlsSettings newTls) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls);
+    }
+
+    /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */
     public ServerConfig serverConfig(String serverDomain) {
+        return serverConfig(serverDomain, null);
+    }
+
+    /** The server configuration for users whose first domain is {@code serverDomain}, with {@code tlsConfig} (or none if null). */
+    public ServerConfig serverConfig(String serverDomain, TlsConfig tlsConfig) {
+        boolean startTls = tlsConfig != null;
         SmtpConfig smtp = new SmtpConfig(serverDomain, maxMessageSize, SmtpConfig.DEFAULT_MAX_RECIPIENTS,
-                requireHeloDomain);
-        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory);
+                requireHeloDomain, startTls, startTls && tls.required());
+        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory, tlsConfig);
     }
 }

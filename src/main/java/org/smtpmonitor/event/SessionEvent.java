@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public sealed interface SessionEvent
         permits ServerStarted, ServerStopped, SessionOpened, LineReceived, ReplySent,
-                MessageDelivered, SessionClosed, ServerError {
+                MessageDelivered, SessionClosed, ServerError, TlsReady, TlsStarted, TlsFailed {
 
     Instant at();
 }

@@ -34,6 +34,16 @@ public final class SmtpSession {
     static final Reply LOCAL_ERROR = Reply.of(451, "Requested action aborted: local error in processing");
     static final Reply VRFY = Reply.of(252, "Cannot VRFY user, but will accept message and attempt delivery");
     static final Reply UNKNOWN_PARAMETER = Reply.of(555, "MAIL FROM/RCPT TO parameters not recognized or not implemented");
+    static final Reply READY_TO_START_TLS = Reply.of(220, "Ready to start TLS");
+    /** RFC 3207 4: no parameters. */
+    static final Reply STARTTLS_SYNTAX = Reply.of(501, "5.5.4 Syntax error (no parameters allowed)");
+    /**
+     * RFC 3207 4.2 forbids a second handshake and offers no code for the attempt: 503, since
+     * the command is known but not allowed in this state (454 would tell the client to try
+     * again later, and 502 that the server has no STARTTLS at all).
+     */
+    static final Reply TLS_ACTIVE = Reply.of(503, "5.5.1 Bad sequence of commands: TLS already active");
+    static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0 Must issue a STARTTLS command first");
     static final Reply HELP = Reply.multiline(214, List.of(
             "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT",
             "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME], then RCPT TO:<user> for each recipient",
@@ -48,6 +58,8 @@ public final class SmtpSession {
     private final Reply greeting;
     private final Reply closing;
     private final List<String> ehloExtensions;
+    /** What EHLO offers while the session is in the clear: STARTTLS too, when the server has TLS. */
+    private final List<String> ehloExtensionsInTheClear;
 
     private String heloName;
     private boolean inTransaction;
@@ -78,6 +90,9 @@ public final class SmtpSession {
         this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
         this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
         this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "HELP");
+        this.ehloExtensionsInTheClear = config.startTls()
+                ? List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "STARTTLS", "HELP")
+                : ehloExtensions;
     }
 
     public Reply greeting() {
@@ -150,6 +165,8 @@ public final class SmtpSession {
                 return Step.reply(HELP);
             case "QUIT":
                 return Step.close(closing);
+            case "STARTTLS":
+                return startTls(argument);
             case "EXPN", "SEND", "SOML", "SAML", "TURN":
                 return Step.reply(NOT_IMPLEMENTED);
             default:
@@ -170,10 +187,30 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, hello));
         }
-        List<String> lines = new ArrayList<>(1 + ehloExtensions.size());
+        List<String> extensions = tls == null ? ehloExtensionsInTheClear : ehloExtensions;
+        List<String> lines = new ArrayList<>(1 + extensions.size());
         lines.add(hello);
-        lines.addAll(ehloExtensions);
+        lines.addAll(extensions);
         return Step.reply(Reply.multiline(250, lines));
+    }
+
+    /**
+     * RFC 3207: after the 220 the session starts again as if just greeted (no HELO name,
+     * no transaction), since nothing the client said in the clear can be trusted.
+     */
+    private Step startTls(String argument) {
+        if (!config.startTls()) {
+            return Step.reply(NOT_IMPLEMENTED);
+        }
+        if (!argument.isBlank()) {
+            return Step.reply(STARTTLS_SYNTAX);
+        }
+        if (tls != null) {
+            return Step.reply(TLS_ACTIVE);
+        }
+        heloName = null;
+        resetTransaction();
+        return Step.startTls(READY_TO_START_TLS);
     }
 
     private Step mail(String argument) {
@@ -182,6 +219,9 @@ public final class SmtpSession {
         }
         if (heloName == null) {
             return Step.reply(NEED_HELO);
+        }
+        if (config.requireTls() && tls == null) {
+            return Step.reply(TLS_REQUIRED);
         }
         if (inTransaction) {
             return Step.reply(NESTED_MAIL);
