@@ -40,7 +40,7 @@ public final class EventText {
         } else if (event instanceof TlsStarted e) {
             return tls(e.tls());
         } else if (event instanceof TlsFailed e) {
-            return "-- TLS handshake failed: " + e.reason();
+            return "-- TLS failed: " + e.reason();
         } else if (event instanceof TlsReady e) {
             return "TLS certificate SHA-256 " + e.fingerprint() + ", " + e.certificate()
                     + (e.implicitTlsAddress() == null ? "" : "; implicit TLS on " + address(e.implicitTlsAddress()));

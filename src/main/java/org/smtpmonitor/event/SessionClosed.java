@@ -16,8 +16,8 @@ public record SessionClosed(long sessionId, Reason reason, Instant at) implement
         DATA_TIMEOUT("data timeout"),
         TOO_MANY_CONNECTIONS("too many connections"),
         SERVER_SHUTDOWN("server shutdown"),
-        /** The TLS handshake failed (see {@link TlsFailed} for why). */
-        TLS_FAILED("TLS handshake failed"),
+        /** The TLS handshake failed, or the client broke TLS later (see {@link TlsFailed} for why). */
+        TLS_FAILED("TLS error"),
         ERROR("I/O error");
 
         private final String label;

@@ -166,9 +166,12 @@ final class TlsLayer {
         return produced;
     }
 
-    /** A record larger than the buffer is coming (the engine allows larger ones after the hello): make room. */
+    /**
+     * The record under way fills the whole buffer and is not complete: the engine allows a
+     * larger packet than it said at first (its size is known after the hello), so the buffer grows.
+     */
     private void makeRoomForRecord() throws SSLException {
-        if (netIn.limit() < netIn.capacity()) {
+        if (netIn.position() > 0 || netIn.limit() < netIn.capacity()) {
             return;
         }
         int packet = engine.getSession().getPacketBufferSize();
