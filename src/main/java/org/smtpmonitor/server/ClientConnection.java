@@ -327,10 +327,19 @@ final class ClientConnection {
     }
 
     private void tlsTasksDone() {
+        if (!closed && pumpTls() >= 0) {
+            resume();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** Goes on with what has arrived, unless the connection waits for the disk. */
+    private void resume() {
         if (closed) {
             return;
         }
-        if (pumpTls() >= 0 && delivery == null) {
+        if (delivery == null) {
             process();
             endIfClientLeft();
         } else {
@@ -530,6 +539,15 @@ final class ClientConnection {
     private boolean flushTls() {
         try {
             tls.flush(out, channel);
+            if (tls.takeEstablished()) {
+                // The handshake's last message went out here (as in TLS 1.2): the greeting,
+                // and the answers to what the client sent meanwhile, follow.
+                tlsEstablished();
+                tls.flush(out, channel);
+                if (hasBufferedInput()) {
+                    loop.execute(this::resume);
+                }
+            }
         } catch (SSLException | RuntimeException e) {
             out.clear();
             tlsFailed(TlsLayer.reason(e), Reason.TLS_FAILED);

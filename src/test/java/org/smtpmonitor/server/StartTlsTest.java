@@ -109,6 +109,19 @@ class StartTlsTest {
     }
 
     @Test
+    void aTls12ClientIsServedToo() throws Exception {
+        RawSmtpClient clear = monitor.ehloClient();
+        long session = sessionOf(clear);
+        clear.command("STARTTLS");
+        try (RawSmtpClient tls = clear.startTls(TestMonitor.trusting(monitor.certificateFile(), "TLSv1.2"), "localhost")) {
+            tls.command("EHLO client.test");
+            assertTrue(tls.mail("a@client.test", "alice@example.com", "Subject: 1.2\n\nok").startsWith("250 OK"));
+        }
+        assertEquals("TLSv1.2", monitor.events().await(TlsStarted.class, e -> e.sessionId() == session).tls().protocol());
+        assertEquals("Subject: 1.2\r\n\r\nok\r\n", monitor.mailboxText("alice@example.com"));
+    }
+
+    @Test
     void startTlsWithAnArgumentIs501AndTheSessionStaysInTheClear() throws Exception {
         try (RawSmtpClient clear = monitor.ehloClient()) {
             assertEquals("501 5.5.4 Syntax error (no parameters allowed)", clear.command("STARTTLS please"));

@@ -127,11 +127,15 @@ public final class TestMonitor implements AutoCloseable {
 
     /** A client TLS context that trusts this server's certificate, and nothing else. */
     public SSLContext trustingContext() throws IOException, GeneralSecurityException {
-        return trusting(certificateFile());
+        return trusting(certificateFile(), "TLS");
     }
 
-    /** A client TLS context that trusts the certificate in the PEM file {@code certificate}, and nothing else. */
-    public static SSLContext trusting(Path certificate) throws IOException, GeneralSecurityException {
+    /**
+     * A client TLS context that trusts the certificate in the PEM file {@code certificate},
+     * and nothing else, speaking {@code protocol} ({@code TLS} for the newest, {@code TLSv1.2}
+     * for that one only).
+     */
+    public static SSLContext trusting(Path certificate, String protocol) throws IOException, GeneralSecurityException {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(certificate)) {
@@ -139,7 +143,7 @@ public final class TestMonitor implements AutoCloseable {
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
+        SSLContext context = SSLContext.getInstance(protocol);
         context.init(null, trust.getTrustManagers(), null);
         return context;
     }
