@@ -42,7 +42,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
                 BenchCommand.class, MailboxCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port, TLS certificate)",
                 "2:bad command line", "3:the server failed while running (a thread of it died, e.g. out of memory)"})
 public final class Main implements Callable<Integer> {
 
