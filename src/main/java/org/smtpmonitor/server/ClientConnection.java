@@ -289,6 +289,10 @@ final class ClientConnection {
             tlsEstablished();
         }
         if (tls.inboundClosed()) {
+            if (!tls.established()) {
+                tlsFailed("the client closed TLS during the handshake", Reason.CLIENT_DISCONNECTED);
+                return -1;
+            }
             inputEnded = true;
         }
         if (tls.needsTasks()) {

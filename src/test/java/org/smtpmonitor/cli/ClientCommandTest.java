@@ -120,6 +120,7 @@ class ClientCommandTest {
                 250-SIZE 26214400
                 250-8BITMIME
                 250-PIPELINING
+                250-STARTTLS
                 250 HELP
                 221 example.com Service closing transmission channel
                 """, run.outLines());

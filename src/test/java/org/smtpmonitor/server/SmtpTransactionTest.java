@@ -25,6 +25,7 @@ class SmtpTransactionTest {
             "250-SIZE 26214400",
             "250-8BITMIME",
             "250-PIPELINING",
+            "250-STARTTLS",
             "250 HELP");
 
     @TempDir
