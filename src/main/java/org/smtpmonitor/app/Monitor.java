@@ -18,6 +18,7 @@ import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
 import org.smtpmonitor.server.FatalErrorListener;
+import org.smtpmonitor.server.ImplicitTlsBindException;
 import org.smtpmonitor.server.SmtpServer;
 import org.smtpmonitor.server.TlsConfig;
 import org.smtpmonitor.tls.TlsFileException;
@@ -99,7 +100,7 @@ public final class Monitor implements AutoCloseable {
         SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls), store, events, fatalErrors);
         try {
             server.start();
-        } catch (SmtpServer.ImplicitTlsBindException e) {
+        } catch (ImplicitTlsBindException e) {
             store.close();
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + e.port() + " (--tls-port): "

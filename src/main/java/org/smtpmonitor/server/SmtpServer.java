@@ -1,7 +1,6 @@
 package org.smtpmonitor.server;
 
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -150,21 +149,6 @@ public final class SmtpServer implements AutoCloseable {
         } catch (IOException e) {
             channel.close();
             throw new ImplicitTlsBindException(config.tls().implicitPort(), e);
-        }
-    }
-
-    /** The implicit-TLS port could not be bound: the message names it, since the SMTP port was bound. */
-    public static final class ImplicitTlsBindException extends BindException {
-        private final int port;
-
-        ImplicitTlsBindException(int port, IOException cause) {
-            super("implicit-TLS port " + port + ": " + cause.getMessage());
-            this.port = port;
-            initCause(cause);
-        }
-
-        public int port() {
-            return port;
         }
     }
 
