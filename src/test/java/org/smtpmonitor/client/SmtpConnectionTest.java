@@ -55,7 +55,8 @@ class SmtpConnectionTest {
     @Test
     void theEhloReplyIsReadWhole() throws IOException {
         SmtpReply reply = connection.command("EHLO me");
-        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "HELP"), reply.texts());
+        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "STARTTLS", "HELP"),
+                reply.texts());
         assertEquals(250, connection.command("NOOP").code());
     }
 
