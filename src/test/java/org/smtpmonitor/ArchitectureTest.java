@@ -124,6 +124,16 @@ class ArchitectureTest {
             .should().dependOnClassesThat(oursExcept("message", "text"))
             .allowEmptyShould(true);
 
+    /** BouncyCastle makes and reads certificates, in the tls package only; the handshake itself is the JDK's. */
+    @ArchTest
+    static final ArchRule bouncyCastleOnlyInTls = noClasses().that().resideOutsideOfPackage(ours("tls"))
+            .should().dependOnClassesThat().resideInAPackage("org.bouncycastle..");
+
+    /** Certificates and keys, from files or made: knows nothing of the server, the store or who shows them. */
+    @ArchTest
+    static final ArchRule tlsUsesNothingOfOurs = noClasses().that().resideInAPackage(ours("tls"))
+            .should().dependOnClassesThat(oursExcept("tls", "text"));
+
     @ArchTest
     static final ArchRule noCyclesBetweenOurPackages = packagesFreeOfCycles("org.smtpmonitor.(*)..");
 

@@ -14,6 +14,7 @@ import com.tngtech.archunit.lang.EvaluationResult;
 
 import org.junit.jupiter.api.Test;
 import org.smtpmonitor.architecture.fixture.UsesJavaFx;
+import org.smtpmonitor.architecture.fixture.UsesBouncyCastle;
 import org.smtpmonitor.architecture.fixture.UsesJsoup;
 import org.smtpmonitor.architecture.fixture.UsesMailLibrary;
 import org.smtpmonitor.architecture.fixture.cycle.a.First;
@@ -29,6 +30,8 @@ import org.smtpmonitor.smtp.SmtpSession;
 import org.smtpmonitor.smtp.Step;
 import org.smtpmonitor.smtp.fixture.KnowsEventsAndSockets;
 import org.smtpmonitor.smtp.fixture.WaitsForADelay;
+import org.smtpmonitor.tls.PemFiles;
+import org.smtpmonitor.tls.SelfSignedCertificate;
 import org.smtpmonitor.ui.Launcher;
 import org.smtpmonitor.ui.MonitorApp;
 import org.smtpmonitor.ui.fixture.ReachesIntoTheStore;
@@ -92,6 +95,14 @@ class ArchitectureViolationTest {
         EvaluationResult result = evaluate(ArchitectureTest.jsoupOnlyInMessage, UsesJsoup.class);
         assertTrue(report(result).contains("org.jsoup.Jsoup.parse"), report(result));
         assertFalse(evaluate(ArchitectureTest.jsoupOnlyInMessage, SafeHtml.class, Reply.class).hasViolation());
+    }
+
+    @Test
+    void bouncyCastleOutsideTlsIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.bouncyCastleOnlyInTls, UsesBouncyCastle.class);
+        assertTrue(report(result).contains("org.bouncycastle.asn1.x500.X500Name"), report(result));
+        assertFalse(evaluate(ArchitectureTest.bouncyCastleOnlyInTls, PemFiles.class, SelfSignedCertificate.class, Reply.class)
+                .hasViolation(), "the tls package's own classes, and one that uses no BouncyCastle");
     }
 
     @Test

@@ -2,7 +2,9 @@ package org.smtpmonitor.app;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +18,11 @@ import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
 import org.smtpmonitor.server.FatalErrorListener;
+import org.smtpmonitor.server.ImplicitTlsBindException;
 import org.smtpmonitor.server.SmtpServer;
 import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.server.TlsConfig;
+import org.smtpmonitor.tls.TlsFileException;
 
 /**
  * A running smtp-monitor: the users of one users file, their mailboxes and the server
@@ -29,12 +34,15 @@ public final class Monitor implements AutoCloseable {
     private final Settings settings;
     private final MailboxStore store;
     private final SmtpServer server;
+    private final TlsCertificate certificate;
 
-    private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server) {
+    private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server,
+                    TlsCertificate certificate) {
         this.usersFile = usersFile;
         this.settings = settings;
         this.store = store;
         this.server = server;
+        this.certificate = certificate;
     }
 
     /** As {@link #start(Path, Settings, EventBus, FatalErrorListener)}, for a caller that learns of a failure from the events alone. */
@@ -81,9 +89,29 @@ public final class Monitor implements AutoCloseable {
             events.publish(new ServerError(0, e.getMessage() + "; mail is delivered as usual, but not indexed",
                     Instant.now()));
         }
-        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain()), store, events, fatalErrors);
+        TlsCertificate certificate;
+        TlsConfig tls;
+        try {
+            // In the locked directory: two servers never make two certificates at once.
+            certificate = TlsCertificate.load(settings.tls(), store.directory(), settings.defaultDomain(), Instant.now());
+            tls = new TlsConfig(certificate.credentials().sslContext(), settings.tls().implicitPort(),
+                    certificate.origin(), certificate.credentials().fingerprint());
+        } catch (TlsFileException e) {
+            store.close();
+            throw new StartupException(StartupException.Kind.TLS, usersFile, e.getMessage(), e);
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            store.close();
+            throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getMessage(), e);
+        }
+        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls), store, events, fatalErrors);
         try {
             server.start();
+        } catch (ImplicitTlsBindException e) {
+            store.close();
+            throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
+                    + settings.bindAddress().getHostAddress() + ":" + e.port() + " (--tls-port): "
+                    + (String.valueOf(e.getCause().getMessage()).contains("in use") ? "the port is already in use"
+                    : e.getCause().getMessage()), e);
         } catch (BindException e) {
             store.close();
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
@@ -94,7 +122,7 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server);
+        return new Monitor(usersFile, settings, store, server, certificate);
     }
 
     public Path usersFile() {
@@ -133,6 +161,24 @@ public final class Monitor implements AutoCloseable {
     /** The mailboxes' format, {@code raw} or {@code mbox}. */
     public String format() {
         return store.format().name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The SHA-256 fingerprint of the server's TLS certificate, as {@code openssl x509
+     * -fingerprint -sha256} prints it ({@code AB:CD:...}), for clients to pin.
+     */
+    public String tlsFingerprint() {
+        return certificate.credentials().fingerprint();
+    }
+
+    /** Where the TLS certificate comes from, in words (such as {@code self-signed for localhost, kept in .smtp-monitor/tls}). */
+    public String tlsCertificate() {
+        return certificate.origin();
+    }
+
+    /** Where the server takes implicit-TLS connections, or null when it does not ({@code --tls-port}). */
+    public InetSocketAddress tlsAddress() {
+        return server.tlsAddress();
     }
 
     public boolean isRunning() {

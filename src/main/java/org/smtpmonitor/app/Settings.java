@@ -9,6 +9,7 @@ import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.server.ServerConfig;
 import org.smtpmonitor.smtp.AuthPolicy;
+import org.smtpmonitor.server.TlsConfig;
 import org.smtpmonitor.smtp.SmtpConfig;
 
 /**
@@ -20,19 +21,25 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param index     whether the message index is kept ({@code --no-index} turns it off, to
  *                  measure what it costs a delivery): without it mail is stored as usual,
  *                  but cannot be listed or searched
+ * @param tls       STARTTLS, implicit TLS and the certificate
  * @param auth      whether SMTP AUTH is offered, and how ({@code --auth}, {@code --require-auth},
  *                  {@code --allow-insecure-auth})
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory, boolean index, AuthPolicy auth) {
+                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
 
-    /** Without SMTP AUTH. */
+    public Settings {
+        tls = tls == null ? TlsSettings.defaults() : tls;
+        auth = auth == null ? AuthPolicy.OFF : auth;
+    }
+
+    /** With the default TLS (STARTTLS with a self-signed certificate) and without SMTP AUTH. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                     String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
                     boolean requireHeloDomain, long maxMemory, boolean index) {
         this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
-                requireHeloDomain, maxMemory, index, AuthPolicy.OFF);
+                requireHeloDomain, maxMemory, index, TlsSettings.defaults(), AuthPolicy.OFF);
     }
 
     /** With the message index. */
@@ -91,33 +98,44 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index, auth);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth);
     }
 
     public Settings withAuth(AuthPolicy policy) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, policy);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy);
     }
 
-    /** The server configuration for users whose first domain is {@code serverDomain}. */
+    public Settings withTls(TlsSettings newTls) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth);
+    }
+
+    /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */
     public ServerConfig serverConfig(String serverDomain) {
+        return serverConfig(serverDomain, null);
+    }
+
+    /** The server configuration for users whose first domain is {@code serverDomain}, with {@code tlsConfig} (or none if null). */
+    public ServerConfig serverConfig(String serverDomain, TlsConfig tlsConfig) {
+        boolean startTls = tlsConfig != null;
         SmtpConfig smtp = new SmtpConfig(serverDomain, maxMessageSize, SmtpConfig.DEFAULT_MAX_RECIPIENTS,
-                requireHeloDomain, auth);
-        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory);
+                requireHeloDomain, startTls, startTls && tls.required(), auth);
+        return new ServerConfig(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory, tlsConfig);
     }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
+import org.smtpmonitor.app.TlsSettings;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.QueuedListener;
 import org.smtpmonitor.smtp.AuthMode;
@@ -43,7 +44,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
                 BenchCommand.class, MailboxCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port)",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port, TLS certificate)",
                 "2:bad command line", "3:the server failed while running (a thread of it died, e.g. out of memory)"})
 public final class Main implements Callable<Integer> {
 
@@ -108,6 +109,33 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--allow-insecure-auth",
             description = "Offer AUTH without TLS too: passwords then cross the network readable (fine on 127.0.0.1).")
     boolean allowInsecureAuth;
+
+    @Option(names = "--tls-port", paramLabel = "PORT",
+            description = {"Also take implicit-TLS connections (SMTPS, RFC 8314) on PORT: 465 by convention,",
+                    "0 picks a free one. Default: none (STARTTLS on --port is always offered)."})
+    Integer tlsPort;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "The server's certificate chain, PEM (with --tls-key). Default: a self-signed certificate"
+                    + " for --domain, made once and kept in .smtp-monitor/tls/ in the mailbox directory.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE",
+            description = "The private key of --tls-cert, PEM: PKCS#8 or traditional RSA/EC, unencrypted.")
+    Path tlsKey;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "The certificate and key in a PKCS12 keystore, instead of --tls-cert and --tls-key.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-keystore-password", paramLabel = "PASSWORD",
+            description = "The password of --tls-keystore (default: empty).")
+    String tlsKeystorePassword = "";
+
+    @Option(names = "--require-tls",
+            description = "Refuse MAIL (530 5.7.0) until the client has started TLS with STARTTLS"
+                    + " (connections to --tls-port have it from the start).")
+    boolean requireTls;
 
     /** Hidden: for bench/store.sh, which measures what the index costs a delivery. */
     @Option(names = "--no-index", hidden = true,
@@ -207,7 +235,26 @@ public final class Main implements Callable<Integer> {
         return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
                 maxConnections, idleTimeout, requireHeloDomain,
                 maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex,
-                AuthPolicy.of(authMode, requireAuth, allowInsecureAuth));
+                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth));
+    }
+
+    private TlsSettings tlsSettings() {
+        CommandLine cmd = spec.commandLine();
+        if (tlsPort != null && (tlsPort < 0 || tlsPort > 65535)) {
+            throw new CommandLine.ParameterException(cmd, "--tls-port: " + tlsPort + " is not between 0 and 65535");
+        }
+        if (tlsPort != null && tlsPort != 0 && tlsPort == port) {
+            throw new CommandLine.ParameterException(cmd, "--tls-port: " + tlsPort + " is --port already");
+        }
+        if ((tlsCertificate == null) != (tlsKey == null)) {
+            throw new CommandLine.ParameterException(cmd, tlsCertificate == null ? "--tls-key needs --tls-cert"
+                    : "--tls-cert needs --tls-key");
+        }
+        if (tlsKeystore != null && tlsCertificate != null) {
+            throw new CommandLine.ParameterException(cmd, "--tls-keystore or --tls-cert and --tls-key, not both");
+        }
+        return new TlsSettings(tlsPort == null ? TlsSettings.defaults().implicitPort() : tlsPort, tlsCertificate,
+                tlsKey, tlsKeystore, tlsKeystorePassword, requireTls);
     }
 
     /** Bytes in MB, rounded up (so that a limit is never shown smaller than it is). */

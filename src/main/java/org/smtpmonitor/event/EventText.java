@@ -2,6 +2,8 @@ package org.smtpmonitor.event;
 
 import java.net.InetSocketAddress;
 
+import org.smtpmonitor.smtp.TlsInfo;
+
 /**
  * The words for each event, in one place: the console's log and the window's transcript
  * notes say the same thing the same way. The text is not escaped: whoever prints it
@@ -37,8 +39,24 @@ public final class EventText {
             return "Server stopped";
         } else if (event instanceof SessionAuthenticated e) {
             return "-- AUTH " + e.mechanism() + " " + e.user();
+        } else if (event instanceof TlsStarted e) {
+            return tls(e.tls());
+        } else if (event instanceof TlsFailed e) {
+            return "-- TLS failed: " + e.reason();
+        } else if (event instanceof TlsReady e) {
+            return "TLS certificate SHA-256 " + e.fingerprint() + ", " + e.certificate()
+                    + (e.implicitTlsAddress() == null ? "" : "; implicit TLS on " + address(e.implicitTlsAddress()));
         }
         return event.toString();
+    }
+
+    /**
+     * A session's TLS as its transcript shows it: {@code -- TLS 1.3 TLS_AES_128_GCM_SHA256},
+     * then {@code SNI name} when the client sent one.
+     */
+    public static String tls(TlsInfo tls) {
+        String protocol = tls.protocol().startsWith("TLSv") ? "TLS " + tls.protocol().substring(4) : tls.protocol();
+        return "-- " + protocol + " " + tls.cipher() + (tls.serverName().isEmpty() ? "" : " SNI " + tls.serverName());
     }
 
     /** The session the event belongs to, or 0 when it concerns the whole server. */
@@ -56,6 +74,10 @@ public final class EventText {
         } else if (event instanceof ServerError e) {
             return e.sessionId();
         } else if (event instanceof SessionAuthenticated e) {
+            return e.sessionId();
+        } else if (event instanceof TlsStarted e) {
+            return e.sessionId();
+        } else if (event instanceof TlsFailed e) {
             return e.sessionId();
         }
         return 0;

@@ -18,6 +18,8 @@ public record SessionClosed(long sessionId, Reason reason, Instant at) implement
         /** The last failed AUTH a session is allowed. */
         AUTH_FAILURES("too many failed AUTH attempts"),
         SERVER_SHUTDOWN("server shutdown"),
+        /** The TLS handshake failed, or the client broke TLS later (see {@link TlsFailed} for why). */
+        TLS_FAILED("TLS error"),
         ERROR("I/O error");
 
         private final String label;

@@ -8,7 +8,7 @@ import java.time.Instant;
  */
 public sealed interface SessionEvent
         permits ServerStarted, ServerStopped, SessionOpened, LineReceived, ReplySent,
-                MessageDelivered, SessionClosed, ServerError, SessionAuthenticated {
+                MessageDelivered, SessionClosed, ServerError, SessionAuthenticated, TlsReady, TlsStarted, TlsFailed {
 
     Instant at();
 }

@@ -6,6 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+
+import javax.net.ssl.SSLException;
 
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.LineReceived;
@@ -16,10 +19,13 @@ import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionClosed.Reason;
 import org.smtpmonitor.smtp.AuthInfo;
+import org.smtpmonitor.event.TlsFailed;
+import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
 import org.smtpmonitor.smtp.Step;
+import org.smtpmonitor.smtp.TlsInfo;
 
 /**
  * One client's connection, driven by its {@link EventLoop}: bytes in through a
@@ -31,6 +37,10 @@ import org.smtpmonitor.smtp.Step;
  * loop turn, so pipelined commands get their replies in one packet (RFC 2920). Used by
  * its loop's thread only, but for {@link #awaitDurable}, which the disk thread calls
  * while the connection takes no commands.
+ *
+ * <p>Over TLS (after STARTTLS, or from the start on the implicit-TLS port) the bytes
+ * pass through a {@link TlsLayer}: the decoder gets the plaintext, and the replies are
+ * encrypted as they are written.
  */
 final class ClientConnection {
 
@@ -52,6 +62,14 @@ final class ClientConnection {
     private final ServerConfig config;
     private final EventLoop loop;
     private final SmtpDecoder decoder;
+    /** Makes this connection's TLS engine; null when the server has no TLS. */
+    private final TlsEngines tlsEngines;
+    /** Accepted on the implicit-TLS port: the handshake comes before the greeting. */
+    private final boolean implicitTls;
+    /** The connection's TLS; null while it runs in the clear. */
+    private TlsLayer tls;
+    /** STARTTLS was answered: TLS starts once the 220 is written, and nothing is read until then. */
+    private boolean startTlsAfterFlush;
     private SelectionKey key;
     private ByteBuffer out = ByteBuffer.allocate(4096);
 
@@ -72,9 +90,15 @@ final class ClientConnection {
     /** The client closed its side (or the socket failed) while a message waited for the disk. */
     private boolean inputEnded;
 
+    /**
+     * @param tlsEngines  the server's TLS, for STARTTLS; null when it has none
+     * @param implicitTls TLS from the first byte (the implicit-TLS port)
+     */
     ClientConnection(long id, SocketChannel channel, SmtpSession session, EventBus events, ServerConfig config,
-                     EventLoop loop, MemoryBudget memory) {
+                     EventLoop loop, MemoryBudget memory, TlsEngines tlsEngines, boolean implicitTls) {
         this.id = id;
+        this.tlsEngines = tlsEngines;
+        this.implicitTls = implicitTls;
         this.channel = channel;
         this.session = session;
         this.events = events;
@@ -99,6 +123,13 @@ final class ClientConnection {
             stopNow();
             return;
         }
+        if (implicitTls) {
+            // The greeting follows the handshake.
+            if (beginTls()) {
+                updateInterest();
+            }
+            return;
+        }
         send(session.greeting());
         flush();
     }
@@ -109,11 +140,19 @@ final class ClientConnection {
      * answered, so that its session's events keep their order.
      */
     void onReadable(long now) {
+        if (startTlsAfterFlush) {
+            updateInterest();
+            return;
+        }
         int n;
         try {
-            n = channel.read(decoder.space());
+            n = tls == null ? channel.read(decoder.space()) : tls.read(channel);
         } catch (IOException e) {
             n = -1;
+        }
+        if (n < 0 && inHandshake()) {
+            tlsFailed("the client closed the connection during the handshake", Reason.CLIENT_DISCONNECTED);
+            return;
         }
         if (n < 0) {
             inputEnded = true;
@@ -124,10 +163,16 @@ final class ClientConnection {
             }
             return;
         }
-        decoder.filled(n);
+        if (tls == null) {
+            decoder.filled(n);
+        }
         countReceived(n, now);
+        if (tls != null && pumpTls() < 0) {
+            return;
+        }
         if (delivery == null && held == null) {
             process();
+            endIfClientLeft();
         } else {
             updateInterest();
         }
@@ -136,10 +181,15 @@ final class ClientConnection {
     /** The socket can take more of the replies. */
     void onWritable() {
         flush();
-        if (!closed && delivery == null && held == null && decoder.hasBufferedInput()) {
+        if (!closed && delivery == null && held == null && hasBufferedInput()) {
             process();
             endIfClientLeft();
         }
+    }
+
+    /** Bytes have arrived that no command or message has taken yet. */
+    private boolean hasBufferedInput() {
+        return decoder.hasBufferedInput() || tls != null && tls.hasInput();
     }
 
     /**
@@ -147,10 +197,14 @@ final class ClientConnection {
      * the disk, or too many replies wait for the client.
      */
     void process() {
-        while (!closing && !closed && delivery == null && held == null && out.position() < OUTPUT_HIGH_WATER) {
+        while (!closing && !closed && delivery == null && held == null && !startTlsAfterFlush
+                && out.position() < OUTPUT_HIGH_WATER) {
             if (decoder.inMessage()) {
                 SmtpDecoder.Message message = decoder.nextMessage();
                 if (message == null) {
+                    if (pullTls()) {
+                        continue;
+                    }
                     break;
                 }
                 if (events.hasListeners()) {
@@ -171,6 +225,9 @@ final class ClientConnection {
             }
             CommandLine line = decoder.nextCommand();
             if (line == null) {
+                if (pullTls()) {
+                    continue;
+                }
                 break;
             }
             if (line instanceof CommandLine.Text command) {
@@ -217,7 +274,123 @@ final class ClientConnection {
             closeAfterFlush(step.authFailed() ? Reason.AUTH_FAILURES : Reason.QUIT);
         } else if (step.next() == Step.Next.DATA) {
             decoder.startMessage(config.smtp().maxMessageSize());
+        } else if (step.next() == Step.Next.START_TLS) {
+            // What the client pipelined after STARTTLS came in the clear: taken as sent under
+            // TLS, it would let a man in the middle inject commands (CVE-2011-0411).
+            int discarded = decoder.discardInput();
+            if (discarded > 0) {
+                received("<" + discarded + " bytes after STARTTLS discarded>");
+            }
+            startTlsAfterFlush = true;
         }
+    }
+
+    /** Switches the connection to TLS: the next bytes from the client are its handshake. False when it closed. */
+    private boolean beginTls() {
+        startTlsAfterFlush = false;
+        try {
+            tls = new TlsLayer(tlsEngines.newEngine());
+        } catch (SSLException | RuntimeException e) {
+            tlsFailed("TLS could not start: " + TlsLayer.reason(e), Reason.TLS_FAILED);
+            return false;
+        }
+        restartClock(System.nanoTime());
+        return true;
+    }
+
+    /** Still before the end of the handshake: replies cannot be sent, neither in the clear nor encrypted. */
+    private boolean inHandshake() {
+        return startTlsAfterFlush || (tls == null ? implicitTls : !tls.established());
+    }
+
+    /**
+     * Lets TLS take what has arrived: plaintext into the decoder, the handshake's answers
+     * queued to be written. Returns the plaintext bytes added, or -1 when there is nothing
+     * to process: the handshake is not done, the engine waits for a delegated task, or
+     * the connection closed (a broken handshake or record).
+     */
+    private int pumpTls() {
+        int added;
+        try {
+            added = tls.unwrap(decoder.space());
+        } catch (SSLException | RuntimeException e) {
+            tlsFailed(TlsLayer.reason(e), Reason.TLS_FAILED);
+            return -1;
+        }
+        decoder.filled(added);
+        loop.needsFlush(this);
+        if (tls.takeEstablished()) {
+            tlsEstablished();
+        }
+        if (tls.inboundClosed()) {
+            if (!tls.established()) {
+                tlsFailed("the client closed TLS during the handshake", Reason.CLIENT_DISCONNECTED);
+                return -1;
+            }
+            inputEnded = true;
+        }
+        if (tls.needsTasks()) {
+            runTlsTasks();
+            return -1;
+        }
+        return tls.established() ? added : -1;
+    }
+
+    /** More plaintext for the decoder from what TLS holds; false when there is none now. */
+    private boolean pullTls() {
+        return tls != null && tls.hasInput() && pumpTls() > 0;
+    }
+
+    private void tlsEstablished() {
+        TlsInfo info = tls.info();
+        session.tlsStarted(info);
+        if (events.hasListeners()) {
+            events.publish(new TlsStarted(id, info, Instant.now()));
+        }
+        restartClock(System.nanoTime());
+        if (implicitTls) {
+            send(session.greeting());
+        }
+    }
+
+    /** The engine's delegated tasks run on a TLS thread; the connection goes on when they are done. */
+    private void runTlsTasks() {
+        try {
+            tlsEngines.runDelegatedTasks(tls, loop, this::tlsTasksDone);
+        } catch (RejectedExecutionException e) {
+            close(Reason.SERVER_SHUTDOWN);
+            return;
+        }
+        updateInterest();
+    }
+
+    private void tlsTasksDone() {
+        if (!closed && pumpTls() >= 0) {
+            resume();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** Goes on with what has arrived, unless the connection waits for the disk. */
+    private void resume() {
+        if (closed) {
+            return;
+        }
+        if (delivery == null) {
+            process();
+            endIfClientLeft();
+        } else {
+            updateInterest();
+        }
+    }
+
+    /** The handshake failed, or the client broke TLS: the reason goes into the log, and the connection closes. */
+    private void tlsFailed(String reason, Reason closeReason) {
+        if (events.hasListeners()) {
+            events.publish(new TlsFailed(id, reason, Instant.now()));
+        }
+        close(closeReason);
     }
 
     /** Waits until the message handed to the store is on disk (on the disk thread). */
@@ -278,6 +451,11 @@ final class ClientConnection {
         }
         // The 421 says all a held reply would have.
         held = null;
+        if (inHandshake()) {
+            // Neither a 421 in the clear nor an encrypted one would reach the client.
+            close(Reason.SERVER_SHUTDOWN);
+            return;
+        }
         send(session.serviceClosing("Server shutting down"));
         closeAfterFlush(Reason.SERVER_SHUTDOWN);
         loop.needsFlush(this);
@@ -299,12 +477,16 @@ final class ClientConnection {
             close(closeReason);
             return true;
         }
+        if (inHandshake()) {
+            tlsFailed("no TLS handshake within the timeout", Reason.COMMAND_TIMEOUT);
+            return true;
+        }
         Reason reason;
         String text;
         if (decoder.inMessage()) {
             reason = Reason.DATA_TIMEOUT;
             text = "Data timeout";
-        } else if (receivedSinceClockStart > 0 || decoder.hasBufferedInput()) {
+        } else if (receivedSinceClockStart > 0 || hasBufferedInput()) {
             reason = Reason.COMMAND_TIMEOUT;
             text = "Command timeout";
         } else {
@@ -365,7 +547,11 @@ final class ClientConnection {
         if (closed) {
             return;
         }
-        if (out.position() > 0) {
+        if (tls != null) {
+            if (!flushTls()) {
+                return;
+            }
+        } else if (out.position() > 0) {
             out.flip();
             try {
                 channel.write(out);
@@ -376,11 +562,47 @@ final class ClientConnection {
             }
             out.compact();
         }
-        if (out.position() == 0 && closing) {
+        if (out.position() == 0 && (tls == null || !tls.hasOutput()) && closing) {
             close(closeReason);
             return;
         }
+        if (startTlsAfterFlush && out.position() == 0 && !closing && !beginTls()) {
+            return;
+        }
         updateInterest();
+    }
+
+    /**
+     * Encrypts the replies and writes what the socket takes; false when the connection
+     * closed. A handshake that stopped for want of room to write goes on once it has room.
+     */
+    private boolean flushTls() {
+        try {
+            tls.flush(out, channel);
+            if (tls.takeEstablished()) {
+                // The handshake's last message went out here (as in TLS 1.2): the greeting,
+                // and the answers to what the client sent meanwhile, follow.
+                tlsEstablished();
+                tls.flush(out, channel);
+                if (hasBufferedInput()) {
+                    loop.execute(this::resume);
+                }
+            }
+        } catch (SSLException | RuntimeException e) {
+            out.clear();
+            tlsFailed(TlsLayer.reason(e), Reason.TLS_FAILED);
+            return false;
+        } catch (IOException e) {
+            out.clear();
+            close(closing ? closeReason : Reason.CLIENT_DISCONNECTED);
+            return false;
+        }
+        if (tls.needsTasks()) {
+            runTlsTasks();
+        } else if (!tls.established() && tls.hasInput() && !tls.hasOutput()) {
+            pumpTls();
+        }
+        return !closed;
     }
 
     private void updateInterest() {
@@ -388,14 +610,15 @@ final class ClientConnection {
             return;
         }
         int ops = 0;
-        if (out.position() > 0) {
+        if (tls == null ? out.position() > 0 : tls.hasOutput() || out.position() > 0 && tls.canWrap()) {
             ops |= SelectionKey.OP_WRITE;
         }
         // Read while there is room for the bytes, even while a message waits for the disk
         // (what arrives then waits in the buffer): turning reading off and on again would
         // cost two epoll_ctl calls a message. Not while the client lets replies pile up,
         // or the session is ending.
-        if (!closing && !inputEnded && decoder.hasSpace() && out.position() < OUTPUT_HIGH_WATER) {
+        if (!closing && !inputEnded && !startTlsAfterFlush && (tls == null ? decoder.hasSpace() : tls.hasRoomToRead())
+                && out.position() < OUTPUT_HIGH_WATER) {
             ops |= SelectionKey.OP_READ;
         }
         if (key.interestOps() != ops) {
@@ -411,6 +634,9 @@ final class ClientConnection {
         decoder.free();
         if (key != null) {
             key.cancel();
+        }
+        if (tls != null) {
+            tls.closeQuietly(channel);
         }
         try {
             channel.close();

@@ -17,9 +17,11 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param smtp           what each session needs to know
  * @param maxMemory      the most bytes of message data held in memory at once, by all
  *                       sessions together; past it a message gets a 452 (see {@link MemoryBudget})
+ * @param tls            STARTTLS and implicit TLS; null for a server without TLS (then
+ *                       {@link SmtpConfig#startTls()} must be false)
  */
 public record ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout,
-                           SmtpConfig smtp, long maxMemory) {
+                           SmtpConfig smtp, long maxMemory, TlsConfig tls) {
 
     public static final int DEFAULT_PORT = 12000;
     public static final int DEFAULT_MAX_CONNECTIONS = 100;
@@ -42,6 +44,19 @@ public record ServerConfig(InetAddress bindAddress, int port, int maxConnections
             throw new IllegalArgumentException("a memory budget of " + maxMemory + " bytes is too small: a message of "
                     + smtp.maxMessageSize() + " bytes beside " + (maxConnections - 1) + " other sessions needs " + needed);
         }
+        if (smtp.startTls() != (tls != null)) {
+            throw new IllegalArgumentException(tls == null ? "STARTTLS cannot be offered without TLS"
+                    : "a server with TLS offers STARTTLS");
+        }
+        if (tls != null && tls.implicitPort() != 0 && tls.implicitPort() == port) {
+            throw new IllegalArgumentException("the implicit-TLS port cannot be the SMTP port " + port);
+        }
+    }
+
+    /** Without TLS. */
+    public ServerConfig(InetAddress bindAddress, int port, int maxConnections, Duration idleTimeout, SmtpConfig smtp,
+                        long maxMemory) {
+        this(bindAddress, port, maxConnections, idleTimeout, smtp, maxMemory, null);
     }
 
     /** With the default memory budget for these limits. */

@@ -157,6 +157,18 @@ final class SmtpDecoder {
         return false;
     }
 
+    /**
+     * Drops every byte that has arrived and not been taken, and answers how many: after
+     * STARTTLS, what the client sent in the clear must never be read as sent under TLS.
+     */
+    int discardInput() {
+        int dropped = limit - position;
+        position = limit;
+        scanned = limit;
+        discardingLine = false;
+        return dropped;
+    }
+
     /** What follows is message data, up to the line holding only a dot. */
     void startMessage(long maxMessageSize) {
         inMessage = true;

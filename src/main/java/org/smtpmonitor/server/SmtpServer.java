@@ -24,6 +24,7 @@ import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.ServerStopped;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.event.TlsReady;
 import org.smtpmonitor.smtp.MessageStore;
 import org.smtpmonitor.smtp.Reply;
 import org.smtpmonitor.smtp.SmtpSession;
@@ -34,6 +35,10 @@ import org.smtpmonitor.smtp.SmtpSession;
  * {@link ServerConfig#maxConnections()} at once; one more thread waits for the disk.
  * Out of file descriptors, the acceptor neither spins nor leaves clients in the backlog:
  * it refuses them with a 421 until descriptors free up.
+ *
+ * <p>With {@link ServerConfig#tls()}, sessions may start TLS (STARTTLS), and a second
+ * listener, with an acceptor of its own, takes implicit-TLS connections; both kinds share
+ * the loops and the connection limit.
  *
  * <p>{@link #stop()} shuts down cleanly: no new connections, deliveries under way
  * finish, and every connected client gets a 421. A stopped server can be started again.
@@ -61,6 +66,11 @@ public final class SmtpServer implements AutoCloseable {
     private List<EventLoop> loops = List.of();
     private ExecutorService disk;
     private Thread acceptor;
+    /** The implicit-TLS listener and its acceptor; null without one. */
+    private ServerSocketChannel tlsChannel;
+    private Thread tlsAcceptor;
+    /** Null for a server without TLS. */
+    private TlsEngines tlsEngines;
     private volatile boolean running;
 
     /** A server whose failure only stops it, and is told as a {@link ServerError} event. */
@@ -89,6 +99,7 @@ public final class SmtpServer implements AutoCloseable {
             throw new IllegalStateException("the server is running already");
         }
         ServerSocketChannel channel = ServerSocketChannel.open();
+        ServerSocketChannel implicitTls = null;
         List<EventLoop> started = new ArrayList<>();
         disk = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "smtp-disk");
@@ -98,30 +109,68 @@ public final class SmtpServer implements AutoCloseable {
         try {
             channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             channel.bind(new InetSocketAddress(config.bindAddress(), config.port()), 128);
+            if (config.tls() != null && config.tls().hasImplicitPort()) {
+                implicitTls = bindImplicitTls();
+            }
             int count = Math.max(1, Math.min(MAX_LOOPS, Runtime.getRuntime().availableProcessors()));
             for (int i = 0; i < count; i++) {
                 started.add(new EventLoop("smtp-loop-" + (i + 1), events, disk, open::decrementAndGet, this::fatal));
             }
         } catch (IOException | RuntimeException e) {
             channel.close();
+            if (implicitTls != null) {
+                implicitTls.close();
+            }
             disk.shutdown();
             throw e;
         }
         serverChannel = channel;
+        tlsChannel = implicitTls;
+        tlsEngines = config.tls() == null ? null : new TlsEngines(config.tls().context(), started.size());
         loops = List.copyOf(started);
         failed.set(false);
         loops.forEach(EventLoop::start);
         running = true;
-        acceptor = new Thread(() -> {
+        acceptor = startAcceptor(channel, false);
+        tlsAcceptor = implicitTls == null ? null : startAcceptor(implicitTls, true);
+        events.publish(new ServerStarted(address(), config.smtp().domain(), Instant.now()));
+        if (config.tls() != null) {
+            events.publish(new TlsReady(tlsAddress(), config.tls().certificate(), config.tls().fingerprint(),
+                    Instant.now()));
+        }
+    }
+
+    private ServerSocketChannel bindImplicitTls() throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            channel.bind(new InetSocketAddress(config.bindAddress(), config.tls().implicitPort()), 128);
+            return channel;
+        } catch (IOException e) {
+            channel.close();
+            throw new ImplicitTlsBindException(config.tls().implicitPort(), e);
+        }
+    }
+
+    private Thread startAcceptor(ServerSocketChannel channel, boolean implicitTls) {
+        Thread thread = new Thread(() -> {
             try {
-                acceptLoop();
+                acceptLoop(channel, implicitTls);
             } catch (Throwable e) {
                 fatal(Thread.currentThread().getName(), e);
             }
-        }, "smtp-accept-" + address().getPort());
-        acceptor.setDaemon(true);
-        acceptor.start();
-        events.publish(new ServerStarted(address(), config.smtp().domain(), Instant.now()));
+        }, (implicitTls ? "smtp-accept-tls-" : "smtp-accept-") + localPort(channel));
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static int localPort(ServerSocketChannel channel) {
+        try {
+            return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** The address the server listens on (with the real port when 0 was asked for). */
@@ -135,6 +184,20 @@ public final class SmtpServer implements AutoCloseable {
             // Fall back to the configured address.
         }
         return new InetSocketAddress(config.bindAddress(), config.port());
+    }
+
+    /** Where the server takes implicit-TLS connections (the real port when 0 was asked for); null without. */
+    public InetSocketAddress tlsAddress() {
+        ServerSocketChannel channel = tlsChannel;
+        try {
+            if (channel != null && channel.isOpen()) {
+                return (InetSocketAddress) channel.getLocalAddress();
+            }
+        } catch (IOException ignored) {
+            // Fall back to the configured address.
+        }
+        TlsConfig tls = config.tls();
+        return tls == null || !tls.hasImplicitPort() ? null : new InetSocketAddress(config.bindAddress(), tls.implicitPort());
     }
 
     public boolean isRunning() {
@@ -151,24 +214,25 @@ public final class SmtpServer implements AutoCloseable {
         return memory;
     }
 
-    private void acceptLoop() {
+    private void acceptLoop(ServerSocketChannel listener, boolean implicitTls) {
         try (SpareDescriptor spare = new SpareDescriptor()) {
-            acceptLoop(spare, new AcceptFailures());
+            acceptLoop(listener, implicitTls, spare, new AcceptFailures());
         }
     }
 
-    private void acceptLoop(SpareDescriptor spare, AcceptFailures failures) {
-        int next = 0;
+    private void acceptLoop(ServerSocketChannel listener, boolean implicitTls, SpareDescriptor spare,
+                            AcceptFailures failures) {
+        int next = implicitTls ? loops.size() / 2 : 0;
         while (running) {
             SocketChannel client;
             try {
-                client = serverChannel.accept();
+                client = listener.accept();
                 report(failures.succeeded(System.nanoTime()));
             } catch (ClosedChannelException e) {
                 break;
             } catch (IOException e) {
                 report(failures.failed(reasonOf(e), System.nanoTime()));
-                client = acceptWithSpare(spare, failures);
+                client = acceptWithSpare(listener, spare, failures);
                 if (client == null) {
                     continue;
                 }
@@ -176,7 +240,7 @@ public final class SmtpServer implements AutoCloseable {
             long id = nextSessionId.getAndIncrement();
             if (open.incrementAndGet() > config.maxConnections()) {
                 open.decrementAndGet();
-                refuse(id, client);
+                refuse(id, client, implicitTls);
                 continue;
             }
             try {
@@ -186,7 +250,8 @@ public final class SmtpServer implements AutoCloseable {
             }
             EventLoop loop = loops.get(next++ % loops.size());
             SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id, id, describe(client));
-            ClientConnection connection = new ClientConnection(id, client, session, events, config, loop, memory);
+            ClientConnection connection = new ClientConnection(id, client, session, events, config, loop, memory,
+                    tlsEngines, implicitTls);
             if (events.hasListeners()) {
                 events.publish(new SessionOpened(id, connection.remote(), Instant.now()));
             }
@@ -203,15 +268,15 @@ public final class SmtpServer implements AutoCloseable {
      * pauses a little longer each time, so as not to spin. Null when there is no client to
      * serve (or the server is stopping).
      */
-    private SocketChannel acceptWithSpare(SpareDescriptor spare, AcceptFailures failures) {
+    private SocketChannel acceptWithSpare(ServerSocketChannel listener, SpareDescriptor spare, AcceptFailures failures) {
         if (spare.release()) {
             try {
-                SocketChannel client = serverChannel.accept();
+                SocketChannel client = listener.accept();
                 if (spare.reclaim()) {
                     report(failures.succeeded(System.nanoTime()));
                     return client;
                 }
-                refuse(nextSessionId.getAndIncrement(), client);
+                refuse(nextSessionId.getAndIncrement(), client, listener == tlsChannel);
                 spare.reclaim();
                 return null;
             } catch (ClosedChannelException e) {
@@ -249,8 +314,11 @@ public final class SmtpServer implements AutoCloseable {
         }
     }
 
-    /** One connection too many: a 421 and close, without a session. */
-    private void refuse(long id, SocketChannel client) {
+    /**
+     * One connection too many: a 421 and close, without a session. An implicit-TLS client
+     * is only closed: it expects a handshake, and would take the 421 for a broken one.
+     */
+    private void refuse(long id, SocketChannel client, boolean implicitTls) {
         Instant now = Instant.now();
         Reply reply = SmtpSession.serviceClosing(config.smtp().domain(), "Too many connections, try again later");
         if (events.hasListeners()) {
@@ -262,12 +330,14 @@ public final class SmtpServer implements AutoCloseable {
         }
         try (client) {
             // A blocking write of a few bytes into an empty socket buffer does not wait.
-            client.write(ByteBuffer.wrap(reply.wire()));
+            if (!implicitTls) {
+                client.write(ByteBuffer.wrap(reply.wire()));
+            }
         } catch (IOException ignored) {
             // The client has gone: nothing more to tell it.
         }
         if (events.hasListeners()) {
-            for (String line : reply.lines()) {
+            for (String line : implicitTls ? List.<String>of() : reply.lines()) {
                 events.publish(new ReplySent(id, line, now));
             }
             events.publish(new SessionClosed(id, SessionClosed.Reason.TOO_MANY_CONNECTIONS, Instant.now()));
@@ -305,10 +375,14 @@ public final class SmtpServer implements AutoCloseable {
     }
 
     private void closeListener() {
-        try {
-            serverChannel.close();
-        } catch (IOException ignored) {
-            // Closing is all we wanted.
+        for (ServerSocketChannel channel : new ServerSocketChannel[] {serverChannel, tlsChannel}) {
+            try {
+                if (channel != null) {
+                    channel.close();
+                }
+            } catch (IOException ignored) {
+                // Closing is all we wanted.
+            }
         }
     }
 
@@ -323,19 +397,21 @@ public final class SmtpServer implements AutoCloseable {
             }
             running = false;
         }
+        closeListener();
         try {
-            serverChannel.close();
-        } catch (IOException ignored) {
-            // Closing is all we wanted.
-        }
-        try {
-            // Once the acceptor has ended, no connection can reach a loop behind our back.
+            // Once the acceptors have ended, no connection can reach a loop behind our back.
             acceptor.join(SHUTDOWN_GRACE_MILLIS);
+            if (tlsAcceptor != null) {
+                tlsAcceptor.join(SHUTDOWN_GRACE_MILLIS);
+            }
             loops.forEach(EventLoop::shutdown);
             for (EventLoop loop : loops) {
                 loop.awaitTermination(SHUTDOWN_GRACE_MILLIS);
             }
             disk.shutdown();
+            if (tlsEngines != null) {
+                tlsEngines.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

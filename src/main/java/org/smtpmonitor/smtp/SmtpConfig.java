@@ -7,10 +7,12 @@ package org.smtpmonitor.smtp;
  * @param maxMessageSize    the largest message accepted, in bytes (advertised as SIZE)
  * @param maxRecipients     RCPT commands accepted per message (RFC 5321 4.5.3.1.8: at least 100)
  * @param requireHeloDomain when true, the sender's domain must equal the HELO domain
+ * @param startTls          STARTTLS (RFC 3207) is offered: the server can start TLS on the connection
+ * @param requireTls        MAIL is refused (530) until the session runs over TLS
  * @param auth              whether SMTP AUTH is offered, and how
  */
 public record SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain,
-                         AuthPolicy auth) {
+                         boolean startTls, boolean requireTls, AuthPolicy auth) {
 
     public static final long DEFAULT_MAX_MESSAGE_SIZE = 25L * 1024 * 1024;
     public static final int DEFAULT_MAX_RECIPIENTS = 100;
@@ -25,14 +27,29 @@ public record SmtpConfig(String domain, long maxMessageSize, int maxRecipients, 
         if (maxRecipients < 1) {
             throw new IllegalArgumentException("at least one recipient per message must be allowed");
         }
+        if (requireTls && !startTls) {
+            throw new IllegalArgumentException("TLS cannot be required of a server that offers none");
+        }
         if (auth == null) {
             throw new IllegalArgumentException("an AUTH policy is needed (AuthPolicy.OFF for none)");
         }
     }
 
-    /** Without SMTP AUTH. */
+    /** Without TLS and without SMTP AUTH. */
     public SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain) {
-        this(domain, maxMessageSize, maxRecipients, requireHeloDomain, AuthPolicy.OFF);
+        this(domain, maxMessageSize, maxRecipients, requireHeloDomain, false, false, AuthPolicy.OFF);
+    }
+
+    /** Without TLS. */
+    public SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain,
+                      AuthPolicy auth) {
+        this(domain, maxMessageSize, maxRecipients, requireHeloDomain, false, false, auth);
+    }
+
+    /** Without SMTP AUTH. */
+    public SmtpConfig(String domain, long maxMessageSize, int maxRecipients, boolean requireHeloDomain,
+                      boolean startTls, boolean requireTls) {
+        this(domain, maxMessageSize, maxRecipients, requireHeloDomain, startTls, requireTls, AuthPolicy.OFF);
     }
 
     public static SmtpConfig defaults(String domain) {

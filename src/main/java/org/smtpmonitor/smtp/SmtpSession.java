@@ -38,6 +38,16 @@ public final class SmtpSession {
     static final Reply SENDER_NOT_ASCII = Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that sender without SMTPUTF8");
     static final Reply RECIPIENT_NOT_ASCII =
             Reply.of(553, "5.6.7 Non-ASCII addresses not permitted for that recipient without SMTPUTF8");
+    static final Reply READY_TO_START_TLS = Reply.of(220, "Ready to start TLS");
+    /** RFC 3207 4: no parameters. */
+    static final Reply STARTTLS_SYNTAX = Reply.of(501, "5.5.4 Syntax error (no parameters allowed)");
+    /**
+     * RFC 3207 4.2 forbids a second handshake and offers no code for the attempt: 503, since
+     * the command is known but not allowed in this state (454 would tell the client to try
+     * again later, and 502 that the server has no STARTTLS at all).
+     */
+    static final Reply TLS_ACTIVE = Reply.of(503, "5.5.1 Bad sequence of commands: TLS already active");
+    static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0 Must issue a STARTTLS command first");
     static final Reply HELP = Reply.multiline(214, List.of(
             "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT",
             "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME], then RCPT TO:<user> for each recipient",
@@ -53,6 +63,8 @@ public final class SmtpSession {
     private final Reply closing;
     private final List<String> ehloExtensions;
     private final Authentication authentication;
+    /** What EHLO offers while the session is in the clear: STARTTLS too, when the server has TLS. */
+    private final List<String> ehloExtensionsInTheClear;
 
     private String heloName;
     private boolean inTransaction;
@@ -85,6 +97,9 @@ public final class SmtpSession {
         this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
         this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
         this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "SMTPUTF8", "HELP");
+        this.ehloExtensionsInTheClear = config.startTls()
+                ? List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "SMTPUTF8", "STARTTLS", "HELP")
+                : ehloExtensions;
         this.authentication = new Authentication(config.auth(), store, config.domain());
     }
 
@@ -187,6 +202,8 @@ public final class SmtpSession {
                 return Step.close(closing);
             case "AUTH":
                 return authentication.command(argument, tls != null, heloName != null, inTransaction);
+            case "STARTTLS":
+                return startTls(argument);
             case "EXPN", "SEND", "SOML", "SAML", "TURN":
                 return Step.reply(NOT_IMPLEMENTED);
             default:
@@ -207,13 +224,33 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, hello));
         }
-        List<String> lines = new ArrayList<>(2 + ehloExtensions.size());
+        List<String> extensions = tls == null ? ehloExtensionsInTheClear : ehloExtensions;
+        List<String> lines = new ArrayList<>(2 + extensions.size());
         lines.add(hello);
-        lines.addAll(ehloExtensions);
+        lines.addAll(extensions);
         if (authentication.offered(tls != null)) {
             lines.add(lines.size() - 1, Authentication.EHLO_LINE);
         }
         return Step.reply(Reply.multiline(250, lines));
+    }
+
+    /**
+     * RFC 3207: after the 220 the session starts again as if just greeted (no HELO name,
+     * no transaction), since nothing the client said in the clear can be trusted.
+     */
+    private Step startTls(String argument) {
+        if (!config.startTls()) {
+            return Step.reply(NOT_IMPLEMENTED);
+        }
+        if (!argument.isBlank()) {
+            return Step.reply(STARTTLS_SYNTAX);
+        }
+        if (tls != null) {
+            return Step.reply(TLS_ACTIVE);
+        }
+        heloName = null;
+        resetTransaction();
+        return Step.startTls(READY_TO_START_TLS);
     }
 
     private Step mail(String argument) {
@@ -222,6 +259,9 @@ public final class SmtpSession {
         }
         if (heloName == null) {
             return Step.reply(NEED_HELO);
+        }
+        if (config.requireTls() && tls == null) {
+            return Step.reply(TLS_REQUIRED);
         }
         if (inTransaction) {
             return Step.reply(NESTED_MAIL);

@@ -25,7 +25,12 @@ public final class Step {
          * which goes to {@link SmtpSession#command} as any line does, but holds a secret: show it
          * as {@link SmtpSession#shown} says.
          */
-        AUTH_RESPONSE
+        AUTH_RESPONSE,
+        /**
+         * Start TLS (RFC 3207) once the reply is sent: what the client sent after the
+         * command is discarded, and the next bytes are its TLS handshake.
+         */
+        START_TLS
     }
 
     private final Reply reply;
@@ -66,6 +71,11 @@ public final class Step {
     /** Send {@code reply}, then read message data. */
     static Step startData(Reply reply) {
         return new Step(reply, Next.DATA, null, List.of(), null);
+    }
+
+    /** Send {@code reply} in the clear, then start TLS. */
+    static Step startTls(Reply reply) {
+        return new Step(reply, Next.START_TLS, null, List.of(), null);
     }
 
     /** The message of {@code envelope} is stored as {@code copies}; send {@code reply}, then read the next command. */

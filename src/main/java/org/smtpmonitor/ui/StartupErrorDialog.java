@@ -29,6 +29,7 @@ final class StartupErrorDialog {
             case USERS_FILE -> "The users file cannot be used";
             case MAILBOX_DIRECTORY -> "The mailbox directory cannot be used";
             case PORT -> "The server cannot listen";
+            case TLS -> "The TLS certificate cannot be used";
         });
         alert.setContentText(error.getMessage());
         alert.getDialogPane().setId("startup-error");

@@ -121,6 +121,7 @@ class ClientCommandTest {
                 250-8BITMIME
                 250-PIPELINING
                 250-SMTPUTF8
+                250-STARTTLS
                 250 HELP
                 221 example.com Service closing transmission channel
                 """, run.outLines());

@@ -55,7 +55,7 @@ class SmtpConnectionTest {
     @Test
     void theEhloReplyIsReadWhole() throws IOException {
         SmtpReply reply = connection.command("EHLO me");
-        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "SMTPUTF8", "HELP"),
+        assertEquals(List.of("example.com Hello me", "SIZE 26214400", "8BITMIME", "PIPELINING", "SMTPUTF8", "STARTTLS", "HELP"),
                 reply.texts());
         assertEquals(250, connection.command("NOOP").code());
     }

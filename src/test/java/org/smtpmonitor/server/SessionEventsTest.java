@@ -75,7 +75,7 @@ class SessionEventsTest {
                     "S: 220 example.com ESMTP smtp-monitor ready",
                     "C: EHLO client.test",
                     "S: 250-example.com Hello client.test", "S: 250-SIZE 26214400", "S: 250-8BITMIME",
-                    "S: 250-PIPELINING", "S: 250-SMTPUTF8", "S: 250 HELP",
+                    "S: 250-PIPELINING", "S: 250-SMTPUTF8", "S: 250-STARTTLS", "S: 250 HELP",
                     "C: <command line over 1000 bytes>",
                     "S: 500 Line too long",
                     "C: MAIL FROM:<a@client.test>", "S: 250 OK",

@@ -26,6 +26,7 @@ class SmtpTransactionTest {
             "250-8BITMIME",
             "250-PIPELINING",
             "250-SMTPUTF8",
+            "250-STARTTLS",
             "250 HELP");
 
     @TempDir

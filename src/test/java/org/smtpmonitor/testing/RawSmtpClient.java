@@ -13,6 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+
 /**
  * A test-only SMTP client over a raw socket: it sends exactly the bytes a test gives it
  * and reads replies line by line, so tests can send what no well-behaved client would
@@ -181,6 +186,38 @@ public final class RawSmtpClient implements AutoCloseable {
         if (!wanted.equals(reply)) {
             throw new AssertionError("expected '" + wanted + "', got '" + reply + "'");
         }
+    }
+
+    /**
+     * After the server's 220 to STARTTLS: the TLS handshake over this connection, trusting
+     * what {@code context} trusts and naming {@code serverName} (SNI, and the name checked
+     * in the certificate; null for neither). Fails if the server sent anything in the clear
+     * after its 220. The client returned speaks over TLS; this one must not be used again.
+     */
+    public RawSmtpClient startTls(SSLContext context, String serverName) throws IOException {
+        if (in.available() > 0) {
+            byte[] clear = in.readNBytes(in.available());
+            throw new AssertionError("the server sent " + clear.length + " bytes in the clear after its 220: "
+                    + new String(clear, StandardCharsets.ISO_8859_1));
+        }
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket,
+                serverName != null ? serverName : socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(true);
+        tls.setSoTimeout(READ_TIMEOUT_MILLIS);
+        if (serverName != null) {
+            SSLParameters parameters = tls.getSSLParameters();
+            parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            tls.setSSLParameters(parameters);
+        }
+        tls.startHandshake();
+        return new RawSmtpClient(tls);
+    }
+
+    /** Connects to an implicit-TLS port and does the handshake, without reading the greeting (see {@link #startTls}). */
+    public static RawSmtpClient connectTls(InetSocketAddress address, SSLContext context, String serverName)
+            throws IOException {
+        return connect(address).startTls(context, serverName);
     }
 
     /** Shuts down the output only (the client has nothing more to say but still listens). */

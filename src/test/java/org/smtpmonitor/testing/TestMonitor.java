@@ -1,17 +1,25 @@
 package org.smtpmonitor.testing;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.function.Consumer;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
+import org.smtpmonitor.app.TlsCertificate;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.mailbox.MailboxFormat;
@@ -95,6 +103,49 @@ public final class TestMonitor implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** Where a client reaches the implicit-TLS port (the settings must have asked for one). */
+    public InetSocketAddress tlsAddress() {
+        InetSocketAddress bound = monitor.tlsAddress();
+        if (bound == null) {
+            throw new IllegalStateException("the monitor was started without an implicit-TLS port");
+        }
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), bound.getPort());
+    }
+
+    /** Default test settings with an implicit-TLS port (0: a free one). */
+    public static Settings settingsWithTlsPort(Path directory) {
+        Settings settings = settings(directory);
+        return settings.withTls(settings.tls().withImplicitPort(0));
+    }
+
+    /** The self-signed certificate the server made in the mailbox directory, PEM. */
+    public Path certificateFile() {
+        return directory.resolve(TlsCertificate.FOLDER).resolve(TlsCertificate.CERTIFICATE_FILE);
+    }
+
+    /** A client TLS context that trusts this server's certificate, and nothing else. */
+    public SSLContext trustingContext() throws IOException, GeneralSecurityException {
+        return trusting(certificateFile(), "TLS");
+    }
+
+    /**
+     * A client TLS context that trusts the certificate in the PEM file {@code certificate},
+     * and nothing else, speaking {@code protocol} ({@code TLS} for the newest, {@code TLSv1.2}
+     * for that one only).
+     */
+    public static SSLContext trusting(Path certificate, String protocol) throws IOException, GeneralSecurityException {
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(certificate)) {
+            trusted.setCertificateEntry("server", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        SSLContext context = SSLContext.getInstance(protocol);
+        context.init(null, trust.getTrustManagers(), null);
+        return context;
     }
 
     /** A new connection whose 220 greeting has been read. */
