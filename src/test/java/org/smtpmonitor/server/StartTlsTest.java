@@ -57,7 +57,7 @@ class StartTlsTest {
     void ehloInTheClearOffersStartTls() throws Exception {
         try (RawSmtpClient client = monitor.client()) {
             assertEquals("250-example.com Hello client.test\n250-SIZE 26214400\n250-8BITMIME\n250-PIPELINING\n"
-                    + "250-STARTTLS\n250 HELP", client.command("EHLO client.test"));
+                    + "250-SMTPUTF8\n250-STARTTLS\n250 HELP", client.command("EHLO client.test"));
         }
     }
 
