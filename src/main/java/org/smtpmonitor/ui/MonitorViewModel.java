@@ -278,8 +278,10 @@ final class MonitorViewModel {
     }
 
     private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, SessionEvent event) {
-        newLines.computeIfAbsent(row, r -> new ArrayList<>())
-                .add(new TranscriptLine(event.at(), TranscriptLine.Direction.NOTE, EventText.of(event)));
+        String text = EventText.of(event);
+        // A note line is shown after its own "--": the TLS and AUTH notes' words begin with one already.
+        newLines.computeIfAbsent(row, r -> new ArrayList<>()).add(new TranscriptLine(event.at(),
+                TranscriptLine.Direction.NOTE, text.startsWith("-- ") ? text.substring(3) : text));
     }
 
     /** Moves the durations of open sessions on. */

@@ -56,7 +56,7 @@ class SessionListViewModelTest {
 
     private static List<String> notes(SessionRow row) {
         return row.transcript().lines().stream().filter(line -> line.direction() == TranscriptLine.Direction.NOTE)
-                .map(TranscriptLine::text).toList();
+                .map(line -> line.formatted().substring(13)).toList();
     }
 
     @Test
@@ -73,7 +73,7 @@ class SessionListViewModelTest {
         assertTrue(row.overTlsProperty().get());
         assertEquals("TLS 1.3, TLS_AES_128_GCM_SHA256\nSNI mail.test\nAUTH PLAIN alice@example.com",
                 row.securityProperty().get());
-        assertEquals(List.of("Connection from 127.0.0.1:40001", "-- TLS 1.3 TLS_AES_128_GCM_SHA256 SNI mail.test",
+        assertEquals(List.of("-- Connection from 127.0.0.1:40001", "-- TLS 1.3 TLS_AES_128_GCM_SHA256 SNI mail.test",
                 "-- AUTH PLAIN alice@example.com"), notes(row));
     }
 
