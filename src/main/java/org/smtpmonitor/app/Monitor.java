@@ -176,6 +176,11 @@ public final class Monitor implements AutoCloseable {
         return certificate.origin();
     }
 
+    /** The TLS certificate as a user checks it: fingerprint, subject, validity, origin. */
+    public TlsCertificate.Summary tlsCertificateSummary() {
+        return certificate.summary();
+    }
+
     /** Where the server takes implicit-TLS connections, or null when it does not ({@code --tls-port}). */
     public InetSocketAddress tlsAddress() {
         return server.tlsAddress();

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
 import java.time.Instant;
 
 import org.smtpmonitor.tls.PemFiles;
@@ -28,6 +29,22 @@ public record TlsCertificate(ServerCredentials credentials, String origin) {
     public static final Path FOLDER = Path.of(".smtp-monitor", "tls");
     public static final String CERTIFICATE_FILE = "certificate.pem";
     public static final String KEY_FILE = "private-key.pem";
+
+    /**
+     * What a user checks of the certificate before trusting or pinning it.
+     *
+     * @param fingerprint its SHA-256, as {@code openssl x509 -fingerprint -sha256} prints it
+     * @param subject     its subject's distinguished name, such as {@code CN=localhost}
+     * @param origin      where it comes from, in words
+     */
+    public record Summary(String fingerprint, String subject, Instant notBefore, Instant notAfter, String origin) {
+    }
+
+    public Summary summary() {
+        X509Certificate certificate = credentials.certificate();
+        return new Summary(credentials.fingerprint(), certificate.getSubjectX500Principal().getName(),
+                certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), origin);
+    }
 
     /**
      * The certificate that {@code settings} name, or the self-signed one of

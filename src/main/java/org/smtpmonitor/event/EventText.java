@@ -55,8 +55,13 @@ public final class EventText {
      * then {@code SNI name} when the client sent one.
      */
     public static String tls(TlsInfo tls) {
-        String protocol = tls.protocol().startsWith("TLSv") ? "TLS " + tls.protocol().substring(4) : tls.protocol();
-        return "-- " + protocol + " " + tls.cipher() + (tls.serverName().isEmpty() ? "" : " SNI " + tls.serverName());
+        return "-- " + tlsProtocol(tls.protocol()) + " " + tls.cipher()
+                + (tls.serverName().isEmpty() ? "" : " SNI " + tls.serverName());
+    }
+
+    /** A TLS protocol as people write it: {@code TLS 1.3} for the JDK's {@code TLSv1.3}. */
+    public static String tlsProtocol(String jdkName) {
+        return jdkName.startsWith("TLSv") ? "TLS " + jdkName.substring(4) : jdkName;
     }
 
     /** The session the event belongs to, or 0 when it concerns the whole server. */

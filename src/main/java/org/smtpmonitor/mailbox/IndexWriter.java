@@ -22,12 +22,15 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.MessageParser;
 import org.smtpmonitor.message.ParsedMessage;
 import org.smtpmonitor.message.Summary;
+import org.smtpmonitor.smtp.AuthInfo;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.StoredCopy;
+import org.smtpmonitor.smtp.TlsInfo;
 
 /**
  * Adds delivered copies to the {@link MessageIndex} on a thread of its own, in batches,
@@ -273,6 +276,7 @@ final class IndexWriter implements AutoCloseable {
         Map<String, Long> identities = new HashMap<>();
         for (Delivered delivered : batch) {
             Envelope envelope = delivered.envelope();
+            Arrival arrival = arrival(envelope);
             for (StoredCopy copy : delivered.copies()) {
                 long[] place = rewrites.placeNow(copy.recipient(), delivered.files().get(copy.recipient()),
                         copy.offset());
@@ -286,7 +290,7 @@ final class IndexWriter implements AutoCloseable {
                 entries.add(new MessageIndex.NewEntry(new IndexedMessage(0, copy.recipient(), place[1],
                         copy.length(), delivered.size(), delivered.received(), envelope.queueId(), envelope.sessionId(),
                         envelope.client(), envelope.heloName(), envelope.sender(), envelope.recipients(), "", "", "", "",
-                        "", ""), null));
+                        "", "", false, false, arrival), null));
             }
         }
         try {
@@ -296,6 +300,14 @@ final class IndexWriter implements AutoCloseable {
             return;
         }
         changed.accept(mailboxesOf(entries));
+    }
+
+    /** How the message of {@code envelope} came: its session's TLS and AUTH, if any. */
+    static Arrival arrival(Envelope envelope) {
+        TlsInfo tls = envelope.tls();
+        AuthInfo auth = envelope.auth();
+        return Arrival.of(tls == null ? "" : tls.protocol(), tls == null ? "" : tls.cipher(),
+                auth == null ? "" : auth.mechanism(), auth == null ? "" : auth.user());
     }
 
     /** Summarizes copies in batches while no new ones wait. */
@@ -360,7 +372,8 @@ final class IndexWriter implements AutoCloseable {
             Summary s = parsed.summary();
             return new MessageIndex.NewEntry(new IndexedMessage(m.id(), m.mailbox(), m.offset(), m.length(),
                     parsed.size(), m.received(), m.queueId(), m.sessionId(), m.client(), m.helo(), m.envelopeFrom(),
-                    m.envelopeTo(), s.from(), s.to(), s.cc(), s.subject(), s.date(), s.messageId()), parsed.text());
+                    m.envelopeTo(), s.from(), s.to(), s.cc(), s.subject(), s.date(), s.messageId(), true, m.read(),
+                    m.arrival()), parsed.text());
         } catch (IOException e) {
             return new MessageIndex.NewEntry(m, "");
         }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.MessageOrder;
 
@@ -41,7 +42,13 @@ public final class MessageIndex implements AutoCloseable {
     private static final int AUTOCHECKPOINT_PAGES = 10_000;
     private static final String COLUMNS = "id, mailbox, offset, length, size, received, queue_id, session_id, client,"
             + " helo, envelope_from, envelope_to, header_from, header_to, header_cc, subject, header_date, message_id,"
-            + " summarized";
+            + " summarized, tls_protocol, tls_cipher, auth_mechanism, auth_user";
+    /**
+     * How each message arrived (see {@link Arrival}): NULL when not known (a copy found by a
+     * rescan, or indexed before these columns were), empty for no TLS or no AUTH.
+     */
+    private static final String ARRIVAL_COLUMNS = "tls_protocol TEXT, tls_cipher TEXT, auth_mechanism TEXT,"
+            + " auth_user TEXT";
     /** The same, named as columns of the message table: a search joins it with the words, which have a subject too. */
     private static final String MESSAGE_COLUMNS = "message." + COLUMNS.replace(", ", ", message.");
     /** The same, and whether the window has shown the message: what a list gets. */
@@ -96,7 +103,7 @@ public final class MessageIndex implements AutoCloseable {
                         + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
                         + " client TEXT, helo TEXT, envelope_from TEXT, envelope_to TEXT, header_from TEXT,"
                         + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT,"
-                        + " summarized INTEGER NOT NULL DEFAULT 0)");
+                        + " summarized INTEGER NOT NULL DEFAULT 0, " + ARRIVAL_COLUMNS + ")");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_by_mailbox ON message (mailbox, id)");
                 statement.execute("CREATE INDEX IF NOT EXISTS message_to_summarize ON message (id) WHERE summarized = 0");
                 statement.execute("CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -117,6 +124,7 @@ public final class MessageIndex implements AutoCloseable {
                         + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
                 addCounts(statement);
                 addCoverage(statement);
+                addArrival(statement);
             }
             connection.setAutoCommit(false);
             connection.commit();
@@ -173,12 +181,38 @@ public final class MessageIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives an index written before messages kept how they arrived the columns for it, once, as
+     * {@link #addCounts} does. Its rows keep NULL there: how they arrived is not known.
+     */
+    private static void addArrival(Statement statement) throws SQLException {
+        if (hasColumn(statement, "message", "tls_protocol")) {
+            return;
+        }
+        statement.execute("BEGIN IMMEDIATE");
+        try {
+            if (!hasColumn(statement, "message", "tls_protocol")) {
+                for (String column : ARRIVAL_COLUMNS.split(", ")) {
+                    statement.execute("ALTER TABLE message ADD COLUMN " + column);
+                }
+            }
+            statement.execute("COMMIT");
+        } catch (SQLException e) {
+            statement.execute("ROLLBACK");
+            throw e;
+        }
+    }
+
     private static boolean counted(Statement statement) throws SQLException {
         return hasColumn(statement, "messages");
     }
 
     private static boolean hasColumn(Statement statement, String name) throws SQLException {
-        try (ResultSet columns = statement.executeQuery("PRAGMA table_info(mailbox)")) {
+        return hasColumn(statement, "mailbox", name);
+    }
+
+    private static boolean hasColumn(Statement statement, String table, String name) throws SQLException {
+        try (ResultSet columns = statement.executeQuery("PRAGMA table_info(" + table + ")")) {
             while (columns.next()) {
                 if (columns.getString("name").equals(name)) {
                     return true;
@@ -231,14 +265,14 @@ public final class MessageIndex implements AutoCloseable {
             return;
         }
         try (PreparedStatement message = connection.prepareStatement("INSERT INTO message (mailbox, offset, length,"
-                + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, header_from,"
-                + " header_to, header_cc, subject, header_date, message_id, summarized)"
-                + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
+                + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, tls_protocol,"
+                + " tls_cipher, auth_mechanism, auth_user, header_from, header_to, header_cc, subject, header_date,"
+                + " message_id, summarized) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1)",
                 Statement.RETURN_GENERATED_KEYS);
              PreparedStatement place = connection.prepareStatement("INSERT INTO message (mailbox, offset, length,"
-                     + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, header_from,"
-                     + " header_to, header_cc, subject, header_date, message_id, summarized)"
-                     + " VALUES (?,?,?,?,?,?,?,?,?,?,?,'','','','','','',0)");
+                     + " size, received, queue_id, session_id, client, helo, envelope_from, envelope_to, tls_protocol,"
+                     + " tls_cipher, auth_mechanism, auth_user, header_from, header_to, header_cc, subject,"
+                     + " header_date, message_id, summarized) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,'','','','','','',0)");
              PreparedStatement text = connection.prepareStatement(
                      "INSERT INTO message_text (rowid, subject, addresses, body) VALUES (?,?,?,?)");
              PreparedStatement mailbox = connection.prepareStatement("INSERT INTO mailbox (address, identity,"
@@ -466,7 +500,7 @@ public final class MessageIndex implements AutoCloseable {
         }
     }
 
-    /** Binds the place and envelope of {@code m} as the first parameters; returns the next one's number. */
+    /** Binds the place, envelope and arrival of {@code m} as the first parameters; returns the next one's number. */
     private static int bindEnvelope(PreparedStatement statement, IndexedMessage m) throws SQLException {
         int i = 1;
         statement.setString(i++, m.mailbox());
@@ -480,6 +514,11 @@ public final class MessageIndex implements AutoCloseable {
         statement.setString(i++, m.helo());
         statement.setString(i++, m.envelopeFrom());
         statement.setString(i++, String.join(",", m.envelopeTo()));
+        Arrival arrival = m.arrival();
+        for (String value : List.of(arrival.tlsProtocol(), arrival.tlsCipher(), arrival.authMechanism(),
+                arrival.authUser())) {
+            statement.setString(i++, arrival.known() ? value : null);
+        }
         return i;
     }
 
@@ -779,7 +818,7 @@ public final class MessageIndex implements AutoCloseable {
         return terms.length() == 0 ? "\"\"" : terms.toString();
     }
 
-    /** @param listed the rows have a 20th column: whether the message was read ({@link #LISTED_COLUMNS}) */
+    /** @param listed the rows have a 24th column: whether the message was read ({@link #LISTED_COLUMNS}) */
     private static List<IndexedMessage> rows(PreparedStatement query, boolean listed) throws SQLException {
         List<IndexedMessage> found = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {
@@ -797,7 +836,18 @@ public final class MessageIndex implements AutoCloseable {
                 rows.getString(9), rows.getString(10), rows.getString(11),
                 to == null || to.isEmpty() ? List.of() : List.of(to.split(",")), rows.getString(13),
                 rows.getString(14), rows.getString(15), rows.getString(16), rows.getString(17), rows.getString(18),
-                rows.getInt(19) != 0, listed && rows.getInt(20) != 0);
+                rows.getInt(19) != 0, listed && rows.getInt(24) != 0, arrival(rows));
+    }
+
+    /** Columns 20 to 23: how the message arrived; NULL (not known) in a row found by a rescan or indexed before. */
+    private static Arrival arrival(ResultSet rows) throws SQLException {
+        String protocol = rows.getString(20);
+        return protocol == null ? Arrival.UNKNOWN : Arrival.of(protocol, orEmpty(rows.getString(21)),
+                orEmpty(rows.getString(22)), orEmpty(rows.getString(23)));
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     private void rollBackQuietly() {

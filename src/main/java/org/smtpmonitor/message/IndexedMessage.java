@@ -2,6 +2,7 @@ package org.smtpmonitor.message;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One stored copy as the message index knows it: where it lies in its mailbox file
@@ -16,14 +17,25 @@ import java.util.List;
  *                   and after a crash, a copy is indexed first by its place and envelope
  * @param read       whether the window has shown it (kept in the index, so lost when the
  *                   index is built again)
+ * @param arrival    over which TLS and after which AUTH it came, when known
  */
 public record IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
                              String queueId, long sessionId, String client, String helo, String envelopeFrom,
                              List<String> envelopeTo, String from, String to, String cc, String subject, String date,
-                             String messageId, boolean summarized, boolean read) {
+                             String messageId, boolean summarized, boolean read, Arrival arrival) {
 
     public IndexedMessage {
         envelopeTo = List.copyOf(envelopeTo);
+        Objects.requireNonNull(arrival, "arrival");
+    }
+
+    /** A copy whose arrival is not known. */
+    public IndexedMessage(long id, String mailbox, long offset, long length, long size, Instant received,
+                          String queueId, long sessionId, String client, String helo, String envelopeFrom,
+                          List<String> envelopeTo, String from, String to, String cc, String subject, String date,
+                          String messageId, boolean summarized, boolean read) {
+        this(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo, envelopeFrom, envelopeTo,
+                from, to, cc, subject, date, messageId, summarized, read, Arrival.UNKNOWN);
     }
 
     /** A copy not shown yet. */
@@ -48,6 +60,6 @@ public record IndexedMessage(long id, String mailbox, long offset, long length, 
     public IndexedMessage withHeaders(Summary summary) {
         return new IndexedMessage(id, mailbox, offset, length, size, received, queueId, sessionId, client, helo,
                 envelopeFrom, envelopeTo, summary.from(), summary.to(), summary.cc(), summary.subject(), summary.date(),
-                summary.messageId(), summarized, read);
+                summary.messageId(), summarized, read, arrival);
     }
 }

@@ -414,7 +414,7 @@ public final class SmtpSession {
         requireData();
         messageCount++;
         Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients),
-                sessionId, client);
+                sessionId, client, tls, authentication.info());
         resetTransaction();
         try {
             return new Delivery(envelope, store.append(envelope, data, length), null);

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.smtpmonitor.event.EventText;
+import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.HeaderField;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.ParsedMessage;
@@ -30,9 +32,11 @@ record Inspected(long id, Envelope envelope, String subject, ParsedMessage parse
      * @param mailbox   the mailbox this copy was delivered to
      * @param to        every RCPT TO of the transaction, the mailbox's own marked
      * @param sessionId the session that delivered it; 0 when not known (found by a rescan)
+     * @param security  how it came: {@code TLS 1.3 TLS_AES_128_GCM_SHA256 · AUTH PLAIN alice@example.com},
+     *                  {@code in the clear}, or {@code (not known)}
      */
     record Envelope(String mailbox, String from, String to, String queueId, String received, String client,
-                    String helo, long sessionId) {
+                    String helo, long sessionId, String security) {
 
         static Envelope of(IndexedMessage message) {
             List<String> recipients = new ArrayList<>();
@@ -44,7 +48,20 @@ record Inspected(long id, Envelope envelope, String subject, ParsedMessage parse
                     recipients.isEmpty() ? "(not known)" : String.join(", ", recipients),
                     orUnknown(message.queueId()), message.received() == null ? "(not known)"
                     : RECEIVED.format(message.received()), orUnknown(message.client()), orUnknown(message.helo()),
-                    message.sessionId());
+                    message.sessionId(), security(message.arrival()));
+        }
+
+        /** How a message came, escaped: its TLS, or "in the clear", then its AUTH, if any. */
+        static String security(Arrival arrival) {
+            if (!arrival.known()) {
+                return "(not known)";
+            }
+            String how = arrival.overTls()
+                    ? EventText.tlsProtocol(arrival.tlsProtocol()) + " " + arrival.tlsCipher() : "in the clear";
+            if (arrival.authenticated()) {
+                how += " \u00b7 AUTH " + arrival.authMechanism() + " " + arrival.authUser();
+            }
+            return Printable.escape(how);
         }
 
         private static String orUnknown(String value) {

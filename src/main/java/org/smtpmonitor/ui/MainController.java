@@ -28,6 +28,8 @@ import javafx.scene.input.KeyEvent;
 import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
 import org.smtpmonitor.event.EventText;
 
@@ -43,6 +45,7 @@ final class MainController {
             .withZone(ZoneId.systemDefault());
     private static final PseudoClass OPEN = PseudoClass.getPseudoClass("open");
     private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
+    private static final PseudoClass TLS = PseudoClass.getPseudoClass("tls");
 
     @FXML Button serverButton;
     @FXML Button openFolderButton;
@@ -68,6 +71,8 @@ final class MainController {
     /** The mail side of the window: mail.fxml, included. */
     @FXML MailController mailController;
     @FXML Label listeningLabel;
+    /** Wired by MainWindow's {@link TlsStatus}. */
+    @FXML Label tlsLabel;
     @FXML Label openSessionsLabel;
     @FXML Label deliveredLabel;
     @FXML Label repliesInErrorLabel;
@@ -108,7 +113,8 @@ final class MainController {
         sessionOutcomeColumn.setCellValueFactory(c -> c.getValue().outcomeProperty());
         sessionsTable.setRowFactory(table -> new FlagRow<>(List.of(
                 new FlagRow.Flag<>(OPEN, row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)),
-                new FlagRow.Flag<>(FAILED, SessionRow::failedProperty))));
+                new FlagRow.Flag<>(FAILED, SessionRow::failedProperty),
+                new FlagRow.Flag<>(TLS, SessionRow::overTlsProperty))));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
 
@@ -262,20 +268,34 @@ final class MainController {
         }
     }
 
-    /** The session's number, after a mark that monitor.css shows on the row of a session in error. */
+    /**
+     * The session's number, after the marks that monitor.css shows on the row of a session in
+     * error, and of a session over TLS (a padlock, whose tooltip tells its TLS and AUTH).
+     */
     private static final class SessionNumberCell extends TableCell<SessionRow, Long> {
         private final Label mark = new Label("\u26a0");
+        private final Region lock = new Region();
+        private final Tooltip lockTip = new Tooltip();
+        private final HBox marks = new HBox(mark, lock);
 
         SessionNumberCell() {
             mark.getStyleClass().add("error-mark");
             mark.setTooltip(new Tooltip("The server sent this session a reply in error (4xx or 5xx)"));
+            lock.getStyleClass().add("tls-mark");
+            Tooltip.install(lock, lockTip);
+            marks.getStyleClass().add("session-marks");
         }
 
         @Override
         protected void updateItem(Long id, boolean empty) {
             super.updateItem(id, empty);
             setText(empty || id == null ? null : id.toString());
-            setGraphic(empty || id == null ? null : mark);
+            setGraphic(empty || id == null ? null : marks);
+            lockTip.textProperty().unbind();
+            int index = getIndex();
+            if (!empty && id != null && index >= 0 && index < getTableView().getItems().size()) {
+                lockTip.textProperty().bind(getTableView().getItems().get(index).securityProperty());
+            }
         }
     }
 

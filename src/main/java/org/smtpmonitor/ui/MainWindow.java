@@ -62,6 +62,7 @@ final class MainWindow {
     private final MessageViewModel inspector;
     private final MailboxCounts counts;
     private final MainController controller;
+    private final WindowActions windowActions;
     private final MailController mailController;
     private final DragFiles drag;
     private final MessageViewController messageController;
@@ -98,7 +99,7 @@ final class MainWindow {
         this.subscription = subscription;
         model.applyMailboxes(mailboxes);
         this.messages = new MessageListViewModel(mail, mailProblem, background);
-        WindowActions windowActions = new WindowActions(monitor, background, actions, saveChooser);
+        this.windowActions = new WindowActions(monitor, background, actions, saveChooser);
         this.inspector = new MessageViewModel(mail, background, actions, windowActions.messageProperty()::set);
         this.messageController = new MessageViewController(inspector,
                 () -> new HtmlView(background, attachmentDialogs.browse(),
@@ -145,6 +146,8 @@ final class MainWindow {
         Scene scene = new Scene(root, bounds.getWidth(), bounds.getHeight());
         scene.getStylesheets().add(MainWindow.class.getResource("/fxml/monitor.css").toExternalForm());
         themeSwitch = new ThemeSwitch(controller.themeToggle, remembered, actions, desktop::saveTheme);
+        TlsStatus.install(controller.tlsLabel, model.tlsProperty(), monitor.tlsCertificateSummary(),
+                windowActions.messageProperty()::set);
         installShortcuts(scene);
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "

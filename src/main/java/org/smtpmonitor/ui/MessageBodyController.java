@@ -53,6 +53,7 @@ final class MessageBodyController {
     @FXML Label envelopeClient;
     @FXML Label envelopeHelo;
     @FXML Label envelopeMailbox;
+    @FXML Label envelopeSecurity;
     @FXML Label notesLabel;
     @FXML TabPane messageTabs;
     @FXML Tab htmlTab;
@@ -191,6 +192,7 @@ final class MessageBodyController {
             envelopeClient.setText(envelope.client());
             envelopeHelo.setText(envelope.helo());
             envelopeMailbox.setText(envelope.mailbox());
+            envelopeSecurity.setText(envelope.security());
         }
         showNotes(message == null ? List.of() : message.notes());
         headersTable.setItems(FXCollections.observableList(message == null ? List.of() : message.headers()));

@@ -15,6 +15,7 @@ import java.util.Set;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.LongProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
@@ -35,6 +36,9 @@ import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.event.TlsFailed;
+import org.smtpmonitor.event.TlsReady;
+import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.text.Printable;
 
@@ -69,6 +73,7 @@ final class MonitorViewModel {
     private final LongProperty repliesInError = new SimpleLongProperty();
     private final StringProperty lastError = new SimpleStringProperty("");
     private final ObjectProperty<InetSocketAddress> listening = new SimpleObjectProperty<>();
+    private final ObjectProperty<TlsReady> tls = new SimpleObjectProperty<>();
     private final ObjectProperty<MailboxRow> selectedMailbox = new SimpleObjectProperty<>();
     private final TranscriptViewModel transcript = new TranscriptViewModel();
 
@@ -171,12 +176,27 @@ final class MonitorViewModel {
             } else if (event instanceof SessionAuthenticated e) {
                 SessionRow row = sessionsById.get(e.sessionId());
                 if (row != null) {
+                    row.authenticated(e.mechanism(), e.user());
+                    note(newLines, row, e);
+                }
+            } else if (event instanceof TlsStarted e) {
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    row.tlsStarted(e.tls());
+                    note(newLines, row, e);
+                }
+            } else if (event instanceof TlsFailed e) {
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
                     note(newLines, row, e);
                 }
             } else if (event instanceof ServerStarted e) {
                 listening.set(e.address());
+            } else if (event instanceof TlsReady e) {
+                tls.set(e);
             } else if (event instanceof ServerStopped) {
                 listening.set(null);
+                tls.set(null);
             }
         }
         for (Map.Entry<SessionRow, List<TranscriptLine>> entry : newLines.entrySet()) {
@@ -258,8 +278,10 @@ final class MonitorViewModel {
     }
 
     private static void note(Map<SessionRow, List<TranscriptLine>> newLines, SessionRow row, SessionEvent event) {
-        newLines.computeIfAbsent(row, r -> new ArrayList<>())
-                .add(new TranscriptLine(event.at(), TranscriptLine.Direction.NOTE, EventText.of(event)));
+        String text = EventText.of(event);
+        // A note line is shown after its own "--": the TLS and AUTH notes' words begin with one already.
+        newLines.computeIfAbsent(row, r -> new ArrayList<>()).add(new TranscriptLine(event.at(),
+                TranscriptLine.Direction.NOTE, text.startsWith("-- ") ? text.substring(3) : text));
     }
 
     /** Moves the durations of open sessions on. */
@@ -312,6 +334,11 @@ final class MonitorViewModel {
     /** Where the server listens; null while it is stopped. */
     ObjectProperty<InetSocketAddress> listeningProperty() {
         return listening;
+    }
+
+    /** The TLS the running server offers (its certificate's fingerprint, its implicit-TLS port); null while stopped. */
+    ReadOnlyObjectProperty<TlsReady> tlsProperty() {
+        return tls;
     }
 
     /** The mailbox being previewed; selecting it clears its "new" mark. */

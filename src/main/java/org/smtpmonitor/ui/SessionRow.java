@@ -17,14 +17,20 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 
+import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.smtp.TlsInfo;
+import org.smtpmonitor.text.Printable;
 
 /**
  * One row of the sessions table, with the session's transcript, what it came to (see
- * {@link SessionOutcome}) and whether its transcript follows the newest line. Changed on the
+ * {@link SessionOutcome}), its TLS and AUTH, and whether its transcript follows the newest line. Changed on the
  * FX thread only.
  */
 final class SessionRow {
+
+    private static final String IN_THE_CLEAR = "In the clear (no TLS)";
+    private static final String NO_AUTH = "No AUTH";
 
     /** Whether the session's connection is still open. */
     enum State {
@@ -48,6 +54,11 @@ final class SessionRow {
     private final IntegerProperty repliesInError = new SimpleIntegerProperty();
     private final BooleanProperty failed = new SimpleBooleanProperty();
     private final BooleanProperty follow = new SimpleBooleanProperty(true);
+    private final BooleanProperty overTls = new SimpleBooleanProperty();
+    private final StringProperty security = new SimpleStringProperty(IN_THE_CLEAR + "\n" + NO_AUTH);
+    private TlsInfo tls;
+    /** The AUTH mechanism and user as shown ({@code PLAIN alice@example.com}, escaped); empty before AUTH. */
+    private String auth = "";
     /** The outcome's version the columns show: most replies change nothing, and cost no update. */
     private long shownVersion;
     private Instant closed;
@@ -123,6 +134,36 @@ final class SessionRow {
     /** Keep this session's newest line in view while it is shown; each session has its own. */
     BooleanProperty followProperty() {
         return follow;
+    }
+
+    /** True once the session's TLS handshake is done: its row shows a lock. */
+    ReadOnlyBooleanProperty overTlsProperty() {
+        return overTls;
+    }
+
+    /**
+     * The session's TLS (protocol, cipher, the SNI name the client asked for) and AUTH (mechanism
+     * and user), one per line, escaped: what the lock's tooltip says.
+     */
+    ReadOnlyStringProperty securityProperty() {
+        return security;
+    }
+
+    void tlsStarted(TlsInfo info) {
+        tls = info;
+        overTls.set(true);
+        describeSecurity();
+    }
+
+    void authenticated(String mechanism, String user) {
+        auth = Printable.escape(mechanism + " " + user);
+        describeSecurity();
+    }
+
+    private void describeSecurity() {
+        String how = tls == null ? IN_THE_CLEAR : EventText.tlsProtocol(tls.protocol()) + ", " + tls.cipher() + "\n"
+                + (tls.serverName().isEmpty() ? "No SNI name" : "SNI " + Printable.escape(tls.serverName()));
+        security.set(how + "\n" + (auth.isEmpty() ? NO_AUTH : "AUTH " + auth));
     }
 
     void received(String line) {

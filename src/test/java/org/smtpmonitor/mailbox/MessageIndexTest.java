@@ -10,10 +10,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
 
 import org.junit.jupiter.api.Test;
@@ -186,6 +188,67 @@ class MessageIndexTest {
             // The bytes its rows cover were counted too: both mailboxes are known to be covered whole.
             assertEquals(0, reopened.uncovered("a@x").skipped());
             assertTrue(reopened.uncovered("b@x").gaps().isEmpty());
+        }
+    }
+
+    private static MessageIndex.NewEntry arrived(MessageIndex.NewEntry entry, Arrival arrival) {
+        IndexedMessage m = entry.message();
+        return new MessageIndex.NewEntry(new IndexedMessage(m.id(), m.mailbox(), m.offset(), m.length(), m.size(),
+                m.received(), m.queueId(), m.sessionId(), m.client(), m.helo(), m.envelopeFrom(), m.envelopeTo(),
+                m.from(), m.to(), m.cc(), m.subject(), m.date(), m.messageId(), m.summarized(), false, arrival),
+                entry.bodyText());
+    }
+
+    @Test
+    void anIndexWrittenBeforeArrivalsWereKeptGainsTheColumnsAndItsRowsReadAsNotKnown() throws Exception {
+        Path file = Files.createDirectories(directory.resolve(".smtp-monitor")).resolve("index.db");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement()) {
+            // The schema of the version before: counts and coverage, but not how each message arrived.
+            statement.execute("CREATE TABLE mailbox (address TEXT PRIMARY KEY,"
+                    + " identity INTEGER NOT NULL DEFAULT 0, indexed_to INTEGER NOT NULL DEFAULT 0,"
+                    + " messages INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0,"
+                    + " skipped INTEGER NOT NULL DEFAULT 0)");
+            statement.execute("CREATE TABLE message (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                    + " mailbox TEXT NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,"
+                    + " size INTEGER NOT NULL, received INTEGER NOT NULL, queue_id TEXT, session_id INTEGER,"
+                    + " client TEXT, helo TEXT, envelope_from TEXT, envelope_to TEXT, header_from TEXT,"
+                    + " header_to TEXT, header_cc TEXT, subject TEXT, header_date TEXT, message_id TEXT,"
+                    + " summarized INTEGER NOT NULL DEFAULT 0)");
+            statement.execute("INSERT INTO mailbox (address, identity, indexed_to, messages, bytes)"
+                    + " VALUES ('a@x', 5, 10, 1, 10)");
+            statement.execute("INSERT INTO message (mailbox, offset, length, size, received, queue_id, envelope_to,"
+                    + " subject, summarized) VALUES ('a@x', 0, 10, 10, 1, 'OLD.1', 'a@x', 'old', 1)");
+        }
+        Arrival overTls = Arrival.of("TLSv1.3", "TLS_AES_128_GCM_SHA256", "PLAIN", "alice@example.com");
+        Arrival inTheClear = Arrival.of("", "", "", "");
+        try (MessageIndex index = MessageIndex.open(directory)) {
+            IndexedMessage old = index.newest("a@x", 0, 1).get(0);
+            assertEquals("old", old.subject());
+            assertEquals(Arrival.UNKNOWN, old.arrival());
+            index.add(List.of(arrived(entry("a@x", 10, 10, 2, "s@y", "", null), overTls),
+                    arrived(entry("a@x", 20, 10, 3, "s@y", "summed", "words"), inTheClear)), Map.of("a@x", 5L));
+        }
+        try (MessageIndex reopened = MessageIndex.open(directory)) {
+            List<IndexedMessage> all = reopened.newest("a@x", 0, 10);
+            // A summarized copy is inserted at once, the places in one batch after: newest first, the place.
+            assertEquals(List.of(overTls, inTheClear, Arrival.UNKNOWN), all.stream().map(IndexedMessage::arrival).toList(),
+                    "added once, kept across an open; an empty value is 'none', not 'not known'");
+            assertEquals(overTls, reopened.byId(all.get(0).id()).orElseThrow().arrival());
+            assertEquals(inTheClear, reopened.search(MessageIndex.Query.words("a@x", "words"), 0, 10).get(0).arrival());
+            reopened.summarize(reopened.unsummarized(10).stream().map(m -> new MessageIndex.NewEntry(m, "")).toList());
+            assertEquals(overTls, reopened.byId(all.get(0).id()).orElseThrow().arrival(), "a summary keeps it");
+        }
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT tls_protocol, tls_cipher, auth_mechanism, auth_user"
+                     + " FROM message ORDER BY id")) {
+            List<String> seen = new ArrayList<>();
+            while (rows.next()) {
+                seen.add(rows.getString(1) + " " + rows.getString(2) + " " + rows.getString(3) + " " + rows.getString(4));
+            }
+            assertEquals(List.of("null null null null", "   ", "TLSv1.3 TLS_AES_128_GCM_SHA256 PLAIN alice@example.com"),
+                    seen, "as a user reads them with sqlite3: NULL where not known");
         }
     }
 

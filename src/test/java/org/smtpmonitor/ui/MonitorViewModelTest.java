@@ -65,8 +65,9 @@ class MonitorViewModelTest {
                 new ReplySent(1, "235 2.7.0 Authentication successful", T0),
                 new SessionAuthenticated(1, "PLAIN", "alice@example.com", T0), new SessionAuthenticated(9, "PLAIN", "x", T0)));
         List<TranscriptLine> lines = model.sessions().get(0).transcript().lines();
-        assertEquals(List.of("AUTH PLAIN ****", "235 2.7.0 Authentication successful", "-- AUTH PLAIN alice@example.com"),
-                lines.subList(1, 4).stream().map(TranscriptLine::text).toList());
+        assertEquals(List.of("C: AUTH PLAIN ****", "S: 235 2.7.0 Authentication successful",
+                "-- AUTH PLAIN alice@example.com"), lines.subList(1, 4).stream().map(line -> line.formatted().substring(13))
+                .toList(), "as shown: the note's own '--' once, not twice");
         assertEquals(TranscriptLine.Direction.NOTE, lines.get(3).direction());
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -22,15 +23,27 @@ import javafx.stage.Window;
 import javax.imageio.ImageIO;
 
 import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.client.AuthMechanism;
+import org.smtpmonitor.client.Credentials;
+import org.smtpmonitor.client.MessageSender;
+import org.smtpmonitor.client.OutgoingMessage;
+import org.smtpmonitor.client.Security;
+import org.smtpmonitor.client.ServerTrust;
+import org.smtpmonitor.client.SessionSetup;
+import org.smtpmonitor.client.SmtpConnection;
+import org.smtpmonitor.client.TlsClient;
+import org.smtpmonitor.client.TlsMode;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestMonitor;
 
 /**
  * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
- * headless (Monocle): the main window with a live session (with replies in error) and a
- * message selected, the same in the dark theme, the inspector's HTML, attachments and headers
+ * headless (Monocle): the main window with a live session (with replies in error), a session
+ * over STARTTLS with AUTH (its padlock) and a message selected, the same in the dark theme, the inspector's HTML, attachments and headers
  * tabs ({@link InspectorShots}), and the error dialog for a bad users file.
  *
  * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
@@ -48,7 +61,8 @@ public final class Screenshots {
         Path users = work.resolve("users.txt");
         Files.write(users, List.of("# The team", "alice@example.com", "bob@example.com", "carol@example.com",
                 "dave@example.com"));
-        Settings settings = TestMonitor.settings(work.resolve("mail"), MailboxFormat.MBOX);
+        Settings settings = TestMonitor.settings(work.resolve("mail"), MailboxFormat.MBOX)
+                .withAuth(AuthPolicy.of(AuthMode.ANY, false, false));
 
         Launcher launcher = HeadlessFx.fx(() -> {
             Launcher l = new Launcher(settings, owner -> null, owner -> null, new Stage(), System.err);
@@ -60,6 +74,7 @@ public final class Screenshots {
         InetSocketAddress server = TestMonitor.address(window.monitor());
 
         sendTraffic(server);
+        sendOverTls(server);
         RawSmtpClient live = RawSmtpClient.connectGreeted(server);
         live.command("EHLO laptop.test.org");
         live.command("MAIL FROM:<eve@test.org>");
@@ -71,7 +86,7 @@ public final class Screenshots {
                 + "Date: Tue, 24 Nov 2026 09:14:02 +0000\r\n\r\nHi Bob,\r\nsee attached.\r\n."));
         live.command("NOOP");
 
-        await(() -> window.model().deliveredProperty().get() == 5 && window.model().openSessionsProperty().get() == 1);
+        await(() -> window.model().deliveredProperty().get() == 6 && window.model().openSessionsProperty().get() == 1);
         HeadlessFx.fx(() -> {
             @SuppressWarnings("unchecked")
             TableView<SessionRow> sessions = (TableView<SessionRow>) window.stage().getScene().lookup("#sessionsTable");
@@ -151,6 +166,24 @@ public final class Screenshots {
             client.mail("orders@shop.test.org", "carol@example.com", "From: orders@shop.test.org\nTo: carol@example.com\n"
                     + "Subject: Your order has shipped\nDate: Tue, 24 Nov 2026 09:13:05 +0000\n\nTracking: 0042\n");
             client.command("QUIT");
+        }
+    }
+
+    /** One message as an application set up for production mail sends it: over STARTTLS, after AUTH PLAIN. */
+    private static void sendOverTls(InetSocketAddress server) throws Exception {
+        String host = server.getAddress().getHostAddress();
+        Security security = new Security(TlsMode.STARTTLS, new TlsClient(ServerTrust.any()),
+                new Credentials("alerts@ops.test.org", "not shown anywhere"), AuthMechanism.PLAIN);
+        try (SmtpConnection connection = SmtpConnection.open(host, server.getPort(), Duration.ofSeconds(10))) {
+            SessionSetup setup = new SessionSetup("ops.test.org", security,
+                    security.tls().socketLayer(host, server.getPort()), SessionSetup.Transcript.NONE);
+            MessageSender.Outcome outcome = new MessageSender(connection, setup).send(new OutgoingMessage(
+                    "alerts@ops.test.org", List.of("carol@example.com"), "Disk usage at 81% on db-2",
+                    "db-2: /var is 81% full.\n", ZonedDateTime.parse("2026-11-24T09:13:30Z"),
+                    "<disk-81@ops.test.org>"));
+            if (!outcome.deliveredToAll()) {
+                throw new IllegalStateException("the message over TLS was not delivered: " + outcome);
+            }
         }
     }
 

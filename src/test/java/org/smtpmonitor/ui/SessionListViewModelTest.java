@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.smtpmonitor.ui.MonitorViewModelTest.T0;
 import static org.smtpmonitor.ui.MonitorViewModelTest.opened;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,9 +16,16 @@ import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
 import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.ServerStarted;
+import org.smtpmonitor.event.ServerStopped;
+import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
+import org.smtpmonitor.event.TlsFailed;
+import org.smtpmonitor.event.TlsReady;
+import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.StoredCopy;
+import org.smtpmonitor.smtp.TlsInfo;
 
 /** The session list's columns, marker and counts, and Follow per session, from the server's events. */
 class SessionListViewModelTest {
@@ -44,6 +52,57 @@ class SessionListViewModelTest {
     private static SessionRow only(MonitorViewModel model) {
         assertEquals(1, model.sessions().size());
         return model.sessions().get(0);
+    }
+
+    private static List<String> notes(SessionRow row) {
+        return row.transcript().lines().stream().filter(line -> line.direction() == TranscriptLine.Direction.NOTE)
+                .map(line -> line.formatted().substring(13)).toList();
+    }
+
+    @Test
+    void aSessionOverTlsGetsItsLockAndTellsItsTlsAndAuthInItsTranscriptAndTooltip() {
+        MonitorViewModel model = new MonitorViewModel(10, 100);
+        model.apply(session(1, "S: 220 example.com ESMTP", "C: STARTTLS", "S: 220 Ready to start TLS"));
+        SessionRow row = only(model);
+        assertFalse(row.overTlsProperty().get());
+        assertEquals("In the clear (no TLS)\nNo AUTH", row.securityProperty().get());
+
+        model.apply(List.of(new TlsStarted(1, new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", "mail.test"), T0),
+                new LineReceived(1, "AUTH PLAIN ****", T0),
+                new SessionAuthenticated(1, "PLAIN", "alice@example.com", T0), new ReplySent(1, "235 2.7.0 OK", T0)));
+        assertTrue(row.overTlsProperty().get());
+        assertEquals("TLS 1.3, TLS_AES_128_GCM_SHA256\nSNI mail.test\nAUTH PLAIN alice@example.com",
+                row.securityProperty().get());
+        assertEquals(List.of("-- Connection from 127.0.0.1:40001", "-- TLS 1.3 TLS_AES_128_GCM_SHA256 SNI mail.test",
+                "-- AUTH PLAIN alice@example.com"), notes(row));
+    }
+
+    @Test
+    void aFailedHandshakeIsANoteAndNoLockAndWhatTheClientNamedIsEscaped() {
+        MonitorViewModel model = new MonitorViewModel(10, 100);
+        model.apply(session(1));
+        model.apply(session(2));
+        model.apply(List.of(new TlsFailed(1, "Unsupported or unrecognized SSL message \u001b[2J", T0),
+                new TlsStarted(2, new TlsInfo("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "evil\u202e.test"), T0),
+                new SessionAuthenticated(2, "LOGIN", "bob\r\n@x", T0)));
+        SessionRow failed = model.session(1).orElseThrow();
+        SessionRow hostile = model.session(2).orElseThrow();
+        assertFalse(failed.overTlsProperty().get());
+        assertEquals("-- TLS failed: Unsupported or unrecognized SSL message \\x1b[2J", notes(failed).get(1));
+        assertEquals("TLS 1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384\nSNI evil\\u202e.test\nAUTH LOGIN bob\\x0d\\x0a@x",
+                hostile.securityProperty().get());
+        assertEquals(List.of("-- TLS 1.2 TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 SNI evil\\u202e.test",
+                "-- AUTH LOGIN bob\\x0d\\x0a@x"), notes(hostile).subList(1, 3));
+    }
+
+    @Test
+    void theServersTlsIsKnownWhileItRuns() {
+        MonitorViewModel model = new MonitorViewModel(10, 100);
+        TlsReady ready = new TlsReady(new InetSocketAddress("127.0.0.1", 4650), "self-signed", "AB:CD", T0);
+        model.apply(List.of(new ServerStarted(new InetSocketAddress("127.0.0.1", 2525), "example.com", T0), ready));
+        assertEquals(ready, model.tlsProperty().get());
+        model.apply(List.of(new ServerStopped(T0)));
+        assertNull(model.tlsProperty().get());
     }
 
     @Test
