@@ -8,6 +8,7 @@ import java.util.function.BooleanSupplier;
 
 import javafx.animation.AnimationTimer;
 import javafx.application.Platform;
+import javafx.scene.control.IndexedCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
@@ -143,46 +144,58 @@ public final class InspectorBenchmark {
 
     /**
      * Selects the large message; prints how long until {@code shown} holds, and the longest FX
-     * pulse gap from the selection until a second after (the layout of what was shown, the
-     * source's first rows read).
+     * pulse gap from the selection until a second after (the layout of what was shown).
      */
     private static void open(MainWindow window, TableView<MessageSummary> messages, String what, int round,
                              BooleanSupplier shown) throws Exception {
-        AtomicLong shownAt = new AtomicLong();
         FxResponsiveness.GapTimeline timeline = HeadlessFx.fx(() -> {
             window.pulses().reset();
             return new FxResponsiveness.GapTimeline();
         });
-        // Checked at every pulse, so that the time is not the polling's.
-        AnimationTimer watch = new AnimationTimer() {
-            @Override
-            public void handle(long now) {
-                if (shownAt.get() == 0 && shown.getAsBoolean()) {
-                    shownAt.set(System.nanoTime());
-                }
-            }
-        };
         long start = HeadlessFx.fx(() -> {
-            watch.start();
-            long now = System.nanoTime();
             choose(messages, "Large");
-            return now;
+            return System.nanoTime();
         });
-        UiLoadBenchmark.await(() -> shownAt.get() != 0, 60);
-        Thread.sleep(1000); // the pulses after: layout, the source's first page
+        long shownAt = atPulse(shown);
+        Thread.sleep(1000); // the pulses after: the layout of what was shown
         long gap = window.pulses().longestGapNanos();
         long[] cpu = HeadlessFx.fx(() -> {
-            watch.stop();
             timeline.stop();
             return new long[] {timeline.cpuInLongest(), timeline.longestCpu(start, Long.MAX_VALUE)};
         });
         System.out.printf("round %d: %s %.0f ms after the message was selected; longest FX pulse gap until 1 s after:"
                 + " %.0f ms (the FX thread ran %.0f ms of it; at most %.0f ms in one gap), %d gaps over 100 ms%n", round,
-                what, (shownAt.get() - start) / 1e6, gap / 1e6, cpu[0] / 1e6, cpu[1] / 1e6,
+                what, (shownAt - start) / 1e6, gap / 1e6, cpu[0] / 1e6, cpu[1] / 1e6,
                 window.pulses().gapsOver100ms());
     }
 
     /** Shows the source tab and goes to its end, as "End" does; prints how long until the last row is drawn. */
+    /**
+     * Waits until {@code condition} holds at a pulse (checked before the pulse lays out, so
+     * that checking costs no layout of its own); returns when it was seen.
+     */
+    private static long atPulse(BooleanSupplier condition) throws Exception {
+        AtomicLong seen = new AtomicLong();
+        AnimationTimer watch = new AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                if (seen.get() == 0 && condition.getAsBoolean()) {
+                    seen.set(System.nanoTime());
+                }
+            }
+        };
+        HeadlessFx.fx(() -> {
+            watch.start();
+            return null;
+        });
+        UiLoadBenchmark.await(() -> seen.get() != 0, 60);
+        HeadlessFx.fx(() -> {
+            watch.stop();
+            return null;
+        });
+        return seen.get();
+    }
+
     private static void lastLine(MainWindow window, int round) throws Exception {
         @SuppressWarnings("unchecked")
         ListView<Row> source = (ListView<Row>) window.stage().getScene().lookup("#sourceList");
@@ -201,10 +214,9 @@ public final class InspectorBenchmark {
                     false, false));
             return now;
         });
-        UiLoadBenchmark.await(() -> Views.cells(source).stream().anyMatch(cell -> cell.getText() != null
-                && !cell.getText().isEmpty() && cell instanceof javafx.scene.control.IndexedCell<?> indexed
-                && indexed.getIndex() == last[0]), 60);
-        long shown = System.nanoTime() - start;
+        long shown = atPulse(() -> source.lookupAll(".list-cell").stream().anyMatch(node ->
+                node instanceof IndexedCell<?> cell && cell.isVisible() && cell.getIndex() == last[0]
+                        && cell.getText() != null && !cell.getText().isEmpty())) - start;
         Thread.sleep(500);
         long cpu = HeadlessFx.fx(() -> {
             timeline.stop();
