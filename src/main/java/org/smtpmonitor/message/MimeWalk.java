@@ -20,7 +20,8 @@ import org.apache.james.mime4j.stream.RecursionMode;
  * Walks a message's MIME structure with mime4j's pull parser: once to build the tree of
  * {@link Part}s, and again whenever one part's decoded body is wanted, which is then copied
  * out and nothing else. Bodies stream through a small buffer, so a walk holds no body in
- * memory: a 25 MB message costs its stored bytes and little more.
+ * memory: a 25 MB message costs its stored bytes and little more. The size of a base64 body
+ * is counted from its encoded bytes ({@link Base64Size}), not by decoding it.
  */
 final class MimeWalk {
 
@@ -113,7 +114,7 @@ final class MimeWalk {
                             part.tooDeep(problems);
                         }
                         part.noteUnknownCharset(problems);
-                        body(part, stream.getDecodedInputStream(), depth);
+                        body(part, stream, depth);
                     }
                     case T_END_MULTIPART -> part.endMultipart(problems);
                     case T_END_BODYPART -> {
@@ -145,14 +146,20 @@ final class MimeWalk {
         copied = wanted;
     }
 
-    private void body(PartBuilder part, InputStream body, int depth) throws IOException, MimeException {
+    private void body(PartBuilder part, MimeTokenStream stream, int depth) throws IOException, MimeException {
         boolean wanted = target != null && target.path().equals(part.path);
         boolean targetInside = target == null || target.path().startsWith(part.path + ".");
-        if (!part.isAttachedMessage() || wanted || !targetInside) {
-            part.size = transfer(body, wanted ? out : null);
-            copied = wanted;
+        if (wanted) {
+            part.size = transfer(stream.getDecodedInputStream(), out);
+            copied = true;
             return;
         }
+        if (!part.isAttachedMessage() || !targetInside) {
+            part.size = part.isBase64() ? base64Size(stream.getInputStream())
+                    : transfer(stream.getDecodedInputStream(), null);
+            return;
+        }
+        InputStream body = stream.getDecodedInputStream();
         if (depth >= MAX_NESTED_MESSAGES) {
             problems.add("messages nested deeper than " + MAX_NESTED_MESSAGES + " are not read; this one is one part");
             part.size = transfer(body, null);
@@ -176,6 +183,15 @@ final class MimeWalk {
             transfer(counted, null);
         }
         part.size = counted.count();
+    }
+
+    /** The size of a base64 body, counted from its encoded bytes (see {@link Base64Size}). */
+    private long base64Size(InputStream encoded) throws IOException {
+        Base64Size size = new Base64Size(problems);
+        for (int n; (n = encoded.read(buffer)) != -1; ) {
+            size.count(buffer, 0, n);
+        }
+        return size.finish();
     }
 
     /** Copies {@code in} to {@code sink} (or nowhere, when null) and says how many bytes it had. */

@@ -93,6 +93,11 @@ final class PartBuilder {
         return contentType.equals("message/rfc822");
     }
 
+    /** As mime4j decides which bodies its base64 decoder reads. */
+    boolean isBase64() {
+        return transferEncoding.equals("base64");
+    }
+
     Part build() {
         long total = size;
         if (!children.isEmpty() && !isAttachedMessage()) {

@@ -1,6 +1,8 @@
 package org.smtpmonitor.ui;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -36,6 +38,7 @@ import org.smtpmonitor.ui.Inspected.HeaderRow;
  * {@link MessageViewModel}; made by {@link MessageViewController} when the first message is
  * shown. The HTML tab's pane is made the first time the tab is selected. "Show session" goes
  * to {@code showSession}; saving and opening attachments ask through {@link AttachmentDialogs}.
+ * Each tab's rows are filled when it is selected (see {@link #shown}).
  */
 final class MessageBodyController {
 
@@ -96,6 +99,8 @@ final class MessageBodyController {
     private HtmlPane htmlPane;
     private long htmlShownId;
     private SourceRows sourceRows;
+    /** The tabs that show the message now shown (see {@link #shown}). */
+    private final Set<Tab> filled = new HashSet<>();
 
     /**
      * @param htmlPanes   makes the HTML tab's pane, once, when the tab is first selected
@@ -119,7 +124,7 @@ final class MessageBodyController {
         bindAttachments();
         bindSource();
         messageTabs.getSelectionModel().select(textTab);
-        messageTabs.getSelectionModel().selectedItemProperty().addListener((o, old, tab) -> showHtmlIfSelected());
+        messageTabs.getSelectionModel().selectedItemProperty().addListener((o, old, tab) -> fillSelectedTab());
         shown(model.inspectedProperty().get());
     }
 
@@ -178,7 +183,13 @@ final class MessageBodyController {
         return new ReadOnlyObjectWrapper<>(value);
     }
 
-    /** Fills every tab with the message now shown (null: none). */
+    /**
+     * Shows the message now shown (null: none): the envelope, the notes and the tabs' titles at
+     * once, the selected tab's rows, and the other tabs' rows when they are selected. A table
+     * on a hidden tab still makes, styles and lays out its rows, which cost the FX thread more
+     * than all the rest of showing a message. The hidden tables and source drop the last
+     * message's rows, so that they do not hold a message (its stored bytes) no longer shown.
+     */
     void shown(Inspected message) {
         envelopeBox.setVisible(message != null);
         showSessionButton.setDisable(message == null || message.envelope().sessionId() == 0);
@@ -195,13 +206,49 @@ final class MessageBodyController {
             envelopeSecurity.setText(envelope.security());
         }
         showNotes(message == null ? List.of() : message.notes());
-        headersTable.setItems(FXCollections.observableList(message == null ? List.of() : message.headers()));
-        partsTree.setRoot(message == null ? null : tree(message.parsed().root()));
-        List<AttachmentRow> attachments = message == null ? List.of() : message.attachments();
-        attachmentsTable.getItems().setAll(attachments);
-        attachmentsTab.setText(attachments.isEmpty() ? "Attachments" : "Attachments (" + attachments.size() + ")");
-        showSource(message);
+        int attachments = message == null ? 0 : message.attachments().size();
+        attachmentsTab.setText(attachments == 0 ? "Attachments" : "Attachments (" + attachments + ")");
+        filled.clear();
         chooseBodyTab(message);
+        for (Tab tab : messageTabs.getTabs()) {
+            if (message == null || tab != messageTabs.getSelectionModel().getSelectedItem()) {
+                empty(tab);
+            }
+        }
+        fillSelectedTab();
+    }
+
+    private void empty(Tab tab) {
+        if (tab == headersTab) {
+            headersTable.setItems(FXCollections.observableArrayList());
+        } else if (tab == partsTab) {
+            partsTree.setRoot(null);
+        } else if (tab == attachmentsTab) {
+            attachmentsTable.getItems().clear();
+        } else if (tab == sourceTab) {
+            showSource(null);
+        }
+    }
+
+    /** Fills the selected tab with the message shown, if it is not filled yet. */
+    private void fillSelectedTab() {
+        Tab tab = messageTabs.getSelectionModel().getSelectedItem();
+        Inspected message = model.inspectedProperty().get();
+        if (tab == htmlTab) {
+            showHtmlIfSelected();
+        }
+        if (message == null || !filled.add(tab)) {
+            return;
+        }
+        if (tab == headersTab) {
+            headersTable.setItems(FXCollections.observableList(message.headers()));
+        } else if (tab == partsTab) {
+            partsTree.setRoot(tree(message.parsed().root()));
+        } else if (tab == attachmentsTab) {
+            attachmentsTable.getItems().setAll(message.attachments());
+        } else if (tab == sourceTab) {
+            showSource(message);
+        }
     }
 
     /** The first few notes on what was wrong with the message; all of them in the tooltip. */
@@ -251,7 +298,6 @@ final class MessageBodyController {
         if (htmlPane != null && !hasHtml) {
             htmlPane.clear();
         }
-        showHtmlIfSelected();
     }
 
     /** Makes the HTML pane the first time its tab is selected, and shows the message's HTML in it. */

@@ -135,6 +135,38 @@ class InspectorAttachmentsWindowTest extends WindowTestBase {
         assertArrayEquals(CSV, Files.readAllBytes(opened));
     }
 
+    @Test
+    void eachTabShowsTheMessageSelectedWhetherItWasOnViewOrChosenAfter() throws Exception {
+        for (String name : List.of("first.csv", "second.csv")) {
+            MimeMessage message = mail.message("Sends " + name, ALICE);
+            message.setContent(InspectorMail.multipart("mixed", InspectorMail.text("See " + name, "UTF-8", "7bit"),
+                    InspectorMail.file(CSV, "text/csv", name, Part.ATTACHMENT)));
+            InspectorMail.send(message);
+        }
+        await("alice has both", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("2"));
+        select("Sends first.csv");
+        inspector.open("attachmentsTab");
+        assertEquals(List.of("first.csv"), attachmentNames());
+
+        inspector.open("textTab");
+        select("Sends second.csv");
+        inspector.open("attachmentsTab");
+        assertEquals(List.of("second.csv"), attachmentNames(), "chosen after the message: this message's");
+        inspector.open("partsTab");
+        assertEquals(List.of("1 multipart/mixed", "1.1 text/plain", "1.2 text/csv"), fx(inspector::partList));
+
+        select("Sends first.csv");
+        await("on view as another message is selected: that message's", () -> inspector.partList().size() == 3
+                && inspector.parts().getRoot().getChildren().get(1).getValue().filename().equals("first.csv"),
+                inspector::partList);
+        inspector.open("attachmentsTab");
+        assertEquals(List.of("first.csv"), attachmentNames());
+    }
+
+    private List<String> attachmentNames() throws Exception {
+        return fx(() -> Views.rows(inspector.attachments()).stream().map(row -> row.get(0)).toList());
+    }
+
     private static boolean exists(Path path) {
         return Files.exists(path);
     }

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.TableView;
@@ -195,14 +196,8 @@ class StoredMailWindowTest extends WindowTestBase {
 
     @Test
     void aLargeMailboxIsListedAPageAtATimeNewestFirst() throws Exception {
-        Path mail = Files.createDirectories(directory.resolve("mail"));
-        ByteArrayOutputStream file = new ByteArrayOutputStream();
         int messages = 2 * MessageListViewModel.PAGE + 50;
-        for (int i = 0; i < messages; i++) {
-            file.writeBytes(("From s" + i + "@test.org Tue Nov 24 08:00:00 2026\nSubject: message " + i
-                    + "\n\nbody\n\n").getBytes(StandardCharsets.US_ASCII));
-        }
-        Files.write(mail.resolve(ALICE + ".txt"), file.toByteArray());
+        writeMbox(messages);
         open(MailboxFormat.MBOX);
         await("the count comes from the index", () -> counts().get(0).equals(String.valueOf(messages)));
         clickRow("#mailboxesTable", ALICE);
@@ -226,5 +221,50 @@ class StoredMailWindowTest extends WindowTestBase {
         await("selecting the last row loads the rest", () -> table.getItems().size() == messages);
         assertEquals("message 0", fx(() -> table.getItems().get(messages - 1).subject()));
         assertTrue(fx(() -> table.getItems().stream().allMatch(MessageSummary::isMessage)), "no row to load more");
+    }
+
+    @Test
+    void turningTheWheelDownToTheEndOfTheListLoadsTheNextPage() throws Exception {
+        int messages = 2 * MessageListViewModel.PAGE + 50;
+        writeMbox(messages);
+        open(MailboxFormat.MBOX);
+        await("the count comes from the index", () -> counts().get(0).equals(String.valueOf(messages)));
+        clickRow("#mailboxesTable", ALICE);
+        @SuppressWarnings("unchecked")
+        TableView<MessageSummary> table = (TableView<MessageSummary>) table("#messagesTable");
+        await("one page is listed, and a row to load more", () -> table.getItems().size() == MessageListViewModel.PAGE + 1);
+
+        wheelDownUntil(table, () -> table.getItems().size() > MessageListViewModel.PAGE + 1 || loadMoreShown(table));
+        await("the wheel brought the row to load more into view, which loads the next page",
+                () -> table.getItems().size() == 2 * MessageListViewModel.PAGE + 1, () -> table.getItems().size());
+        wheelDownUntil(table, () -> table.getItems().size() > 2 * MessageListViewModel.PAGE + 1 || loadMoreShown(table));
+        await("and at the end of that page, the rest", () -> table.getItems().size() == messages,
+                () -> table.getItems().size());
+        assertEquals("message 0", fx(() -> table.getItems().get(messages - 1).subject()), "the oldest is last");
+    }
+
+    /** An mbox mailbox for alice of {@code messages} small messages, written before the window starts. */
+    private void writeMbox(int messages) throws Exception {
+        Path mail = Files.createDirectories(directory.resolve("mail"));
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        for (int i = 0; i < messages; i++) {
+            file.writeBytes(("From s" + i + "@test.org Tue Nov 24 08:00:00 2026\nSubject: message " + i
+                    + "\n\nbody\n\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        Files.write(mail.resolve(ALICE + ".txt"), file.toByteArray());
+    }
+
+    private static boolean loadMoreShown(TableView<MessageSummary> table) {
+        return Views.rows(table).stream().anyMatch(row -> row.get(3).startsWith("Load more"));
+    }
+
+    /** Turns the mouse wheel over the rows, ten notches at a time, until {@code done} (at most 300 times). */
+    private static void wheelDownUntil(TableView<MessageSummary> table, BooleanSupplier done) throws Exception {
+        for (int i = 0; i < 300 && !fx(done::getAsBoolean); i++) {
+            fx(() -> {
+                Wheel.down(table, 10);
+                return null;
+            });
+        }
     }
 }
