@@ -113,6 +113,33 @@ class BenchOverTlsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(SERVERS)
+    void eachMessageOnAConnectionOfItsOwnHasItsHandshakeInTheRate(TlsSmtpServer.Factory factory) throws Exception {
+        start(factory, Mode.IMPLICIT);
+        CommandRun run = bench("--tls", "--cafile", certificate.certificate().toString(),
+                "--auth", "alice@example.com:secret", "--conns", "4", "--messages", "24", "--messages-per-connection", "1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("sent:     24 OK, 0 errors"), run.out());
+        assertTrue(run.outLines().contains("\nsessions: a new connection for every 1 message, set up while the clock ran:"
+                + " connect, greeting, EHLO, TLS, AUTH in the rate\n"), run.out());
+        assertTrue(run.out().contains("(24 handshakes, in the rate)"), run.out());
+        assertEveryMessageOnceOverTls(24, 1024, "alice@example.com");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SERVERS)
+    void startTlsSessionsOfAFewPipelinedMessagesEachDeliverEveryMessage(TlsSmtpServer.Factory factory) throws Exception {
+        start(factory, Mode.STARTTLS);
+        CommandRun run = bench("--starttls", "--cafile", certificate.certificate().toString(), "--conns", "3",
+                "--messages", "40", "--messages-per-connection", "5", "--pipelining");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains(server.offersPipelining() ? ", pipelined (run id " : ", lock-step (run id "),
+                run.out());
+        assertTrue(run.out().contains("(8 handshakes, in the rate)"), run.out());
+        assertEveryMessageOnceOverTls(40, 1024, null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SERVERS)
     void messagesOfManyRecordsArriveWhole(TlsSmtpServer.Factory factory) throws Exception {
         start(factory, Mode.IMPLICIT);
         CommandRun run = bench("--tls", "--cafile", certificate.certificate().toString(), "--conns", "2",

@@ -116,8 +116,8 @@ class SendOverTlsTest {
             CommandRun run = send("--starttls", "--cafile", certificate.certificate().toString(),
                     "--auth", "alice@example.com:Wr0ngPassw0rd", "--auth-mechanism", mechanism);
             assertEquals(1, run.exit(), mechanism);
-            assertTrue(run.err().contains("smtp-monitor send: authentication as alice@example.com (" + mechanism + ") failed: 535 "),
-                    run.err());
+            assertTrue(run.err().contains("smtp-monitor send: authentication as alice@example.com (" + mechanism
+                    + ") failed: 535 "), run.err());
             assertFalse((run.out() + run.err()).contains("Wr0ngPassw0rd"), run.out() + run.err());
         }
         assertEquals(List.of(), server.received());

@@ -32,7 +32,8 @@ public final class SmtpMonitorTlsServer implements TlsSmtpServer {
 
     /** The recipient every test of our clients writes to; besides the users that log in. */
     private static final String RECIPIENT = "bob@example.com";
-    private static final Pattern IMPLICIT = Pattern.compile(".* TLS certificate SHA-256 .*; implicit TLS on 127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern IMPLICIT =
+            Pattern.compile(".* TLS certificate SHA-256 .*; implicit TLS on 127\\.0\\.0\\.1:(\\d+)");
     private static final Pattern TLS = Pattern.compile(".* \\[(\\d+)\\] -- TLS (\\d\\.\\d) .*");
     private static final Pattern AUTH = Pattern.compile(".* \\[(\\d+)\\] -- AUTH \\S+ (.+)");
     private static final Pattern DELIVERED = Pattern.compile(".* \\[\\d+\\] Delivered \\S+: \\d+ bytes from <.*> to (.+)");
