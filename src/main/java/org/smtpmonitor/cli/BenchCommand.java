@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
                 "carries a header X-Bench-Id: <run id>-<n>; --verify-mailbox counts them.",
                 "With --starttls or --tls each connection does its TLS handshake once, before",
                 "the clock starts (the handshake times are reported apart), and --auth",
-                "authenticates each connection once, then."},
+                "authenticates each connection once, then. With --messages-per-connection,",
+                "connections are opened while the clock runs, their handshakes in the rate."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every message accepted (and found exactly once, with --verify-mailbox)",
                 "1:a transaction failed, a message missing or duplicated, or no connection",
@@ -66,6 +67,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--pipelining",
             description = "Send MAIL, RCPT and DATA in one write (RFC 2920), when the server offers it.")
     boolean pipelining;
+
+    @Option(names = "--messages-per-connection", paramLabel = "M",
+            description = {"Open a new connection for every M messages, while the clock runs: each one's",
+                    "connect, greeting, EHLO, TLS handshake and AUTH are then in the rate, as for",
+                    "applications that send each message on a connection of their own (M = 1).",
+                    "C connections at once, each driven by a thread of its own. Default: each",
+                    "connection is set up before the clock starts and stays for its whole share."})
+    Integer messagesPerConnection;
 
     @Option(names = "--warmup", paramLabel = "N",
             description = "First send N messages the same way, on their own connections, and count none of them:"
@@ -141,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
         LoadGenerator.Options options = new LoadGenerator.Options(measured.host(), measured.port(),
                 Math.min(measured.connections(), warmup), warmup, measured.size(), measured.from(),
                 measured.recipients(), measured.spread(), measured.pipelining(), measured.timeout(),
-                measured.security());
+                measured.security(), measured.messagesPerConnection());
         LoadGenerator.Result result = new LoadGenerator(options).run(note -> { });
         if (result.errors() == 0 && result.ok() == warmup) {
             return true;
@@ -162,6 +171,10 @@ final class BenchCommand implements Callable<Integer> {
         if (connections < 1 || connections > messages) {
             throw new CommandLine.ParameterException(cmd, "--conns: must be between 1 and --messages (" + messages + ")");
         }
+        if (messagesPerConnection != null && (messagesPerConnection < 1 || messagesPerConnection > messages)) {
+            throw new CommandLine.ParameterException(cmd, "--messages-per-connection: must be between 1 and --messages ("
+                    + messages + ")");
+        }
         if (warmup < 0) {
             throw new CommandLine.ParameterException(cmd, "--warmup: must not be negative");
         }
@@ -178,7 +191,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         checkAddress(cmd, "--from", from);
         return new LoadGenerator.Options(server.host, server.port, connections, messages, (int) size, from, recipients,
-                spread, pipelining, server.timeout, securityOptions.security(cmd, false));
+                spread, pipelining, server.timeout, securityOptions.security(cmd, false),
+                messagesPerConnection == null ? LoadGenerator.Options.WHOLE_SHARE : messagesPerConnection);
     }
 
     private static void checkAddress(CommandLine cmd, String option, String address) {

@@ -40,6 +40,12 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
                 + (options.spread() ? "one of " : "") + String.join(", ", options.recipients())
                 + (options.spread() ? " in turn, " : ", ")
                 + (result.pipelined() ? "pipelined" : "lock-step") + " (run id " + result.runId() + ")");
+        if (options.reconnects()) {
+            line(text, "sessions", "a new connection for every " + options.messagesPerConnection()
+                    + (options.messagesPerConnection() == 1 ? " message" : " messages")
+                    + ", set up while the clock ran: connect, greeting, EHLO" + (result.tls() != null ? ", TLS" : "")
+                    + (options.security().authenticates() ? ", AUTH" : "") + " in the rate");
+        }
         if (warmup > 0) {
             line(text, "warm-up", warmup + " messages sent first, not counted");
         }
@@ -54,7 +60,8 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
             LatencyStatistics handshakes = result.handshakes();
             line(text, "tls", Printable.escape(result.tls().summary()));
             line(text, "tls time", "p50 " + millis(handshakes.percentile(50)) + "  max " + millis(handshakes.max())
-                    + " ms (" + handshakes.count() + " handshakes, before the clock started: not in the rate)");
+                    + " ms (" + handshakes.count() + " handshakes, " + (options.reconnects() ? "in the rate)"
+                    : "before the clock started: not in the rate)"));
         }
         if (options.security().authenticates()) {
             line(text, "auth", Printable.escape(options.security().credentials().user()) + " on each connection");
@@ -97,6 +104,8 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
                     .append(",\"duplicates\":").append(verified.duplicates()).append('}');
         }
         json.append(",\"warmup\":").append(warmup);
+        json.append(",\"messagesPerConnection\":")
+                .append(options.reconnects() ? String.valueOf(options.messagesPerConnection()) : "null");
         json.append(",\"tls\":");
         if (result.tls() == null) {
             json.append("null");

@@ -13,7 +13,9 @@ import java.util.function.Consumer;
  * The benchmark's load: C connections sharing N messages of one size. All connections are
  * opened, greeted, EHLO'd and, as asked, secured with TLS and authenticated first
  * ({@link BenchSetup}); then the clock starts and they start together, so connection setup
- * is not part of the rate (the TLS handshakes are reported apart).
+ * is not part of the rate (the TLS handshakes are reported apart). With a number of
+ * messages per connection, connections are replaced while the clock runs instead
+ * ({@link SessionLoad}), so that their setup is in the rate.
  */
 public final class LoadGenerator {
 
@@ -22,12 +24,34 @@ public final class LoadGenerator {
      *
      * @param spread each message to one of the recipients in turn (message n to the n-th,
      *               cycling), rather than to all of them
+     * @param messagesPerConnection with a number, a new connection for every so many messages, each
+     *               set up while the clock runs ({@link SessionLoad}); or {@link #WHOLE_SHARE}
      */
     public record Options(String host, int port, int connections, int messages, int size, String from,
                           List<String> recipients, boolean spread, boolean pipelining, Duration timeout,
-                          Security security) {
+                          Security security, int messagesPerConnection) {
+
+        /** Each connection stays open for its whole share of the messages, set up before the clock starts. */
+        public static final int WHOLE_SHARE = 0;
+
         public Options {
             recipients = List.copyOf(recipients);
+            if (messagesPerConnection < 0) {
+                throw new IllegalArgumentException("messages per connection cannot be negative");
+            }
+        }
+
+        /** Each connection for its whole share. */
+        public Options(String host, int port, int connections, int messages, int size, String from,
+                       List<String> recipients, boolean spread, boolean pipelining, Duration timeout,
+                       Security security) {
+            this(host, port, connections, messages, size, from, recipients, spread, pipelining, timeout, security,
+                    WHOLE_SHARE);
+        }
+
+        /** True when each connection is replaced after {@link #messagesPerConnection} messages, its setup in the rate. */
+        public boolean reconnects() {
+            return messagesPerConnection != WHOLE_SHARE;
         }
 
         /** In the clear, without AUTH. */
@@ -41,7 +65,8 @@ public final class LoadGenerator {
      * What happened. {@code pipelined} says whether pipelining was used (asked for and offered);
      * {@code problems} holds what went wrong on each connection that had trouble, one line each.
      * With TLS, {@code tls} is the first connection's handshake and {@code handshakes} the time
-     * each took (before the clock started, so not in the rate); both null without TLS.
+     * each took (before the clock started, so not in the rate, unless connections were replaced
+     * as the run went on); both null without TLS.
      */
     public record Result(String runId, String greeting, boolean pipelined, long ok, long errors, long elapsedNanos,
                          LatencyStatistics latencies, List<String> problems, TlsHandshake tls,
@@ -108,6 +133,13 @@ public final class LoadGenerator {
      */
     public Result run(Consumer<String> notes) throws SetupException {
         List<BenchMessage> messages = messages();
+        if (options.reconnects()) {
+            Result result = new SessionLoad(options, messages).run(runId);
+            if (options.pipelining() && !result.pipelined()) {
+                notes.accept("the server does not offer PIPELINING: sending lock-step instead");
+            }
+            return result;
+        }
         int c = options.connections();
         List<BenchSetup.Ready> connections = new ArrayList<>(c);
         long[] handshakes = new long[c];

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.ScriptedSmtpServer;
@@ -36,7 +37,8 @@ class BenchCommandTest {
             + "\"seconds\":(\\d+\\.\\d+),\"messagesPerSecond\":(\\d+\\.\\d+),\"mbPerSecond\":(\\d+\\.\\d+),"
             + "\"latencyMs\":\\{\"p50\":(\\d+\\.\\d+),\"p90\":(\\d+\\.\\d+),\"p99\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\},"
             + "\"runId\":\"([0-9a-z]{8})\",\"verified\":(?:null|\\{\"found\":(\\d+),\"missing\":(\\d+),\"duplicates\":(\\d+)\\}),"
-            + "\"warmup\":(\\d+),\"tls\":(?:null|\\{\"protocol\":\"(TLSv1\\.[23])\",\"cipher\":\"(\\w+)\","
+            + "\"warmup\":(\\d+),\"messagesPerConnection\":(null|\\d+),"
+            + "\"tls\":(?:null|\\{\"protocol\":\"(TLSv1\\.[23])\",\"cipher\":\"(\\w+)\","
             + "\"handshakeMs\":\\{\"p50\":(\\d+\\.\\d+),\"max\":(\\d+\\.\\d+)\\}\\})\\}");
 
     @TempDir
@@ -337,6 +339,52 @@ class BenchCommandTest {
                 + ": connection refused (is an SMTP server listening there?)\n", run.err().replace(System.lineSeparator(), "\n"));
     }
 
+    private long sessionsOpened() {
+        return server.events().all().stream().filter(SessionOpened.class::isInstance).count();
+    }
+
+    @Test
+    void eachMessageOnAConnectionOfItsOwnDeliversEveryMessageOnce() throws Exception {
+        Path mailbox = server.mailbox("alice@example.com");
+        CommandRun run = bench(server.port(), "--conns", "3", "--messages", "30", "--messages-per-connection", "1",
+                "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString(), "--json");
+        assertEquals(0, run.exit(), run.err());
+        Matcher json = json(run);
+        assertEquals(List.of("30", "0", "1"), List.of(json.group(6), json.group(7), json.group(20)));
+        assertConsistent(json);
+        assertDeliveredOnce(json.group(15), 30, 1024, mailbox);
+        server.events().awaitClosedSessions(30);
+        assertEquals(30, sessionsOpened());
+    }
+
+    @Test
+    void aFewMessagesAConnectionOpensAsManyConnectionsAsNeededAndSaysSo() throws Exception {
+        Path mailbox = server.mailbox("alice@example.com");
+        CommandRun run = bench(server.port(), "--conns", "3", "--messages", "30", "--messages-per-connection", "4",
+                "--pipelining", "--rcpt", "alice@example.com", "--verify-mailbox", mailbox.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.outLines().contains(", pipelined (run id "), run.out());
+        assertTrue(run.outLines().contains("\nsessions: a new connection for every 4 messages, set up while the clock ran:"
+                + " connect, greeting, EHLO in the rate\n"), run.out());
+        assertTrue(run.outLines().contains("\nverified: 30 found, 0 missing, 0 duplicates"), run.out());
+        server.events().awaitClosedSessions(8);
+        assertEquals(8, sessionsOpened(), "7 sessions of 4 messages and one of 2");
+    }
+
+    @Test
+    void sessionsThatCannotConnectAreOneLineAndExitOne() throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        CommandRun run = bench(port, "--conns", "2", "--messages", "10", "--messages-per-connection", "1",
+                "--rcpt", "bob@example.com");
+        assertEquals(1, run.exit());
+        assertEquals("", run.out());
+        assertEquals("smtp-monitor bench: cannot connect to 127.0.0.1:" + port
+                + ": connection refused (is an SMTP server listening there?)\n", run.err().replace(System.lineSeparator(), "\n"));
+    }
+
     @Test
     void badCommandLinesExitTwo() {
         assertEquals(2, bench(server.port()).exit(), "--rcpt is required");
@@ -353,6 +401,13 @@ class BenchCommandTest {
                 "--size", "40MB");
         assertEquals(2, spread.exit());
         assertTrue(spread.err().contains("--size: at most 33554432 bytes with --spread over 2 recipients"), spread.err());
+        for (String m : List.of("0", "11")) {
+            CommandRun perConnection = bench(server.port(), "--rcpt", "bob@example.com", "--messages", "10",
+                    "--messages-per-connection", m);
+            assertEquals(2, perConnection.exit(), m);
+            assertTrue(perConnection.err().contains("--messages-per-connection: must be between 1 and --messages (10)"),
+                    perConnection.err());
+        }
         CommandRun address = bench(server.port(), "--rcpt", "bob");
         assertEquals(2, address.exit());
         assertTrue(address.err().contains("--rcpt: 'bob' is not an address"), address.err());

@@ -44,7 +44,7 @@ class BenchOverTlsTest {
 
     private void start(TlsSmtpServer.Factory factory, Mode mode) throws Exception {
         certificate = TestCertificate.create(directory, "server", TestCertificate.LOCALHOST);
-        server = factory.start(directory, mode, certificate, Map.of("alice", "secret"));
+        server = factory.start(directory, mode, certificate, Map.of("alice@example.com", "secret"));
     }
 
     private CommandRun bench(String... options) {
@@ -89,12 +89,53 @@ class BenchOverTlsTest {
     @MethodSource(SERVERS)
     void implicitTlsWithAuthDeliversEveryMessageAndReportsJson(TlsSmtpServer.Factory factory) throws Exception {
         start(factory, Mode.IMPLICIT);
-        CommandRun run = bench("--tls", "--cafile", certificate.certificate().toString(), "--auth", "alice:secret",
-                "--conns", "4", "--messages", "80", "--pipelining", "--json");
+        CommandRun run = bench("--tls", "--cafile", certificate.certificate().toString(),
+                "--auth", "alice@example.com:secret", "--conns", "4", "--messages", "80", "--pipelining", "--json");
         assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("\"pipelining\":" + server.offersPipelining() + ","), run.out());
         assertTrue(run.out().matches("(?s)\\{.*\"ok\":80,\"errors\":0,.*,\"tls\":\\{\"protocol\":\"TLSv1\\.[23]\","
                 + "\"cipher\":\"TLS_\\w+\",\"handshakeMs\":\\{\"p50\":\\d+\\.\\d+,\"max\":\\d+\\.\\d+\\}\\}\\}\\s*"), run.out());
-        assertEveryMessageOnceOverTls(80, 1024, "alice");
+        assertEveryMessageOnceOverTls(80, 1024, "alice@example.com");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SERVERS)
+    void startTlsPipelinedWhereOfferedDeliversEveryMessage(TlsSmtpServer.Factory factory) throws Exception {
+        start(factory, Mode.STARTTLS);
+        CommandRun run = bench("--starttls", "--cafile", certificate.certificate().toString(), "--conns", "4",
+                "--messages", "80", "--pipelining");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("sent:     80 OK, 0 errors"), run.out());
+        assertTrue(run.out().contains(server.offersPipelining() ? ", pipelined (run id " : ", lock-step (run id "),
+                run.out());
+        assertEveryMessageOnceOverTls(80, 1024, null);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SERVERS)
+    void eachMessageOnAConnectionOfItsOwnHasItsHandshakeInTheRate(TlsSmtpServer.Factory factory) throws Exception {
+        start(factory, Mode.IMPLICIT);
+        CommandRun run = bench("--tls", "--cafile", certificate.certificate().toString(),
+                "--auth", "alice@example.com:secret", "--conns", "4", "--messages", "24", "--messages-per-connection", "1");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("sent:     24 OK, 0 errors"), run.out());
+        assertTrue(run.outLines().contains("\nsessions: a new connection for every 1 message, set up while the clock ran:"
+                + " connect, greeting, EHLO, TLS, AUTH in the rate\n"), run.out());
+        assertTrue(run.out().contains("(24 handshakes, in the rate)"), run.out());
+        assertEveryMessageOnceOverTls(24, 1024, "alice@example.com");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(SERVERS)
+    void startTlsSessionsOfAFewPipelinedMessagesEachDeliverEveryMessage(TlsSmtpServer.Factory factory) throws Exception {
+        start(factory, Mode.STARTTLS);
+        CommandRun run = bench("--starttls", "--cafile", certificate.certificate().toString(), "--conns", "3",
+                "--messages", "40", "--messages-per-connection", "5", "--pipelining");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains(server.offersPipelining() ? ", pipelined (run id " : ", lock-step (run id "),
+                run.out());
+        assertTrue(run.out().contains("(8 handshakes, in the rate)"), run.out());
+        assertEveryMessageOnceOverTls(40, 1024, null);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -116,9 +157,9 @@ class BenchOverTlsTest {
         assertTrue(run.err().contains("smtp-monitor bench: connection 1: TLS with 127.0.0.1:" + server.port()
                 + " failed: the server's certificate is not the pinned one"), run.err());
         CommandRun wrongPassword = bench("--starttls", "--cafile", certificate.certificate().toString(),
-                "--auth", "alice:wrong", "--messages", "10");
+                "--auth", "alice@example.com:wrong", "--messages", "10");
         assertEquals(1, wrongPassword.exit());
-        assertTrue(wrongPassword.err().contains("connection 1: authentication as alice (CRAM-MD5) failed: 535 "),
+        assertTrue(wrongPassword.err().contains("connection 1: authentication as alice@example.com (CRAM-MD5) failed: 535 "),
                 wrongPassword.err());
         assertEquals(List.of(), server.received());
     }

@@ -47,6 +47,23 @@ class BenchReportTest {
     }
 
     @Test
+    void sessionsSetUpWhileTheClockRanHaveTheirHandshakesInTheRate() {
+        LoadGenerator.Options options = new LoadGenerator.Options("h", 465, 2, 4, 1000, "a@x", List.of("b@x"), false, false,
+                Duration.ofSeconds(30), new Security(TlsMode.NONE, null, new Credentials("alice", "secret"), null), 1);
+        TlsHandshake tls = new TlsHandshake("TLSv1.3", "TLS_AES_128_GCM_SHA256", "CN=x", Fingerprint.parse("ab".repeat(32)),
+                5_000_000);
+        LoadGenerator.Result result = new LoadGenerator.Result("abc12345", "220 hi", false, 4, 0, 2_000_000_000L,
+                LatencyStatistics.of(1_000_000), List.of(), tls, LatencyStatistics.of(5_000_000, 6_000_000, 6_000_000,
+                7_000_000));
+        BenchReport report = new BenchReport(options, result, null, 0);
+        String text = report.text().replace(System.lineSeparator(), "\n");
+        assertTrue(text.contains("\nsessions: a new connection for every 1 message, set up while the clock ran: connect,"
+                + " greeting, EHLO, TLS, AUTH in the rate\n"), text);
+        assertTrue(text.contains("\ntls time: p50 6.000  max 7.000 ms (4 handshakes, in the rate)\n"), text);
+        assertTrue(report.json().contains(",\"warmup\":0,\"messagesPerConnection\":1,\"tls\":{"), report.json());
+    }
+
+    @Test
     void stringsAreEscapedForJson() {
         assertEquals("\"a\\\"b\\\\c\\n\\r\\t\\u0001é\"", BenchReport.string("a\"b\\c\n\r\t\u0001é"));
     }
@@ -57,7 +74,8 @@ class BenchReportTest {
         assertEquals("{\"host\":\"my\\\"host\",\"port\":2525,\"conns\":2,\"messages\":4,\"size\":1000,\"pipelining\":true,"
                 + "\"ok\":4,\"errors\":0,\"seconds\":2.000000,\"messagesPerSecond\":2.0,\"mbPerSecond\":0.002,"
                 + "\"latencyMs\":{\"p50\":2.500,\"p90\":10.000,\"p99\":10.000,\"max\":10.000},\"runId\":\"abc12345\","
-                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0,\"tls\":null}", json);
+                + "\"verified\":{\"found\":4,\"missing\":0,\"duplicates\":0},\"warmup\":0,\"messagesPerConnection\":null,"
+                + "\"tls\":null}", json);
     }
 
     @Test
@@ -67,6 +85,7 @@ class BenchReportTest {
         assertFalse(report("h", 3, 1, null).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(3, 1, 0)).success());
         assertFalse(report("h", 4, 0, new MailboxVerifier.Result(4, 0, 1)).success());
-        assertTrue(report("h", 4, 0, null).json().endsWith(",\"verified\":null,\"warmup\":0,\"tls\":null}"));
+        assertTrue(report("h", 4, 0, null).json()
+                .endsWith(",\"verified\":null,\"warmup\":0,\"messagesPerConnection\":null,\"tls\":null}"));
     }
 }

@@ -41,7 +41,7 @@ class ClientOverTlsTest {
 
     private void start(TlsSmtpServer.Factory factory, Mode mode) throws Exception {
         certificate = TestCertificate.create(directory, "server", TestCertificate.LOCALHOST);
-        server = factory.start(directory, mode, certificate, Map.of("alice", PASSWORD));
+        server = factory.start(directory, mode, certificate, Map.of("alice@example.com", PASSWORD));
     }
 
     private CommandRun client(String session, String... options) {
@@ -78,7 +78,7 @@ class ClientOverTlsTest {
         int ready = List.of(lines).indexOf("220 Ready to start TLS");
         assertTrue(ready > 0, run.out());
         assertTrue(lines[ready + 1].matches(handshakeLinePattern()), lines[ready + 1]);
-        assertTrue(run.outLines().endsWith("221 Bye\n"), run.out());
+        assertTrue(run.outLines().matches("(?s).*\n221 [^\n]*\n"), run.out());
         List<TlsSmtpServer.Received> received = server.received();
         assertEquals(1, received.size());
         assertTrue(received.get(0).tlsProtocol().startsWith("TLSv1."));
@@ -92,7 +92,8 @@ class ClientOverTlsTest {
             throws Exception {
         start(factory, Mode.STARTTLS);
         CommandRun run = client("MAIL FROM:<me@example.org>\nRCPT TO:<bob@example.com>\nDATA\nhi\n.\nQUIT\n",
-                "--starttls", "--auth", "alice:" + PASSWORD, "--auth-mechanism", "PLAIN", "--helo", "me.example", "--echo");
+                "--starttls", "--auth", "alice@example.com:" + PASSWORD, "--auth-mechanism", "PLAIN", "--helo", "me.example",
+                "--echo");
         assertEquals(0, run.exit(), run.err());
         String out = run.outLines();
         assertTrue(out.startsWith("220 "), out);
@@ -101,32 +102,34 @@ class ClientOverTlsTest {
         assertTrue(out.contains("\nsmtp> AUTH PLAIN ****\n235 2.7.0 Authentication successful\nsmtp> MAIL FROM:<me@example.org>\n"),
                 out);
         assertNoCredential(run);
-        assertEquals("alice", server.received().get(0).authenticatedUser());
+        assertEquals("alice@example.com", server.received().get(0).authenticatedUser());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource(SERVERS)
     void typedCredentialsAreMaskedInTheEcho(TlsSmtpServer.Factory factory) throws Exception {
         start(factory, Mode.IMPLICIT);
-        String user = base64("alice");
+        String user = base64("alice@example.com");
         String password = base64(PASSWORD);
         CommandRun run = client("EHLO me\nAUTH LOGIN\n" + user + "\n" + password + "\nQUIT\n", "--tls", "--echo");
         assertEquals(0, run.exit(), run.err());
         String out = run.outLines();
         assertTrue(out.split("\n")[0].matches(handshakeLinePattern()), "implicit TLS: the handshake comes first: " + out);
-        assertTrue(out.contains("\nsmtp> AUTH LOGIN\n334 VXNlciBOYW1lAA==\nsmtp> ****\n334 UGFzc3dvcmQA\nsmtp> ****\n235 "),
-                out);
+        // Each server words its prompts its own way ("User Name", "Username:"): they are base64.
+        assertTrue(out.matches("(?s).*\nsmtp> AUTH LOGIN\n334 [A-Za-z0-9+/=]+\nsmtp> \\*\\*\\*\\*\n334 [A-Za-z0-9+/=]+\n"
+                + "smtp> \\*\\*\\*\\*\n235 .*"), out);
         assertNoCredential(run);
         assertFalse(out.contains(user), out);
 
-        CommandRun plain = client("EHLO me\nAUTH PLAIN " + base64("\0alice\0" + PASSWORD) + "\nQUIT\n", "--tls", "--echo");
+        CommandRun plain = client("EHLO me\nAUTH PLAIN " + base64("\0alice@example.com\0" + PASSWORD) + "\nQUIT\n", "--tls",
+                "--echo");
         assertTrue(plain.outLines().contains("\nsmtp> AUTH PLAIN ****\n235 "), plain.out());
         assertNoCredential(plain);
     }
 
     private static void assertNoCredential(CommandRun run) {
         String all = run.out() + run.err();
-        for (String secret : List.of(PASSWORD, base64(PASSWORD), base64("\0alice\0" + PASSWORD))) {
+        for (String secret : List.of(PASSWORD, base64(PASSWORD), base64("\0alice@example.com\0" + PASSWORD))) {
             assertFalse(all.contains(secret), all);
         }
     }

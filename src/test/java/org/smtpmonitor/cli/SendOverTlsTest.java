@@ -27,7 +27,7 @@ import org.smtpmonitor.testing.TlsSmtpServer.Mode;
 class SendOverTlsTest {
 
     private static final String SERVERS = "org.smtpmonitor.testing.TlsSmtpServer#all";
-    private static final Map<String, String> USERS = Map.of("alice", "s3cret:pass");
+    private static final Map<String, String> USERS = Map.of("alice@example.com", "s3cret:pass");
 
     @TempDir
     Path directory;
@@ -95,17 +95,17 @@ class SendOverTlsTest {
         TestCertificate certificate = start(factory, Mode.STARTTLS, TestCertificate.LOCALHOST);
         String trust = certificate.certificate().toString();
         for (String mechanism : List.of("PLAIN", "LOGIN", "CRAM-MD5")) {
-            CommandRun run = send("--starttls", "--cafile", trust, "--auth", "alice:s3cret:pass",
+            CommandRun run = send("--starttls", "--cafile", trust, "--auth", "alice@example.com:s3cret:pass",
                     "--auth-mechanism", mechanism.toLowerCase(Locale.ROOT));
             assertEquals(0, run.exit(), mechanism + ": " + run.err());
-            assertTrue(run.outLines().contains("\nauth: alice with " + mechanism + ": 235 "), run.out());
+            assertTrue(run.outLines().contains("\nauth: alice@example.com with " + mechanism + ": 235 "), run.out());
         }
-        CommandRun chosen = send("--starttls", "--cafile", trust, "--auth", "alice:s3cret:pass");
+        CommandRun chosen = send("--starttls", "--cafile", trust, "--auth", "alice@example.com:s3cret:pass");
         assertEquals(0, chosen.exit(), chosen.err());
-        assertTrue(chosen.outLines().contains("\nauth: alice with CRAM-MD5: 235 "), chosen.out());
+        assertTrue(chosen.outLines().contains("\nauth: alice@example.com with CRAM-MD5: 235 "), chosen.out());
         List<TlsSmtpServer.Received> received = server.received();
         assertEquals(4, received.size());
-        assertTrue(received.stream().allMatch(message -> "alice".equals(message.authenticatedUser())));
+        assertTrue(received.stream().allMatch(message -> "alice@example.com".equals(message.authenticatedUser())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -114,10 +114,10 @@ class SendOverTlsTest {
         TestCertificate certificate = start(factory, Mode.STARTTLS, TestCertificate.LOCALHOST);
         for (String mechanism : List.of("PLAIN", "LOGIN", "CRAM-MD5")) {
             CommandRun run = send("--starttls", "--cafile", certificate.certificate().toString(),
-                    "--auth", "alice:Wr0ngPassw0rd", "--auth-mechanism", mechanism);
+                    "--auth", "alice@example.com:Wr0ngPassw0rd", "--auth-mechanism", mechanism);
             assertEquals(1, run.exit(), mechanism);
-            assertTrue(run.err().contains("smtp-monitor send: authentication as alice (" + mechanism + ") failed: 535 "),
-                    run.err());
+            assertTrue(run.err().contains("smtp-monitor send: authentication as alice@example.com (" + mechanism
+                    + ") failed: 535 "), run.err());
             assertFalse((run.out() + run.err()).contains("Wr0ngPassw0rd"), run.out() + run.err());
         }
         assertEquals(List.of(), server.received());

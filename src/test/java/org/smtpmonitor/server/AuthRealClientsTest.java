@@ -34,8 +34,8 @@ import jakarta.mail.internet.MimeMessage;
 /**
  * Real clients log in: swaks ({@code -a PLAIN|LOGIN|CRAM-MD5}), Python's smtplib, curl and
  * Angus Mail, against {@code --auth users} in the clear with {@code --allow-insecure-auth}
- * (over TLS they are tested once TLS is there). Each message lands, each login shows as an
- * event, and no password shows anywhere.
+ * (over TLS, as by default: {@link AuthOverTlsRealClientsTest}). Each message lands, each
+ * login shows as an event, and no password shows anywhere.
  */
 class AuthRealClientsTest {
 

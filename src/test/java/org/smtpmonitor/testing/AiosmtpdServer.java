@@ -81,6 +81,12 @@ public final class AiosmtpdServer implements TlsSmtpServer {
         return port;
     }
 
+    /** aiosmtpd does not implement PIPELINING. */
+    @Override
+    public boolean offersPipelining() {
+        return false;
+    }
+
     @Override
     public List<Received> received() throws IOException {
         List<Received> received = new ArrayList<>();

@@ -1,6 +1,5 @@
 package org.smtpmonitor.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +16,16 @@ public final class ExternalProcess {
     /** Runs {@code command} in {@code workDirectory}; returns its stdout, failing on a non-zero exit or a timeout. */
     public static String run(Path workDirectory, List<String> command, int timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(workDirectory, command, Path.of("/dev/null"), timeoutSeconds);
+    }
+
+    /** As {@link #run(Path, List, int)}, with {@code input} as its stdin (what a person would type, say). */
+    public static String run(Path workDirectory, List<String> command, Path input, int timeoutSeconds)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(workDirectory, "stdout", ".txt");
         Path err = Files.createTempFile(workDirectory, "stderr", ".txt");
         Process process = new ProcessBuilder(command).directory(workDirectory.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(input.toFile()))
                 .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();

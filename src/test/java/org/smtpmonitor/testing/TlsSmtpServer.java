@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Named;
 
 /**
  * A real SMTP server with STARTTLS, implicit TLS and AUTH, for the tests of our clients'
- * TLS and AUTH. Which server is a test parameter ({@link #all()}): today aiosmtpd, an
- * independent implementation; our own server can join once it speaks TLS.
+ * TLS and AUTH. Which server is a test parameter ({@link #all()}): aiosmtpd, an independent
+ * implementation, and our own, so that our clients and our server are each checked against
+ * the other and against someone else's.
  */
 public interface TlsSmtpServer extends AutoCloseable {
 
@@ -34,11 +35,15 @@ public interface TlsSmtpServer extends AutoCloseable {
 
     /** The servers every TLS client test runs against. */
     static Stream<Named<Factory>> all() {
-        return Stream.of(Named.of("aiosmtpd", AiosmtpdServer::start));
+        return Stream.of(Named.of("aiosmtpd", AiosmtpdServer::start),
+                Named.of("smtp-monitor", SmtpMonitorTlsServer::start));
     }
 
     /** Its port on 127.0.0.1. */
     int port();
+
+    /** Whether it offers PIPELINING (RFC 2920), so that a client may send MAIL, RCPT and DATA in one write. */
+    boolean offersPipelining();
 
     /** Every message received so far, in the order received, as the server holds it (dot-unstuffed). */
     List<Received> received() throws IOException;
