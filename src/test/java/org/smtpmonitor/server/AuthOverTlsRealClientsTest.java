@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Properties;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +26,7 @@ import org.smtpmonitor.smtp.AuthMode;
 import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.ExternalProcess;
 import org.smtpmonitor.testing.Python;
+import org.smtpmonitor.testing.RealMail;
 import org.smtpmonitor.testing.TestMonitor;
 
 import jakarta.mail.Message;
@@ -224,22 +224,8 @@ class AuthOverTlsRealClientsTest {
     }
 
     private Session angusSession(int port, boolean implicitTls) throws Exception {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(port));
-        properties.put("mail.smtp.localhost", "client.test");
-        properties.put("mail.smtp.connectiontimeout", "10000");
-        properties.put("mail.smtp.timeout", "10000");
-        properties.put("mail.smtp.auth", "true");
-        if (implicitTls) {
-            properties.put("mail.smtp.ssl.enable", "true");
-        } else {
-            properties.put("mail.smtp.starttls.enable", "true");
-            properties.put("mail.smtp.starttls.required", "true");
-        }
-        properties.put("mail.smtp.ssl.socketFactory", monitor.trustingContext().getSocketFactory());
-        properties.put("mail.smtp.ssl.checkserveridentity", "true");
-        return Session.getInstance(properties);
+        // Our certificate and nothing else is trusted, and it must name the host (127.0.0.1).
+        return RealMail.tlsSession(port, implicitTls, true, monitor.trustingContext());
     }
 
     @Test

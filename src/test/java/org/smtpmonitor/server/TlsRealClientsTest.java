@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,6 +22,7 @@ import org.smtpmonitor.event.TlsFailed;
 import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.testing.ExternalProcess;
 import org.smtpmonitor.testing.Python;
+import org.smtpmonitor.testing.RealMail;
 import org.smtpmonitor.testing.TestMonitor;
 
 import jakarta.mail.Message;
@@ -191,22 +191,8 @@ class TlsRealClientsTest {
     }
 
     private Session mailSession(int port, boolean implicitTls) throws Exception {
-        Properties properties = new Properties();
-        properties.put("mail.smtp.host", "127.0.0.1");
-        properties.put("mail.smtp.port", String.valueOf(port));
-        properties.put("mail.smtp.localhost", "client.test");
-        properties.put("mail.smtp.connectiontimeout", "10000");
-        properties.put("mail.smtp.timeout", "10000");
-        if (implicitTls) {
-            properties.put("mail.smtp.ssl.enable", "true");
-        } else {
-            properties.put("mail.smtp.starttls.enable", "true");
-            properties.put("mail.smtp.starttls.required", "true");
-        }
         // Our certificate and nothing else is trusted, and it must name the host (127.0.0.1).
-        properties.put("mail.smtp.ssl.socketFactory", monitor.trustingContext().getSocketFactory());
-        properties.put("mail.smtp.ssl.checkserveridentity", "true");
-        return Session.getInstance(properties);
+        return RealMail.tlsSession(port, implicitTls, false, monitor.trustingContext());
     }
 
     private void angusDelivers(Session session, String recipient) throws Exception {

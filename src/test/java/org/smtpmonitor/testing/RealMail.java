@@ -4,6 +4,8 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Properties;
 
+import javax.net.ssl.SSLContext;
+
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
@@ -31,6 +33,27 @@ public final class RealMail {
         properties.put("mail.smtp.localhost", "client.test");
         properties.put("mail.smtp.connectiontimeout", "10000");
         properties.put("mail.smtp.timeout", "10000");
+        return Session.getInstance(properties);
+    }
+
+    /**
+     * A session to {@code 127.0.0.1:port} over TLS, STARTTLS required or implicit from the
+     * first byte, trusting what {@code trusting} trusts and nothing else, and checking that
+     * the certificate names the host; with SMTP AUTH when {@code auth}.
+     */
+    public static Session tlsSession(int port, boolean implicitTls, boolean auth, SSLContext trusting) {
+        Properties properties = session(new InetSocketAddress("127.0.0.1", port)).getProperties();
+        if (auth) {
+            properties.put("mail.smtp.auth", "true");
+        }
+        if (implicitTls) {
+            properties.put("mail.smtp.ssl.enable", "true");
+        } else {
+            properties.put("mail.smtp.starttls.enable", "true");
+            properties.put("mail.smtp.starttls.required", "true");
+        }
+        properties.put("mail.smtp.ssl.socketFactory", trusting.getSocketFactory());
+        properties.put("mail.smtp.ssl.checkserveridentity", "true");
         return Session.getInstance(properties);
     }
 
