@@ -194,16 +194,25 @@ class StoredMailWindowTest extends WindowTestBase {
         }
     }
 
-    @Test
-    void aLargeMailboxIsListedAPageAtATimeNewestFirst() throws Exception {
-        int messages = 2 * MessageListViewModel.PAGE + 50;
-        writeMbox(messages);
+    /** Two pages and a half. */
+    private static final int LARGE_MAILBOX = 2 * MessageListViewModel.PAGE + 50;
+
+    /** Opens the window on an mbox mailbox of {@link #LARGE_MAILBOX} messages, its first page listed. */
+    private TableView<MessageSummary> openLargeMailbox() throws Exception {
+        writeMbox(LARGE_MAILBOX);
         open(MailboxFormat.MBOX);
-        await("the count comes from the index", () -> counts().get(0).equals(String.valueOf(messages)));
+        await("the count comes from the index", () -> counts().get(0).equals(String.valueOf(LARGE_MAILBOX)));
         clickRow("#mailboxesTable", ALICE);
         @SuppressWarnings("unchecked")
         TableView<MessageSummary> table = (TableView<MessageSummary>) table("#messagesTable");
         await("one page is listed, and a row to load more", () -> table.getItems().size() == MessageListViewModel.PAGE + 1);
+        return table;
+    }
+
+    @Test
+    void aLargeMailboxIsListedAPageAtATimeNewestFirst() throws Exception {
+        int messages = LARGE_MAILBOX;
+        TableView<MessageSummary> table = openLargeMailbox();
         MessageSummary last = fx(() -> table.getItems().get(MessageListViewModel.PAGE));
         assertEquals(MessageSummary.more("Load more\u2026 (200 of 450 shown)"), last);
         assertEquals("message " + (messages - 1), fx(() -> table.getItems().get(0).subject()), "newest first");
@@ -225,14 +234,8 @@ class StoredMailWindowTest extends WindowTestBase {
 
     @Test
     void turningTheWheelDownToTheEndOfTheListLoadsTheNextPage() throws Exception {
-        int messages = 2 * MessageListViewModel.PAGE + 50;
-        writeMbox(messages);
-        open(MailboxFormat.MBOX);
-        await("the count comes from the index", () -> counts().get(0).equals(String.valueOf(messages)));
-        clickRow("#mailboxesTable", ALICE);
-        @SuppressWarnings("unchecked")
-        TableView<MessageSummary> table = (TableView<MessageSummary>) table("#messagesTable");
-        await("one page is listed, and a row to load more", () -> table.getItems().size() == MessageListViewModel.PAGE + 1);
+        int messages = LARGE_MAILBOX;
+        TableView<MessageSummary> table = openLargeMailbox();
 
         wheelDownUntil(table, () -> table.getItems().size() > MessageListViewModel.PAGE + 1 || loadMoreShown(table));
         await("the wheel brought the row to load more into view, which loads the next page",
