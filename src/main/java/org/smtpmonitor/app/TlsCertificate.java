@@ -74,7 +74,7 @@ public record TlsCertificate(ServerCredentials credentials, String origin) {
         if (Files.isRegularFile(certificateFile, LinkOption.NOFOLLOW_LINKS)
                 && Files.isRegularFile(keyFile, LinkOption.NOFOLLOW_LINKS)) {
             ServerCredentials credentials = PemFiles.load(certificateFile, keyFile);
-            if (SelfSignedCertificate.serves(credentials.certificate(), domain, now)) {
+            if (credentials.serves(domain, now)) {
                 return new TlsCertificate(credentials, kept);
             }
         }

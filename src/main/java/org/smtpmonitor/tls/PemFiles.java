@@ -1,9 +1,7 @@
 package org.smtpmonitor.tls;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,30 +9,29 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
-
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMEncryptedKeyPair;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
-import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 
 /**
  * Certificates and keys in PEM files, as OpenSSL and Let's Encrypt write them: a chain of
  * {@code CERTIFICATE} blocks (the server's own first), and an unencrypted private key,
  * PKCS#8 ({@code PRIVATE KEY}) or traditional ({@code RSA PRIVATE KEY}, {@code EC PRIVATE
- * KEY}). Parsed with BouncyCastle's PEMParser; the keys and certificates come out as the
- * JDK's own types, made by the JDK's providers.
+ * KEY}). The JDK reads the common forms ({@link JdkPem}); BouncyCastle the others
+ * ({@link BouncyCastlePem}). The keys and certificates are the JDK's own types.
  */
 public final class PemFiles {
+
+    /** A block that holds an encrypted private key: refused, with the command that decrypts it. */
+    static final Object ENCRYPTED_KEY = new Object() {
+        @Override
+        public String toString() {
+            return "an encrypted private key";
+        }
+    };
+
+    /** More than a chain of certificates and a key could ever take: the file named is surely another. */
+    private static final int MAX_BYTES = 1 << 20;
 
     private PemFiles() {
     }
@@ -46,8 +43,8 @@ public final class PemFiles {
     public static ServerCredentials load(Path certificateFile, Path keyFile) throws TlsFileException {
         List<X509Certificate> chain = new ArrayList<>();
         for (Object block : blocks(certificateFile)) {
-            if (block instanceof X509CertificateHolder holder) {
-                chain.add(certificate(certificateFile, holder, chain.size() + 1));
+            if (block instanceof X509Certificate certificate) {
+                chain.add(certificate);
             }
         }
         if (chain.isEmpty()) {
@@ -55,7 +52,11 @@ public final class PemFiles {
         }
         PrivateKey key = null;
         for (Object block : blocks(keyFile)) {
-            PrivateKey found = key(keyFile, block);
+            if (block == ENCRYPTED_KEY) {
+                throw new TlsFileException(keyFile, "the private key is encrypted; give it unencrypted"
+                        + " (openssl pkey -in " + keyFile.getFileName() + " -out key.pem)");
+            }
+            PrivateKey found = block instanceof PrivateKey privateKey ? privateKey : null;
             if (found != null && key != null) {
                 throw new TlsFileException(keyFile, "more than one private key in it");
             }
@@ -70,49 +71,24 @@ public final class PemFiles {
         return credentials;
     }
 
+    /** The certificates and keys of {@code file} in their order (see {@link BouncyCastlePem#decode}). */
     private static List<Object> blocks(Path file) throws TlsFileException {
-        // Latin-1 maps every byte to a char, so a binary file is found to hold no PEM block
-        // rather than failing to decode.
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1);
-             PEMParser parser = new PEMParser(reader)) {
-            List<Object> blocks = new ArrayList<>();
-            for (Object block = parser.readObject(); block != null; block = parser.readObject()) {
-                blocks.add(block);
-            }
-            return blocks;
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (NoSuchFileException e) {
             throw new TlsFileException(file, "no such file", e);
-        } catch (IOException | RuntimeException e) {
-            throw new TlsFileException(file, "not a valid PEM file: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new TlsFileException(file, "cannot be read: " + e.getMessage(), e);
         }
-    }
-
-    private static X509Certificate certificate(Path file, X509CertificateHolder holder, int number)
-            throws TlsFileException {
-        try {
-            return new JcaX509CertificateConverter().getCertificate(holder);
-        } catch (CertificateException e) {
-            throw new TlsFileException(file, "certificate " + number + " cannot be read: " + e.getMessage(), e);
+        if (bytes.length > MAX_BYTES) {
+            throw new TlsFileException(file, "over " + MAX_BYTES / 1024 + " KB: not a PEM file of certificates and a key");
         }
-    }
-
-    /** The private key in {@code block}, or null when the block is something else (a certificate, EC parameters). */
-    private static PrivateKey key(Path file, Object block) throws TlsFileException {
-        try {
-            if (block instanceof PrivateKeyInfo info) {
-                return new JcaPEMKeyConverter().getPrivateKey(info);
-            }
-            if (block instanceof PEMKeyPair pair) {
-                return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new TlsFileException(file, "the private key cannot be read: " + e.getMessage(), e);
-        }
-        if (block instanceof PEMEncryptedKeyPair || block instanceof PKCS8EncryptedPrivateKeyInfo) {
-            throw new TlsFileException(file, "the private key is encrypted; give it unencrypted"
-                    + " (openssl pkey -in " + file.getFileName() + " -out key.pem)");
-        }
-        return null;
+        // Latin-1 maps every byte to a char, so a binary file is found to hold no PEM block
+        // rather than failing to decode.
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        List<Object> common = JdkPem.decode(text);
+        return common != null ? common : BouncyCastlePem.decode(file, text);
     }
 
     /**
@@ -151,26 +127,11 @@ public final class PemFiles {
 
     /** {@code certificate} as a PEM block. */
     public static String pem(X509Certificate certificate) {
-        return write(certificate);
+        return BouncyCastlePem.pem(certificate);
     }
 
     /** {@code key} as a PKCS#8 PEM block ({@code -----BEGIN PRIVATE KEY-----}). */
     public static String pem(PrivateKey key) {
-        try {
-            return write(new JcaPKCS8Generator(key, null).generate());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String write(Object object) {
-        StringWriter text = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-            writer.writeObject(object);
-        } catch (IOException e) {
-            // A StringWriter does not fail.
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        return BouncyCastlePem.pem(key);
     }
 }

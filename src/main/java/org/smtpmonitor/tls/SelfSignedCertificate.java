@@ -5,12 +5,10 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -96,31 +94,5 @@ public final class SelfSignedCertificate {
         all[i++] = new GeneralName(GeneralName.iPAddress, "127.0.0.1");
         all[i] = new GeneralName(GeneralName.iPAddress, "::1");
         return new GeneralNames(all);
-    }
-
-    /**
-     * Whether {@code certificate} (one this class made, kept from an earlier start) still
-     * serves: it names {@code domain} and is valid until at least a day after {@code now}.
-     */
-    public static boolean serves(X509Certificate certificate, String domain, Instant now) {
-        if (certificate.getNotAfter().toInstant().isBefore(now.plus(Duration.ofDays(1)))
-                || certificate.getNotBefore().toInstant().isAfter(now)) {
-            return false;
-        }
-        try {
-            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
-            if (names == null) {
-                return false;
-            }
-            for (List<?> name : names) {
-                if (Integer.valueOf(GeneralName.dNSName).equals(name.get(0))
-                        && domain.equalsIgnoreCase(String.valueOf(name.get(1)))) {
-                    return true;
-                }
-            }
-            return false;
-        } catch (CertificateParsingException e) {
-            return false;
-        }
     }
 }

@@ -6,7 +6,11 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -18,6 +22,9 @@ import javax.net.ssl.SSLContext;
  * server's own certificate first.
  */
 public record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
+
+    /** A subject alternative name's type for a DNS name (RFC 5280, GeneralName). */
+    private static final int DNS_NAME = 2;
 
     public ServerCredentials {
         if (chain.isEmpty()) {
@@ -40,6 +47,33 @@ public record ServerCredentials(PrivateKey key, List<X509Certificate> chain) {
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+
+    /**
+     * Whether the certificate still serves {@code domain}: it names it (a DNS subject
+     * alternative name, as {@link SelfSignedCertificate} writes them) and is valid from
+     * {@code now} until at least a day after.
+     */
+    public boolean serves(String domain, Instant now) {
+        X509Certificate certificate = certificate();
+        if (certificate.getNotAfter().toInstant().isBefore(now.plus(Duration.ofDays(1)))
+                || certificate.getNotBefore().toInstant().isAfter(now)) {
+            return false;
+        }
+        try {
+            Collection<List<?>> names = certificate.getSubjectAlternativeNames();
+            if (names == null) {
+                return false;
+            }
+            for (List<?> name : names) {
+                if (Integer.valueOf(DNS_NAME).equals(name.get(0)) && domain.equalsIgnoreCase(String.valueOf(name.get(1)))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (CertificateParsingException e) {
+            return false;
         }
     }
 

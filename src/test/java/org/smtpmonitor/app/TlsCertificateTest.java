@@ -2,13 +2,18 @@ package org.smtpmonitor.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.InetAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +50,47 @@ class TlsCertificateTest {
 
     private TlsCertificate selfSigned(String domain, Instant now) throws Exception {
         return TlsCertificate.load(TlsSettings.defaults(), directory, domain, now);
+    }
+
+    /**
+     * The start reads a kept certificate, and the usual PEM files (PKCS#8 keys), with the
+     * JDK alone: loading BouncyCastle, whose signed jars the JDK verifies, cost the start
+     * about 0.7 s. Shown by reading them in a class loader that has no BouncyCastle, which
+     * then fails on a traditional key, the form only BouncyCastle reads.
+     */
+    @Test
+    void aKeptCertificateAndPkcs8FilesAreReadWithoutBouncyCastle() throws Exception {
+        Instant now = Instant.now();
+        String fingerprint = selfSigned("localhost", now).credentials().fingerprint();
+        Path folder = directory.resolve(".smtp-monitor").resolve("tls");
+        URL ours = TlsCertificate.class.getProtectionDomain().getCodeSource().getLocation();
+        try (URLClassLoader withoutBouncyCastle = new URLClassLoader(new URL[] {ours},
+                ClassLoader.getPlatformClassLoader())) {
+            Class<?> certificates = withoutBouncyCastle.loadClass(TlsCertificate.class.getName());
+            Class<?> settings = withoutBouncyCastle.loadClass(TlsSettings.class.getName());
+            Object kept = certificates.getMethod("load", settings, Path.class, String.class, Instant.class)
+                    .invoke(null, settings.getMethod("defaults").invoke(null), directory, "localhost", now);
+            Object credentials = certificates.getMethod("credentials").invoke(kept);
+            assertEquals(fingerprint, credentials.getClass().getMethod("fingerprint").invoke(credentials));
+            assertEquals("self-signed for localhost, kept in .smtp-monitor/tls",
+                    certificates.getMethod("origin").invoke(kept), "read again, not made anew");
+            credentials.getClass().getMethod("sslContext").invoke(credentials);
+
+            assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+            Class<?> pemFiles = withoutBouncyCastle.loadClass("org.smtpmonitor.tls.PemFiles");
+            Method load = pemFiles.getMethod("load", Path.class, Path.class);
+            ExternalProcess.run(directory, List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                    "-keyout", "rsa-key.pem", "-out", "rsa-cert.pem", "-days", "2", "-subj", "/CN=rsa.example"), 60);
+            Object rsa = load.invoke(null, directory.resolve("rsa-cert.pem"), directory.resolve("rsa-key.pem"));
+            Object rsaKey = rsa.getClass().getMethod("key").invoke(rsa);
+            assertEquals("RSA", ((java.security.Key) rsaKey).getAlgorithm());
+            ExternalProcess.run(directory, List.of("openssl", "ec", "-in", folder.resolve("private-key.pem").toString(),
+                    "-out", "traditional.pem"), 60);
+            assertTrue(Files.readString(directory.resolve("traditional.pem")).startsWith("-----BEGIN EC PRIVATE KEY-----"));
+            InvocationTargetException refused = assertThrows(InvocationTargetException.class, () -> load.invoke(null,
+                    folder.resolve("certificate.pem"), directory.resolve("traditional.pem")));
+            assertInstanceOf(NoClassDefFoundError.class, refused.getCause(), "the class loader has no BouncyCastle");
+        }
     }
 
     @Test

@@ -155,9 +155,9 @@ class CertificateFilesTest {
         }
         assertTrue(openssl("verify", "-CAfile", certificate.toString(), "-verify_ip", "127.0.0.1",
                 certificate.toString()).contains(": OK"));
-        assertTrue(SelfSignedCertificate.serves(credentials.certificate(), "mail.example.test", now));
-        assertFalse(SelfSignedCertificate.serves(credentials.certificate(), "other.example.test", now));
-        assertFalse(SelfSignedCertificate.serves(credentials.certificate(), "mail.example.test",
+        assertTrue(credentials.serves("mail.example.test", now));
+        assertFalse(credentials.serves("other.example.test", now));
+        assertFalse(credentials.serves("mail.example.test",
                 now.plus(SelfSignedCertificate.VALIDITY)), "an expired one is replaced");
         assertEquals(now.plus(Duration.ofDays(825)).getEpochSecond() / 86400,
                 credentials.certificate().getNotAfter().toInstant().getEpochSecond() / 86400);
