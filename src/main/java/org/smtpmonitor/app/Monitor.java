@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.event.EventBus;
@@ -80,6 +82,13 @@ public final class Monitor implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException(StartupException.Kind.MAILBOX_DIRECTORY, usersFile, e.getMessage(), e);
         }
+        // The certificate and its TLS context (a third of a second, most of it loading classes)
+        // are made while the index opens, on a thread of their own; in the locked directory,
+        // so that two servers never make two certificates at once.
+        FutureTask<TlsSetup> tlsSetup = new FutureTask<>(() -> TlsSetup.of(settings, store.directory(), usersFile));
+        Thread tlsThread = new Thread(tlsSetup, "tls-setup");
+        tlsThread.setDaemon(true);
+        tlsThread.start();
         try {
             if (settings.index()) {
                 store.openIndex();
@@ -89,21 +98,23 @@ public final class Monitor implements AutoCloseable {
             events.publish(new ServerError(0, e.getMessage() + "; mail is delivered as usual, but not indexed",
                     Instant.now()));
         }
-        TlsCertificate certificate;
-        TlsConfig tls;
+        TlsSetup tls;
         try {
-            // In the locked directory: two servers never make two certificates at once.
-            certificate = TlsCertificate.load(settings.tls(), store.directory(), settings.defaultDomain(), Instant.now());
-            tls = new TlsConfig(certificate.credentials().sslContext(), settings.tls().implicitPort(),
-                    certificate.origin(), certificate.credentials().fingerprint());
-        } catch (TlsFileException e) {
+            tls = tlsSetup.get();
+        } catch (ExecutionException e) {
             store.close();
-            throw new StartupException(StartupException.Kind.TLS, usersFile, e.getMessage(), e);
-        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            if (e.getCause() instanceof StartupException startup) {
+                throw startup;
+            }
+            throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getCause(),
+                    e.getCause());
+        } catch (InterruptedException e) {
             store.close();
-            throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getMessage(), e);
+            Thread.currentThread().interrupt();
+            throw new StartupException(StartupException.Kind.TLS, usersFile, "interrupted while setting up TLS", e);
         }
-        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls), store, events, fatalErrors);
+        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls.config()), store, events,
+                fatalErrors);
         try {
             server.start();
         } catch (ImplicitTlsBindException e) {
@@ -122,7 +133,25 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server, certificate);
+        return new Monitor(usersFile, settings, store, server, tls.certificate());
+    }
+
+    /** The server's certificate and what the server makes its TLS engines from. */
+    private record TlsSetup(TlsCertificate certificate, TlsConfig config) {
+
+        /** Every failure is a {@link StartupException} of kind TLS that names the file or says why. */
+        static TlsSetup of(Settings settings, Path directory, Path usersFile) throws StartupException {
+            try {
+                TlsCertificate certificate = TlsCertificate.load(settings.tls(), directory, settings.defaultDomain(),
+                        Instant.now());
+                return new TlsSetup(certificate, new TlsConfig(certificate.credentials().sslContext(),
+                        settings.tls().implicitPort(), certificate.origin(), certificate.credentials().fingerprint()));
+            } catch (TlsFileException e) {
+                throw new StartupException(StartupException.Kind.TLS, usersFile, e.getMessage(), e);
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getMessage(), e);
+            }
+        }
     }
 
     public Path usersFile() {
