@@ -69,11 +69,11 @@ final class BenchCommand implements Callable<Integer> {
     boolean pipelining;
 
     @Option(names = "--messages-per-connection", paramLabel = "M",
-            description = {"Open a new connection for every M messages, while the clock runs: each one's",
-                    "connect, greeting, EHLO, TLS handshake and AUTH are then in the rate, as for",
-                    "applications that send each message on a connection of their own (M = 1).",
-                    "C connections at once, each driven by a thread of its own. Default: each",
-                    "connection is set up before the clock starts and stays for its whole share."})
+            description = "Open a new connection for every M messages, while the clock runs: each one's connect, "
+                    + "greeting, EHLO, TLS handshake and AUTH are then in the rate, as for applications that send "
+                    + "each message on a connection of their own (M = 1). C connections at once, each driven by a "
+                    + "thread of its own. Default: each connection is set up before the clock starts and stays for "
+                    + "its whole share.")
     Integer messagesPerConnection;
 
     @Option(names = "--warmup", paramLabel = "N",

@@ -76,11 +76,11 @@ public final class Main implements Callable<Integer> {
     long maxMessageSize = SmtpConfig.DEFAULT_MAX_MESSAGE_SIZE;
 
     @Option(names = "--max-memory", paramLabel = "SIZE", converter = Units.Size.class,
-            description = {"Most memory for message data held at once, by all sessions together, e.g. 64MB, 1GB;",
-                    "a message past it is read to its end but not kept, and gets 452 (try again later).",
-                    "Default: a quarter of the Java heap (-Xmx), but at least what a message of",
-                    "--max-message-size needs while it is received beside the small buffers the other",
-                    "sessions keep (48MB with the default limits), which is also the least allowed."})
+            description = "Most memory for message data held at once, by all sessions together, e.g. 64MB, 1GB; a "
+                    + "message past it is read to its end but not kept, and gets 452 (try again later). Default: a "
+                    + "quarter of the Java heap (-Xmx), but at least what a message of --max-message-size needs "
+                    + "while it is received beside the small buffers the other sessions keep (48MB with the default "
+                    + "limits), which is also the least allowed.")
     Long maxMemory;
 
     @Option(names = "--max-connections", paramLabel = "N",
@@ -98,9 +98,9 @@ public final class Main implements Callable<Integer> {
     boolean requireHeloDomain;
 
     @Option(names = "--auth", paramLabel = "MODE",
-            description = {"SMTP AUTH (PLAIN, LOGIN, CRAM-MD5): off (not offered, the default), any (every user",
-                    "name and password accepted) or users (a user of USERS_FILE with the password written after",
-                    "its address: alice@example.com s3cret). Offered only over TLS unless --allow-insecure-auth."})
+            description = "SMTP AUTH (PLAIN, LOGIN, CRAM-MD5): off (not offered, the default), any (every user name"
+                    + " and password accepted) or users (a user of USERS_FILE with the password written after its "
+                    + "address: alice@example.com s3cret). Offered only over TLS unless --allow-insecure-auth.")
     String auth = "off";
 
     @Option(names = "--require-auth", description = "Refuse MAIL (530) until the client has authenticated; needs --auth.")
@@ -111,8 +111,8 @@ public final class Main implements Callable<Integer> {
     boolean allowInsecureAuth;
 
     @Option(names = "--tls-port", paramLabel = "PORT",
-            description = {"Also take implicit-TLS connections (SMTPS, RFC 8314) on PORT: 465 by convention,",
-                    "0 picks a free one. Default: none (STARTTLS on --port is always offered)."})
+            description = "Also take implicit-TLS connections (SMTPS, RFC 8314) on PORT: 465 by convention, 0 picks a "
+                    + "free one. Default: none (STARTTLS on --port is always offered).")
     Integer tlsPort;
 
     @Option(names = "--tls-cert", paramLabel = "FILE",

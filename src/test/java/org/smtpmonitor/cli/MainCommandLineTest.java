@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,27 @@ class MainCommandLineTest {
 
     private Path usersFile(String content) throws Exception {
         return Files.writeString(directory.resolve("users.txt"), content);
+    }
+
+    /**
+     * An option's description is one paragraph, which picocli wraps to the width of its
+     * column: given as several strings, each is a line of its own, and one longer than the
+     * column is wrapped apart from the rest ("each one's" / "connect, greeting, ...").
+     */
+    @Test
+    void everyOptionsDescriptionIsOneParagraph() {
+        List<String> split = new ArrayList<>();
+        List<CommandLine> commands = new ArrayList<>(List.of(Main.commandLine()));
+        for (int i = 0; i < commands.size(); i++) {
+            CommandLine command = commands.get(i);
+            commands.addAll(command.getSubcommands().values());
+            for (CommandLine.Model.OptionSpec option : command.getCommandSpec().options()) {
+                if (option.description().length > 1) {
+                    split.add(command.getCommandName() + " " + option.longestName());
+                }
+            }
+        }
+        assertEquals(List.of(), split);
     }
 
     @Test
