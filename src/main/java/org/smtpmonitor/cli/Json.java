@@ -5,7 +5,7 @@ import java.util.function.Function;
 
 /**
  * Just enough JSON (RFC 8259) for the command line's {@code --json} output: objects of
- * strings, numbers and string arrays. Every control character, and U+2028/U+2029, is
+ * strings, numbers, string arrays, and objects or null. Every control character, and U+2028/U+2029, is
  * escaped, so a hostile subject cannot break the output or a terminal.
  */
 final class Json {
@@ -39,6 +39,12 @@ final class Json {
                 string(values.get(i));
             }
             text.append(']');
+            return this;
+        }
+
+        /** {@code value} as a nested object, or JSON {@code null} when it is null. */
+        Fields field(String name, Fields value) {
+            name(name).text.append(value == null ? "null" : value.toString());
             return this;
         }
 

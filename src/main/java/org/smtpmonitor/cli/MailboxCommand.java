@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.smtpmonitor.app.AtomicFiles;
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.Settings;
+import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.text.Printable;
 
@@ -123,7 +124,23 @@ final class MailboxCommand implements Callable<Integer> {
     static Json.Fields fields(IndexedMessage m) {
         return Json.object().field("id", m.id()).field("mailbox", m.mailbox()).field("received", m.received().toString())
                 .field("envelopeFrom", m.envelopeFrom()).field("envelopeTo", m.envelopeTo())
-                .field("from", m.from()).field("subject", m.subject()).field("size", m.size());
+                .field("from", m.from()).field("subject", m.subject()).field("size", m.size())
+                .field("arrival", arrival(m.arrival()));
+    }
+
+    /**
+     * How a message came: {@code {"tls": {"protocol", "cipher"} or null, "auth": {"mechanism",
+     * "user"} or null}}; null when not known (indexed before it was recorded, or found by a rescan).
+     */
+    private static Json.Fields arrival(Arrival arrival) {
+        if (!arrival.known()) {
+            return null;
+        }
+        return Json.object()
+                .field("tls", arrival.overTls() ? Json.object().field("protocol", arrival.tlsProtocol())
+                        .field("cipher", arrival.tlsCipher()) : null)
+                .field("auth", arrival.authenticated() ? Json.object().field("mechanism", arrival.authMechanism())
+                        .field("user", arrival.authUser()) : null);
     }
 
     static void print(List<IndexedMessage> messages, boolean json, PrintWriter out) {
@@ -144,7 +161,7 @@ final class MailboxCommand implements Callable<Integer> {
         @Mixin Where where;
         @Parameters(paramLabel = "ADDRESS", description = "The mailbox.") String address;
         @Option(names = "--json", description = "One JSON array: id, mailbox, received, envelopeFrom, envelopeTo,"
-                + " from, subject, size.") boolean json;
+                + " from, subject, size, arrival (TLS and AUTH).") boolean json;
         @Option(names = "--limit", paramLabel = "N", description = "At most N messages (default: ${DEFAULT-VALUE}).")
         int limit = 100;
 
