@@ -48,11 +48,11 @@ public final class SmtpSession {
      */
     static final Reply TLS_ACTIVE = Reply.of(503, "5.5.1 Bad sequence of commands: TLS already active");
     static final Reply TLS_REQUIRED = Reply.of(530, "5.7.0 Must issue a STARTTLS command first");
-    static final Reply HELP = Reply.multiline(214, List.of(
-            "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT",
-            "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME], then RCPT TO:<user> for each recipient",
+    private static final String COMMANDS = "Commands: HELO EHLO MAIL RCPT DATA RSET NOOP VRFY HELP QUIT";
+    private static final List<String> HELP_REST = List.of(
+            "MAIL FROM:<sender> [SIZE=n] [BODY=7BIT|8BITMIME] [SMTPUTF8], then RCPT TO:<user> for each recipient",
             "DATA, then the message, ending with a line holding only \".\"",
-            "End of HELP info"));
+            "End of HELP info");
 
     private final SmtpConfig config;
     private final MessageStore store;
@@ -197,7 +197,7 @@ public final class SmtpSession {
             case "VRFY":
                 return Step.reply(argument.isBlank() ? BAD_ARGUMENTS : VRFY);
             case "HELP":
-                return Step.reply(HELP);
+                return Step.reply(help());
             case "QUIT":
                 return Step.close(closing);
             case "AUTH":
@@ -238,6 +238,16 @@ public final class SmtpSession {
      * RFC 3207: after the 220 the session starts again as if just greeted (no HELO name,
      * no transaction), since nothing the client said in the clear can be trusted.
      */
+    /** The commands this session takes now, as its EHLO would offer them: STARTTLS and AUTH when offered. */
+    private Reply help() {
+        String commands = COMMANDS + (tls == null && config.startTls() ? " STARTTLS" : "")
+                + (authentication.offered(tls != null) ? " AUTH" : "");
+        List<String> lines = new ArrayList<>(HELP_REST.size() + 1);
+        lines.add(commands);
+        lines.addAll(HELP_REST);
+        return Reply.multiline(214, lines);
+    }
+
     private Step startTls(String argument) {
         if (!config.startTls()) {
             return Step.reply(NOT_IMPLEMENTED);

@@ -70,6 +70,17 @@ class SmtpAuthTest {
         return step.reply().toString();
     }
 
+    /** HELP names AUTH where EHLO offers it: over TLS, or in the clear with --allow-insecure-auth. */
+    @Test
+    void helpNamesAuthWhereItIsOffered() {
+        assertTrue(users().command("HELP").reply().lines().get(0).endsWith(" QUIT AUTH"));
+        SmtpSession clear = session(AuthMode.ANY, false, false);
+        assertTrue(clear.command("HELP").reply().lines().get(0).endsWith(" QUIT"), "not in the clear");
+        clear.tlsStarted(TLS);
+        assertTrue(clear.command("HELP").reply().lines().get(0).endsWith(" QUIT AUTH"));
+        assertTrue(session(AuthMode.OFF, false, true).command("HELP").reply().lines().get(0).endsWith(" QUIT"));
+    }
+
     @Test
     void ehloListsAuthOverTlsOnlyUnlessInsecureAuthIsAllowed() {
         SmtpSession clear = session(AuthMode.ANY, false, false);

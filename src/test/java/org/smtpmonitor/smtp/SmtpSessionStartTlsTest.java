@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,15 @@ class SmtpSessionStartTlsTest {
     void ehloOverTlsNoLongerOffersStartTls() {
         session.tlsStarted(TLS);
         assertFalse(session.command("EHLO client.test").reply().lines().contains("250-STARTTLS"));
+    }
+
+    /** HELP names the commands the session takes now, as EHLO does: STARTTLS in the clear only. */
+    @Test
+    void helpNamesStartTlsOnlyWhileItIsOffered() {
+        assertTrue(session.command("HELP").reply().lines().get(0).endsWith(" QUIT STARTTLS"));
+        session.tlsStarted(TLS);
+        assertTrue(session.command("HELP").reply().lines().get(0).endsWith(" QUIT"));
+        assertTrue(session(false, false).command("HELP").reply().lines().get(0).endsWith(" QUIT"));
     }
 
     @Test
