@@ -14,6 +14,15 @@ import java.util.Map;
  */
 public final class ReadMarks {
 
+    /**
+     * The read messages of each mailbox. CROSS JOIN makes SQLite read the marks and look each
+     * message up, whatever its planner thinks: a plain JOIN let it walk every message of the
+     * index (for its GROUP BY) and look up a mark for each, 0.1 s at a million messages on
+     * each count of the mailboxes, with not one message read.
+     */
+    static final String READ_COUNTS = "SELECT message.mailbox, count(*) FROM message_read"
+            + " CROSS JOIN message ON message.id = message_read.id GROUP BY message.mailbox";
+
     private ReadMarks() {
     }
 
@@ -39,8 +48,7 @@ public final class ReadMarks {
     public static Map<String, Long> readCounts(MessageIndex index) throws IOException {
         return index.transaction("count the read messages of", connection -> {
             Map<String, Long> counts = new HashMap<>();
-            try (PreparedStatement query = connection.prepareStatement("SELECT message.mailbox, count(*)"
-                    + " FROM message_read JOIN message ON message.id = message_read.id GROUP BY message.mailbox");
+            try (PreparedStatement query = connection.prepareStatement(READ_COUNTS);
                  ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     counts.put(rows.getString(1), rows.getLong(2));

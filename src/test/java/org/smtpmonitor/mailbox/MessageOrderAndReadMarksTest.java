@@ -135,6 +135,25 @@ class MessageOrderAndReadMarksTest {
         }
     }
 
+    /**
+     * Counting the read messages reads the marks, not the messages: SQLite's plan walks
+     * {@code message_read} and looks each message up by its id. (Walking every message of
+     * a million for a GROUP BY cost each count of the mailboxes 0.1 s.)
+     */
+    @Test
+    void readCountsWalkTheMarksNotTheMessages() throws Exception {
+        List<String> plan = new ArrayList<>();
+        try (MessageIndex index = filled(directory);
+             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + index.file());
+             ResultSet rows = connection.createStatement().executeQuery("EXPLAIN QUERY PLAN " + ReadMarks.READ_COUNTS)) {
+            while (rows.next()) {
+                plan.add(rows.getString("detail"));
+            }
+        }
+        assertEquals("SCAN message_read", plan.get(0), String.join("\n", plan));
+        assertTrue(plan.get(1).startsWith("SEARCH message USING INTEGER PRIMARY KEY"), String.join("\n", plan));
+    }
+
     @Test
     void aMessageIsUnreadUntilMarkedAndStaysReadAcrossAReopenUntilItIsDeleted() throws Exception {
         long third;
