@@ -149,7 +149,8 @@ public final class Monitor implements AutoCloseable {
             } catch (TlsFileException e) {
                 throw new StartupException(StartupException.Kind.TLS, usersFile, e.getMessage(), e);
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getMessage(), e);
+                throw new StartupException(StartupException.Kind.TLS, usersFile, "cannot set up TLS: " + e.getMessage(),
+                        e);
             }
         }
     }

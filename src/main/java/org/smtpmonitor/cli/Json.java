@@ -5,8 +5,8 @@ import java.util.function.Function;
 
 /**
  * Just enough JSON (RFC 8259) for the command line's {@code --json} output: objects of
- * strings, numbers, string arrays, and objects or null. Every control character, and U+2028/U+2029, is
- * escaped, so a hostile subject cannot break the output or a terminal.
+ * strings, numbers, string arrays, and objects or null. Every control character, and
+ * U+2028/U+2029, is escaped, so a hostile subject cannot break the output or a terminal.
  */
 final class Json {
 

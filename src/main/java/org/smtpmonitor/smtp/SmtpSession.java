@@ -234,10 +234,6 @@ public final class SmtpSession {
         return Step.reply(Reply.multiline(250, lines));
     }
 
-    /**
-     * RFC 3207: after the 220 the session starts again as if just greeted (no HELO name,
-     * no transaction), since nothing the client said in the clear can be trusted.
-     */
     /** The commands this session takes now, as its EHLO would offer them: STARTTLS and AUTH when offered. */
     private Reply help() {
         String commands = COMMANDS + (tls == null && config.startTls() ? " STARTTLS" : "")
@@ -248,6 +244,10 @@ public final class SmtpSession {
         return Reply.multiline(214, lines);
     }
 
+    /**
+     * RFC 3207: after the 220 the session starts again as if just greeted (no HELO name,
+     * no transaction), since nothing the client said in the clear can be trusted.
+     */
     private Step startTls(String argument) {
         if (!config.startTls()) {
             return Step.reply(NOT_IMPLEMENTED);

@@ -5,7 +5,9 @@ import java.io.StringReader;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -62,7 +64,10 @@ final class BouncyCastlePem {
         }
     }
 
-    /** The private key in {@code block}, {@link PemFiles#ENCRYPTED_KEY}, or null when the block is something else (EC parameters). */
+    /**
+     * The private key in {@code block}, {@link PemFiles#ENCRYPTED_KEY}, or null when the
+     * block is something else (EC parameters).
+     */
     private static Object key(Path file, Object block) throws TlsFileException {
         try {
             if (block instanceof PrivateKeyInfo info) {
@@ -81,12 +86,12 @@ final class BouncyCastlePem {
     }
 
     /** {@code certificate} as a PEM block. */
-    static String pem(java.security.cert.X509Certificate certificate) {
+    static String pem(X509Certificate certificate) {
         return write(certificate);
     }
 
     /** {@code key} as a PKCS#8 PEM block ({@code -----BEGIN PRIVATE KEY-----}). */
-    static String pem(java.security.PrivateKey key) {
+    static String pem(PrivateKey key) {
         try {
             return write(new JcaPKCS8Generator(key, null).generate());
         } catch (IOException e) {
