@@ -80,6 +80,34 @@ public final class SourceLines {
         return result;
     }
 
+    /**
+     * The text of these rows (ascending), as copied: one line each, but a row that goes on
+     * from the row before it, when both are here, joins that line again, as it was sent.
+     * Lines are joined by {@code \n}; the last has no line end.
+     */
+    public String text(List<Integer> ascendingRows) {
+        StringBuilder text = new StringBuilder();
+        int i = 0;
+        while (i < ascendingRows.size()) {
+            // A run of consecutive rows is read in one go.
+            int from = ascendingRows.get(i);
+            int j = i + 1;
+            while (j < ascendingRows.size() && ascendingRows.get(j) == ascendingRows.get(j - 1) + 1) {
+                j++;
+            }
+            List<Row> run = rows(from, ascendingRows.get(j - 1) + 1);
+            for (int k = 0; k < run.size(); k++) {
+                boolean joinsTheRowBefore = k > 0 && run.get(k).continuation();
+                if ((i > 0 || k > 0) && !joinsTheRowBefore) {
+                    text.append('\n');
+                }
+                text.append(run.get(k).text());
+            }
+            i = j;
+        }
+        return text.toString();
+    }
+
     /** Where the row after the one at {@code at} starts: after its line end, or where a long line is cut. */
     private static int next(byte[] bytes, int at) {
         int limit = Math.min(bytes.length, at + MAX_ROW_BYTES);

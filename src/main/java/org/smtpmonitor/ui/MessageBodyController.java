@@ -12,8 +12,11 @@ import javafx.collections.FXCollections;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
@@ -24,6 +27,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -89,6 +93,8 @@ final class MessageBodyController {
     @FXML TableColumn<AttachmentRow, String> attachmentTypeColumn;
     @FXML TableColumn<AttachmentRow, String> attachmentSizeColumn;
     @FXML TableColumn<AttachmentRow, String> attachmentKindColumn;
+    private static final KeyCombination COPY = KeyCombination.keyCombination("Shortcut+C");
+
     @FXML Tab sourceTab;
     @FXML ListView<Row> sourceList;
 
@@ -175,8 +181,27 @@ final class MessageBodyController {
         saveAllButton.disableProperty().bind(Bindings.isEmpty(attachmentsTable.getItems()));
     }
 
+    /** Rows are selected as in any list (Shift, Ctrl) and copied with Ctrl+C or the menu. */
     private void bindSource() {
         sourceList.setCellFactory(list -> new SourceRows.Cell());
+        sourceList.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        MenuItem copy = new MenuItem("Copy");
+        copy.setAccelerator(COPY);
+        copy.setOnAction(e -> copySource());
+        copy.disableProperty().bind(Bindings.isEmpty(sourceList.getSelectionModel().getSelectedIndices()));
+        MenuItem selectAll = new MenuItem("Select all");
+        selectAll.setOnAction(e -> sourceList.getSelectionModel().selectAll());
+        sourceList.setContextMenu(new ContextMenu(copy, selectAll));
+        sourceList.setOnKeyPressed(e -> {
+            if (COPY.match(e)) {
+                copySource();
+                e.consume();
+            }
+        });
+    }
+
+    private void copySource() {
+        model.copySource(List.copyOf(sourceList.getSelectionModel().getSelectedIndices()));
     }
 
     private static ReadOnlyObjectWrapper<String> text(String value) {

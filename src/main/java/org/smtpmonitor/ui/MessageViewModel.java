@@ -19,6 +19,8 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.scene.input.Clipboard;
+import javafx.scene.input.ClipboardContent;
 
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.message.BodyText;
@@ -195,6 +197,26 @@ final class MessageViewModel {
         }
         return text.length() <= TEXT_AREA_CHARS ? new ShownText(DisplayText.lines(text), note)
                 : new ShownText("", DisplayText.wrapped(text, TEXT_ROW_CHARS), note);
+    }
+
+    /**
+     * Copies these rows of the shown message's source (their indices, in any order) to the
+     * clipboard: read on the background executor (rows not drawn yet are not in memory), then
+     * put on the clipboard on the FX thread, the count told in the status bar.
+     */
+    void copySource(List<Integer> rows) {
+        Inspected message = inspected.get();
+        if (message == null || rows.isEmpty()) {
+            return;
+        }
+        List<Integer> ascending = rows.stream().sorted().distinct().toList();
+        BackgroundCall.run(background, () -> message.source().text(ascending), text -> {
+            ClipboardContent content = new ClipboardContent();
+            content.putString(text);
+            Clipboard.getSystemClipboard().setContent(content);
+            status.accept(ascending.size() == 1 ? "Copied 1 row of the source"
+                    : String.format(Locale.ROOT, "Copied %,d rows of the source", ascending.size()));
+        }, failure -> status.accept("Cannot copy the source: " + BackgroundCall.reason(failure)));
     }
 
     // Attachments: written on the actions executor, the outcome told in the status bar.

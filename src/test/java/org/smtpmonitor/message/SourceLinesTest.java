@@ -61,4 +61,17 @@ class SourceLinesTest {
         byte[] bytes = {'c', 'a', 'f', (byte) 0xc3, (byte) 0xa9, '\n', 'c', 'a', 'f', (byte) 0xe9};
         assertEquals(List.of("caf\u00e9", "caf\u00e9"), texts(lines(bytes)));
     }
+
+    @Test
+    void copiedRowsAreTheirLinesWithALongLineWholeAgain() {
+        String line = "\u00e9".repeat(SourceLines.MAX_ROW_BYTES); // two bytes each: two rows
+        SourceLines lines = lines(("Subject: x\r\n" + line + "\r\nend\r\nlast").getBytes(StandardCharsets.UTF_8));
+        assertEquals(5, lines.rows());
+        assertEquals("Subject: x\n" + line + "\nend\nlast", lines.text(List.of(0, 1, 2, 3, 4)));
+        assertEquals(line, lines.text(List.of(1, 2)), "a line cut in two rows is copied whole");
+        assertEquals("Subject: x\nend", lines.text(List.of(0, 3)), "rows apart, lines apart");
+        assertEquals(lines.rows(2, 3).get(0).text() + "\nlast", lines.text(List.of(2, 4)),
+                "a continuation row alone starts a line of its own");
+        assertEquals("", lines.text(List.of()));
+    }
 }

@@ -16,6 +16,7 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.input.Clipboard;
 import javafx.scene.input.KeyCode;
 
 import jakarta.mail.internet.MimeMessage;
@@ -123,6 +124,38 @@ class InspectorTextWindowTest extends WindowTestBase {
         awaitText("Gr\u00fc\u00dfe aus K\u00f6ln, caf\u00e9\n");
         assertEquals(MessageViewModel.AUTO, fx(() -> lookup("#charsetBox").queryAs(ComboBox.class).getValue()),
                 "the next message is read as it declares itself");
+    }
+
+    private static String clipboard() {
+        try {
+            return fx(() -> Clipboard.getSystemClipboard().getString());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Source rows are selected as in any list and copied with Ctrl+C, as the message has them. */
+    @Test
+    void selectedSourceRowsAreCopiedWithCtrlC() throws Exception {
+        MimeMessage message = mail.message("Copy me", ALICE);
+        message.setText("first line\nsecond line\n", "UTF-8");
+        InspectorMail.send(message);
+        await("alice has it", () -> Views.rows(table("#mailboxesTable")).get(0).get(1).equals("1"));
+        select("Copy me");
+        inspector.open("sourceTab");
+        List<String> rows = inspector.allSourceRows();
+        int subject = rows.indexOf("Subject: Copy me");
+        assertTrue(subject > 0, rows.toString());
+        fx(() -> {
+            inspector.sourceList().getSelectionModel().selectRange(subject - 1, subject + 2);
+            inspector.sourceList().requestFocus();
+            return null;
+        });
+        press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);
+        String expected = String.join("\n", rows.subList(subject - 1, subject + 2));
+        await("the rows are on the clipboard", () -> expected.equals(clipboard()), InspectorTextWindowTest::clipboard);
+        await("the status bar says so", () -> lookup("#messageLabel").queryAs(Label.class).getText()
+                .equals("Copied 3 rows of the source"));
     }
 
     @Test
