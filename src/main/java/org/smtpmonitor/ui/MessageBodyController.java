@@ -12,11 +12,8 @@ import javafx.collections.FXCollections;
 import javafx.fxml.FXML;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.SelectionMode;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableColumn;
@@ -27,7 +24,6 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableColumn;
 import javafx.scene.control.TreeTableView;
-import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 
@@ -93,8 +89,6 @@ final class MessageBodyController {
     @FXML TableColumn<AttachmentRow, String> attachmentTypeColumn;
     @FXML TableColumn<AttachmentRow, String> attachmentSizeColumn;
     @FXML TableColumn<AttachmentRow, String> attachmentKindColumn;
-    private static final KeyCombination COPY = KeyCombination.keyCombination("Shortcut+C");
-
     @FXML Tab sourceTab;
     @FXML ListView<Row> sourceList;
 
@@ -104,7 +98,7 @@ final class MessageBodyController {
     private final AttachmentDialogs dialogs;
     private HtmlPane htmlPane;
     private long htmlShownId;
-    private SourceRows sourceRows;
+    private SourceView source;
     /** The tabs that show the message now shown (see {@link #shown}). */
     private final Set<Tab> filled = new HashSet<>();
 
@@ -128,7 +122,7 @@ final class MessageBodyController {
         bindHeaders();
         bindParts();
         bindAttachments();
-        bindSource();
+        source = new SourceView(sourceList, model);
         messageTabs.getSelectionModel().select(textTab);
         messageTabs.getSelectionModel().selectedItemProperty().addListener((o, old, tab) -> fillSelectedTab());
         shown(model.inspectedProperty().get());
@@ -181,29 +175,6 @@ final class MessageBodyController {
         saveAllButton.disableProperty().bind(Bindings.isEmpty(attachmentsTable.getItems()));
     }
 
-    /** Rows are selected as in any list (Shift, Ctrl) and copied with Ctrl+C or the menu. */
-    private void bindSource() {
-        sourceList.setCellFactory(list -> new SourceRows.Cell());
-        sourceList.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        MenuItem copy = new MenuItem("Copy");
-        copy.setAccelerator(COPY);
-        copy.setOnAction(e -> copySource());
-        copy.disableProperty().bind(Bindings.isEmpty(sourceList.getSelectionModel().getSelectedIndices()));
-        MenuItem selectAll = new MenuItem("Select all");
-        selectAll.setOnAction(e -> sourceList.getSelectionModel().selectAll());
-        sourceList.setContextMenu(new ContextMenu(copy, selectAll));
-        sourceList.setOnKeyPressed(e -> {
-            if (COPY.match(e)) {
-                copySource();
-                e.consume();
-            }
-        });
-    }
-
-    private void copySource() {
-        model.copySource(List.copyOf(sourceList.getSelectionModel().getSelectedIndices()));
-    }
-
     private static ReadOnlyObjectWrapper<String> text(String value) {
         return new ReadOnlyObjectWrapper<>(value);
     }
@@ -251,7 +222,7 @@ final class MessageBodyController {
         } else if (tab == attachmentsTab) {
             attachmentsTable.getItems().clear();
         } else if (tab == sourceTab) {
-            showSource(null);
+            source.show(null);
         }
     }
 
@@ -272,7 +243,7 @@ final class MessageBodyController {
         } else if (tab == attachmentsTab) {
             attachmentsTable.getItems().setAll(message.attachments());
         } else if (tab == sourceTab) {
-            showSource(message);
+            source.show(message);
         }
     }
 
@@ -293,16 +264,6 @@ final class MessageBodyController {
             item.getChildren().add(tree(child));
         }
         return item;
-    }
-
-    private void showSource(Inspected message) {
-        if (sourceRows != null) {
-            sourceRows.drop();
-        }
-        sourceRows = message == null ? null : new SourceRows(message.source(), model.background(), sourceList::refresh);
-        sourceList.setItems(sourceRows == null ? FXCollections.observableArrayList()
-                : FXCollections.observableList(sourceRows));
-        sourceList.scrollTo(0);
     }
 
     /**
