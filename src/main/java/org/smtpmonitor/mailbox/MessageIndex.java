@@ -122,9 +122,20 @@ public final class MessageIndex implements AutoCloseable {
                 // Contentless: the words are searched, the text itself stays in the mailbox files.
                 statement.execute("CREATE VIRTUAL TABLE IF NOT EXISTS message_text USING fts5(subject, addresses,"
                         + " body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')");
-                addCounts(statement);
-                addCoverage(statement);
-                addArrival(statement);
+                // An index written by an older version gains what this one keeps.
+                migrate(statement, "mailbox", "messages",
+                        "ALTER TABLE mailbox ADD COLUMN messages INTEGER NOT NULL DEFAULT 0",
+                        "INSERT OR IGNORE INTO mailbox (address) SELECT DISTINCT mailbox FROM message",
+                        "UPDATE mailbox SET messages = (SELECT count(*) FROM message"
+                                + " WHERE message.mailbox = mailbox.address)");
+                migrate(statement, "mailbox", "bytes",
+                        "ALTER TABLE mailbox ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0",
+                        "ALTER TABLE mailbox ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0",
+                        "UPDATE mailbox SET bytes = (SELECT coalesce(sum(length), 0) FROM message"
+                                + " WHERE message.mailbox = mailbox.address)");
+                // Older rows keep NULL in these: how they arrived is not known.
+                migrate(statement, "message", "tls_protocol", Arrays.stream(ARRIVAL_COLUMNS.split(", "))
+                        .map(column -> "ALTER TABLE message ADD COLUMN " + column).toArray(String[]::new));
             }
             connection.setAutoCommit(false);
             connection.commit();
@@ -135,65 +146,20 @@ public final class MessageIndex implements AutoCloseable {
     }
 
     /**
-     * Gives an index written before the mailbox table kept counts its counts, once: in a
+     * Makes {@code changes} once, when {@code table} has no column {@code column} yet: in a
      * transaction that holds the write lock from its start, so that of two processes opening
-     * the same index only one adds the column.
+     * the same index only one makes them.
      */
-    private static void addCounts(Statement statement) throws SQLException {
-        if (counted(statement)) {
+    private static void migrate(Statement statement, String table, String column, String... changes)
+            throws SQLException {
+        if (hasColumn(statement, table, column)) {
             return;
         }
         statement.execute("BEGIN IMMEDIATE");
         try {
-            if (!counted(statement)) {
-                statement.execute("ALTER TABLE mailbox ADD COLUMN messages INTEGER NOT NULL DEFAULT 0");
-                statement.execute("INSERT OR IGNORE INTO mailbox (address) SELECT DISTINCT mailbox FROM message");
-                statement.execute("UPDATE mailbox SET messages = (SELECT count(*) FROM message"
-                        + " WHERE message.mailbox = mailbox.address)");
-            }
-            statement.execute("COMMIT");
-        } catch (SQLException e) {
-            statement.execute("ROLLBACK");
-            throw e;
-        }
-    }
-
-    /**
-     * Gives an index written before the mailbox table kept the bytes its rows cover those
-     * counts, once, as {@link #addCounts} does.
-     */
-    private static void addCoverage(Statement statement) throws SQLException {
-        if (hasColumn(statement, "bytes")) {
-            return;
-        }
-        statement.execute("BEGIN IMMEDIATE");
-        try {
-            if (!hasColumn(statement, "bytes")) {
-                statement.execute("ALTER TABLE mailbox ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0");
-                statement.execute("ALTER TABLE mailbox ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0");
-                statement.execute("UPDATE mailbox SET bytes = (SELECT coalesce(sum(length), 0) FROM message"
-                        + " WHERE message.mailbox = mailbox.address)");
-            }
-            statement.execute("COMMIT");
-        } catch (SQLException e) {
-            statement.execute("ROLLBACK");
-            throw e;
-        }
-    }
-
-    /**
-     * Gives an index written before messages kept how they arrived the columns for it, once, as
-     * {@link #addCounts} does. Its rows keep NULL there: how they arrived is not known.
-     */
-    private static void addArrival(Statement statement) throws SQLException {
-        if (hasColumn(statement, "message", "tls_protocol")) {
-            return;
-        }
-        statement.execute("BEGIN IMMEDIATE");
-        try {
-            if (!hasColumn(statement, "message", "tls_protocol")) {
-                for (String column : ARRIVAL_COLUMNS.split(", ")) {
-                    statement.execute("ALTER TABLE message ADD COLUMN " + column);
+            if (!hasColumn(statement, table, column)) {
+                for (String change : changes) {
+                    statement.execute(change);
                 }
             }
             statement.execute("COMMIT");
@@ -201,14 +167,6 @@ public final class MessageIndex implements AutoCloseable {
             statement.execute("ROLLBACK");
             throw e;
         }
-    }
-
-    private static boolean counted(Statement statement) throws SQLException {
-        return hasColumn(statement, "messages");
-    }
-
-    private static boolean hasColumn(Statement statement, String name) throws SQLException {
-        return hasColumn(statement, "mailbox", name);
     }
 
     private static boolean hasColumn(Statement statement, String table, String name) throws SQLException {
