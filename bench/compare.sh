@@ -22,7 +22,7 @@ RCPT=bench@example.com
 QUICK=${QUICK:-}
 ROUNDS=${ROUNDS:-4}
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. bench/lib.sh
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 install_tools() {
@@ -43,44 +43,6 @@ install_tools() {
     [ -n "$had_policy" ] || as_root rm -f $policy
 }
 
-PIDS=()
-# Newest first, each given five seconds to end: the window's JVM must be gone before its
-# xvfb-run is stopped, or xvfb-run would leave its Xvfb behind.
-cleanup() {
-    local i pid
-    for (( i = ${#PIDS[@]} - 1; i >= 0; i-- )); do
-        pid=${PIDS[i]}
-        kill "$pid" 2>/dev/null || continue
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-    done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_port() {
-    local port=$1
-    for _ in $(seq 1 200); do
-        if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    log "nothing listens on port $port"; return 1
-}
-
-# Before each measured run: what the last run left behind must not land on the next one
-# (dirty pages of a server that does not sync, a JVM's garbage collection after its run).
-settle() {
-    sync
-    sleep 1
-}
-
-# warm_up PORT CONNS MESSAGES: 1 KB messages for the JIT's sake, counted nowhere.
 warm_up() {
     java -jar "$JAR" bench --port "$1" --conns "$2" --messages "$3" --size 1024 --rcpt $RCPT > /dev/null 2>&1 || true
 }

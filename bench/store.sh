@@ -35,30 +35,8 @@ DELIVERY_N=${DELIVERY_N:-$(( N / 2 < 30000 ? N / 2 : 30000 ))}
 WARM_N=$(( DELIVERY_N * 2 / 3 ))
 WINDOW_TIMEOUT=${WINDOW_TIMEOUT:-30}
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. bench/lib.sh
 now_ms() { date +%s%3N; }
-
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_port() {
-    for _ in $(seq 1 300); do
-        if (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    log "nothing listens on port $1"; return 1
-}
 
 # phase NAME START_MS: notes how long a phase took, for the table.
 phase() { printf '%s %s\n' "$1" $(( $(now_ms) - $2 )) >> "$WORK/phases.txt"; }

@@ -42,43 +42,9 @@ ROUNDS=${ROUNDS:-4}
 CONNS=20
 SIZE=1024
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+. bench/lib.sh
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
-PIDS=()
-cleanup() {
-    local i pid
-    for (( i = ${#PIDS[@]} - 1; i >= 0; i-- )); do
-        pid=${PIDS[i]}
-        kill "$pid" 2>/dev/null || continue
-        for _ in $(seq 1 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-    done
-    wait 2>/dev/null || true
-}
-trap cleanup EXIT INT TERM
-
-free_port() {
-    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_port() {
-    local port=$1
-    for _ in $(seq 1 300); do
-        if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
-        sleep 0.1
-    done
-    log "nothing listens on port $port"; return 1
-}
-
-settle() {
-    sync
-    sleep 1
-}
-
-# What a TLS port presents: protocol, cipher and key, as openssl sees them.
 describe_tls() {
     local out
     out=$(openssl s_client -connect 127.0.0.1:"$1" -servername localhost < /dev/null 2>/dev/null || true)
