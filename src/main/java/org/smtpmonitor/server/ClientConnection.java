@@ -156,7 +156,7 @@ final class ClientConnection {
         }
         if (n < 0) {
             inputEnded = true;
-            if (delivery == null) {
+            if (!waiting()) {
                 close(stopping ? Reason.SERVER_SHUTDOWN : Reason.CLIENT_DISCONNECTED);
             } else {
                 updateInterest();
@@ -170,7 +170,7 @@ final class ClientConnection {
         if (tls != null && pumpTls() < 0) {
             return;
         }
-        if (delivery == null && held == null) {
+        if (!waiting()) {
             process();
             endIfClientLeft();
         } else {
@@ -181,10 +181,15 @@ final class ClientConnection {
     /** The socket can take more of the replies. */
     void onWritable() {
         flush();
-        if (!closed && delivery == null && held == null && hasBufferedInput()) {
+        if (!closed && !waiting() && hasBufferedInput()) {
             process();
             endIfClientLeft();
         }
+    }
+
+    /** A message waits for the disk, or a held reply (a failed AUTH's) for its time: nothing else is read meanwhile. */
+    private boolean waiting() {
+        return delivery != null || held != null;
     }
 
     /** Bytes have arrived that no command or message has taken yet. */
@@ -197,7 +202,7 @@ final class ClientConnection {
      * the disk, or too many replies wait for the client.
      */
     void process() {
-        while (!closing && !closed && delivery == null && held == null && !startTlsAfterFlush
+        while (!closing && !closed && !waiting() && !startTlsAfterFlush
                 && out.position() < OUTPUT_HIGH_WATER) {
             if (decoder.inMessage()) {
                 SmtpDecoder.Message message = decoder.nextMessage();
@@ -431,7 +436,7 @@ final class ClientConnection {
      * command it sent before that answered (unless replies are piling up): close after them.
      */
     private void endIfClientLeft() {
-        if (inputEnded && !closed && !closing && delivery == null && held == null && out.position() < OUTPUT_HIGH_WATER) {
+        if (inputEnded && !closed && !closing && !waiting() && out.position() < OUTPUT_HIGH_WATER) {
             closeAfterFlush(Reason.CLIENT_DISCONNECTED);
             loop.needsFlush(this);
         }

@@ -235,4 +235,19 @@ class AuthOverSocketsTest {
                     client.command("AUTH PLAIN " + plain("alice@example.com", PASSWORD)));
         }
     }
+
+    /** A client that sends a wrong AUTH and QUIT, then closes its side, still gets the held-back 535 and the 221. */
+    @Test
+    void aClientThatLeavesAfterAWrongAuthStillGetsItsReplies() throws Exception {
+        start(AuthMode.USERS, false, Duration.ofMillis(300));
+        try (RawSmtpClient client = monitor.ehloClient()) {
+            client.send("AUTH PLAIN " + plain("alice@example.com", "wrong") + "\r\nQUIT\r\n");
+            client.shutdownOutput();
+            String failed = client.readReply();
+            assertTrue(failed.startsWith("535 5.7.8"), failed);
+            String quit = client.readReply();
+            assertTrue(quit.startsWith("221 "), quit);
+            client.assertClosedByServer();
+        }
+    }
 }
