@@ -333,7 +333,10 @@ final class BenchConnection {
             finishedAt = System.nanoTime();
         }
         step = Step.CLOSED;
-        key.cancel();
+        if (key != null) {
+            // null when registering it failed
+            key.cancel();
+        }
         try {
             transport.close();
         } catch (IOException e) {

@@ -88,12 +88,8 @@ public final class ConsoleClient {
                 showTls(connection.tls());
             }
             if (setup != null) {
-                try {
-                    setup.run(connection);
-                } catch (SessionRefused e) {
-                    complain(e.getMessage());
-                    return FAILED;
-                }
+                // A refusal (SessionRefused) is told and ends the session as any I/O failure, below.
+                setup.run(connection);
             } else {
                 SmtpReply greeting = connection.readReply();
                 print(greeting);

@@ -17,11 +17,6 @@ public final class MessageSender {
     private final SmtpConnection connection;
     private final SessionSetup setup;
 
-    /** In the clear, without AUTH. */
-    public MessageSender(SmtpConnection connection, String heloName) {
-        this(connection, SessionSetup.plain(heloName));
-    }
-
     /** With the session started by {@code setup} (STARTTLS, AUTH). */
     public MessageSender(SmtpConnection connection, SessionSetup setup) {
         this.connection = connection;

@@ -89,11 +89,6 @@ public final class ServerTrust {
         return kind == Kind.SYSTEM || kind == Kind.CA_FILE;
     }
 
-    /** True for {@link #any()}: nothing about the server is checked. */
-    public boolean checksNothing() {
-        return kind == Kind.ANY;
-    }
-
     /** The trust manager that applies this trust, explaining each refusal (see {@link CertificateCheck}). */
     TrustManager trustManager() throws GeneralSecurityException {
         return switch (kind) {

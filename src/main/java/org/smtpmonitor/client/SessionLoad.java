@@ -87,7 +87,7 @@ final class SessionLoad {
         if (greeting == null) {
             // Not one session got as far as its EHLO: nothing was run, as when the steady load cannot start.
             throw new LoadGenerator.SetupException(problems.isEmpty() ? "no session could be set up"
-                    : clients.get(0).problem, null);
+                    : problems.get(0), null);
         }
         // Messages no client took, because every client stopped at a failed setup.
         errors += Math.max(0, options.messages() - ok - errors);
@@ -161,8 +161,14 @@ final class SessionLoad {
             pipelined &= pipelining;
             BenchConnection connection = new BenchConnection(ready.transport(), messages, first, count, options.from(),
                     options.recipients(), options.spread(), pipelining);
-            connection.register(selector);
-            BenchLoop.run(selector, List.of(connection), options.timeout());
+            try {
+                connection.register(selector);
+                BenchLoop.run(selector, List.of(connection), options.timeout());
+            } catch (IOException | RuntimeException e) {
+                // The socket must not be left open; the failure is told by run().
+                connection.end("its event loop failed");
+                throw e;
+            }
             finishedAt = Math.max(finishedAt, connection.finishedAt());
             ok += connection.ok();
             errors += connection.errors();

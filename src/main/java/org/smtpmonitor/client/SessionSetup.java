@@ -58,11 +58,6 @@ public final class SessionSetup {
         this.transcript = transcript;
     }
 
-    /** In the clear, no AUTH: the greeting and EHLO (or HELO). */
-    public static SessionSetup plain(String heloName) {
-        return new SessionSetup(heloName, Security.NONE, null, Transcript.NONE);
-    }
-
     /**
      * Runs the start of the session on {@code connection}, which may already be over TLS
      * (implicit TLS), and leaves it ready for MAIL.

@@ -40,10 +40,6 @@ public final class TlsClient {
         }
     }
 
-    public ServerTrust trust() {
-        return trust;
-    }
-
     /**
      * The layer that secures a blocking connection to {@code host:port} with an
      * {@code SSLSocket} over it. The socket's read timeout bounds the handshake too.
