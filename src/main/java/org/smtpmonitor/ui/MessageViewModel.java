@@ -209,13 +209,13 @@ final class MessageViewModel {
         if (message == null || rows.isEmpty()) {
             return;
         }
-        List<Integer> ascending = rows.stream().sorted().distinct().toList();
-        BackgroundCall.run(background, () -> message.source().text(ascending), text -> {
+        int count = rows.size();
+        BackgroundCall.run(background, () -> message.source().text(rows.stream().sorted().distinct().toList()), text -> {
             ClipboardContent content = new ClipboardContent();
             content.putString(text);
             Clipboard.getSystemClipboard().setContent(content);
-            status.accept(ascending.size() == 1 ? "Copied 1 row of the source"
-                    : String.format(Locale.ROOT, "Copied %,d rows of the source", ascending.size()));
+            status.accept(count == 1 ? "Copied 1 row of the source"
+                    : String.format(Locale.ROOT, "Copied %,d rows of the source", count));
         }, failure -> status.accept("Cannot copy the source: " + BackgroundCall.reason(failure)));
     }
 

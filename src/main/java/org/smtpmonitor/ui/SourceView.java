@@ -30,8 +30,9 @@ final class SourceView {
         this.model = model;
         list.setCellFactory(view -> new SourceRows.Cell());
         list.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        // No accelerator on the item: JavaFX would put it in the scene's, where it would take
+        // Ctrl+C from the transcript; the list's own key handler below copies instead.
         MenuItem copy = new MenuItem("Copy");
-        copy.setAccelerator(COPY);
         copy.setOnAction(e -> copy());
         copy.disableProperty().bind(Bindings.isEmpty(list.getSelectionModel().getSelectedIndices()));
         MenuItem selectAll = new MenuItem("Select all");

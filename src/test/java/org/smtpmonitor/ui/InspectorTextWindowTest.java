@@ -156,6 +156,20 @@ class InspectorTextWindowTest extends WindowTestBase {
         await("the rows are on the clipboard", () -> expected.equals(clipboard()), InspectorTextWindowTest::clipboard);
         await("the status bar says so", () -> lookup("#messageLabel").queryAs(Label.class).getText()
                 .equals("Copied 3 rows of the source"));
+
+        // Ctrl+C still copies the transcript where it has the focus (the source list's menu must not take it).
+        clickRow("#sessionsTable", "1");
+        @SuppressWarnings("unchecked")
+        ListView<Object> transcript = lookup("#transcriptList").queryAs(ListView.class);
+        await("the transcript is shown", () -> transcript.getItems().size() > 3);
+        fx(() -> {
+            transcript.getSelectionModel().selectAll();
+            transcript.requestFocus();
+            return null;
+        });
+        press(KeyCode.CONTROL, KeyCode.C).release(KeyCode.C, KeyCode.CONTROL);
+        await("the transcript's line is on the clipboard", () -> clipboard().contains("S: 220 "),
+                InspectorTextWindowTest::clipboard);
     }
 
     @Test
