@@ -149,8 +149,10 @@ final class SessionRow {
         return security;
     }
 
+    /** As the server does (RFC 3207), forgets an AUTH made before it. */
     void tlsStarted(TlsInfo info) {
         tls = info;
+        auth = "";
         overTls.set(true);
         describeSecurity();
     }

@@ -77,6 +77,18 @@ class SessionListViewModelTest {
                 "-- AUTH PLAIN alice@example.com"), notes(row));
     }
 
+    /** As the server does (RFC 3207): an AUTH made in the clear is forgotten when TLS starts. */
+    @Test
+    void anAuthInTheClearIsForgottenWhenTlsStarts() {
+        MonitorViewModel model = new MonitorViewModel(10, 100);
+        model.apply(session(1));
+        model.apply(List.of(new SessionAuthenticated(1, "PLAIN", "alice@example.com", T0)));
+        SessionRow row = only(model);
+        assertEquals("In the clear (no TLS)\nAUTH PLAIN alice@example.com", row.securityProperty().get());
+        model.apply(List.of(new TlsStarted(1, new TlsInfo("TLSv1.3", "TLS_AES_128_GCM_SHA256", ""), T0)));
+        assertEquals("TLS 1.3, TLS_AES_128_GCM_SHA256\nNo SNI name\nNo AUTH", row.securityProperty().get());
+    }
+
     @Test
     void aFailedHandshakeIsANoteAndNoLockAndWhatTheClientNamedIsEscaped() {
         MonitorViewModel model = new MonitorViewModel(10, 100);
