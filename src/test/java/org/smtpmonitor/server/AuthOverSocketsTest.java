@@ -140,7 +140,6 @@ class AuthOverSocketsTest {
         assertEquals(List.of("AUTH PLAIN ****", "AUTH LOGIN", "****", "****", "AUTH CRAM-MD5", "****", "AUTH LOGIN ****",
                 "****"), received);
         assertNoPassword(everyEventText(), PASSWORD);
-        assertNoPassword(everyEventText(), PASSWORD + "!");
     }
 
     @Test

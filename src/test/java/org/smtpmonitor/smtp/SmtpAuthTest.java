@@ -2,6 +2,7 @@ package org.smtpmonitor.smtp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -299,7 +300,8 @@ class SmtpAuthTest {
     @Test
     void tlsStartingForgetsAnAuthenticationMadeBeforeIt() {
         SmtpSession session = users();
-        session.command("AUTH PLAIN " + plain("alice", "s3cret"));
+        assertEquals(235, session.command("AUTH PLAIN " + plain("alice", "s3cret")).reply().code());
+        assertNotNull(session.auth());
         session.tlsStarted(TLS);
         assertNull(session.auth());
     }
