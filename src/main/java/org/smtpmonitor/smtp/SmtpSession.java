@@ -61,10 +61,7 @@ public final class SmtpSession {
     private final String client;
     private final Reply greeting;
     private final Reply closing;
-    private final List<String> ehloExtensions;
     private final Authentication authentication;
-    /** What EHLO offers while the session is in the clear: STARTTLS too, when the server has TLS. */
-    private final List<String> ehloExtensionsInTheClear;
 
     private String heloName;
     private boolean inTransaction;
@@ -96,10 +93,6 @@ public final class SmtpSession {
         this.client = client;
         this.greeting = Reply.of(220, config.domain() + " ESMTP smtp-monitor ready");
         this.closing = Reply.of(221, config.domain() + " Service closing transmission channel");
-        this.ehloExtensions = List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "SMTPUTF8", "HELP");
-        this.ehloExtensionsInTheClear = config.startTls()
-                ? List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING", "SMTPUTF8", "STARTTLS", "HELP")
-                : ehloExtensions;
         this.authentication = new Authentication(config.auth(), store, config.domain());
     }
 
@@ -224,20 +217,34 @@ public final class SmtpSession {
         if (!extended) {
             return Step.reply(Reply.of(250, hello));
         }
-        List<String> extensions = tls == null ? ehloExtensionsInTheClear : ehloExtensions;
-        List<String> lines = new ArrayList<>(2 + extensions.size());
+        List<String> lines = new ArrayList<>();
         lines.add(hello);
-        lines.addAll(extensions);
-        if (authentication.offered(tls != null)) {
-            lines.add(lines.size() - 1, Authentication.EHLO_LINE);
-        }
+        lines.addAll(extensions());
         return Step.reply(Reply.multiline(250, lines));
     }
 
-    /** The commands this session takes now, as its EHLO would offer them: STARTTLS and AUTH when offered. */
+    /**
+     * What EHLO offers now: STARTTLS while in the clear (when the server has TLS), AUTH where
+     * it is offered, HELP last.
+     */
+    private List<String> extensions() {
+        List<String> extensions = new ArrayList<>(List.of("SIZE " + config.maxMessageSize(), "8BITMIME", "PIPELINING",
+                "SMTPUTF8"));
+        if (tls == null && config.startTls()) {
+            extensions.add("STARTTLS");
+        }
+        if (authentication.offered(tls != null)) {
+            extensions.add(Authentication.EHLO_LINE);
+        }
+        extensions.add("HELP");
+        return extensions;
+    }
+
+    /** The commands this session takes now: STARTTLS and AUTH when its EHLO offers them. */
     private Reply help() {
-        String commands = COMMANDS + (tls == null && config.startTls() ? " STARTTLS" : "")
-                + (authentication.offered(tls != null) ? " AUTH" : "");
+        List<String> offered = extensions();
+        String commands = COMMANDS + (offered.contains("STARTTLS") ? " STARTTLS" : "")
+                + (offered.contains(Authentication.EHLO_LINE) ? " AUTH" : "");
         List<String> lines = new ArrayList<>(HELP_REST.size() + 1);
         lines.add(commands);
         lines.addAll(HELP_REST);
