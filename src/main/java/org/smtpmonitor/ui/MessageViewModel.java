@@ -19,8 +19,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.message.BodyText;
@@ -211,9 +209,7 @@ final class MessageViewModel {
         }
         int count = rows.size();
         BackgroundCall.run(background, () -> message.source().text(rows.stream().sorted().distinct().toList()), text -> {
-            ClipboardContent content = new ClipboardContent();
-            content.putString(text);
-            Clipboard.getSystemClipboard().setContent(content);
+            WindowActions.copyText(text);
             status.accept(count == 1 ? "Copied 1 row of the source"
                     : String.format(Locale.ROOT, "Copied %,d rows of the source", count));
         }, failure -> status.accept("Cannot copy the source: " + BackgroundCall.reason(failure)));

@@ -12,8 +12,6 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tooltip;
-import javafx.scene.input.Clipboard;
-import javafx.scene.input.ClipboardContent;
 
 import org.smtpmonitor.app.TlsCertificate;
 import org.smtpmonitor.event.EventText;
@@ -50,13 +48,13 @@ final class TlsStatus {
         MenuItem copyFingerprint = new MenuItem("Copy SHA-256 fingerprint");
         copyFingerprint.setId("copyFingerprintItem");
         copyFingerprint.setOnAction(e -> {
-            copy(certificate.fingerprint());
+            WindowActions.copyText(certificate.fingerprint());
             message.accept("Copied the TLS certificate's SHA-256 fingerprint");
         });
         MenuItem copyDetails = new MenuItem("Copy certificate details");
         copyDetails.setId("copyCertificateItem");
         copyDetails.setOnAction(e -> {
-            copy(details(offered.getValue(), certificate, Instant.now()));
+            WindowActions.copyText(details(offered.getValue(), certificate, Instant.now()));
             message.accept("Copied the TLS certificate's details");
         });
         label.setContextMenu(new ContextMenu(copyFingerprint, copyDetails));
@@ -92,11 +90,5 @@ final class TlsStatus {
     static String shortened(String fingerprint) {
         return fingerprint.length() <= 18 ? fingerprint
                 : fingerprint.substring(0, 11) + "\u2026" + fingerprint.substring(fingerprint.length() - 5);
-    }
-
-    private static void copy(String text) {
-        ClipboardContent content = new ClipboardContent();
-        content.putString(text);
-        Clipboard.getSystemClipboard().setContent(content);
     }
 }

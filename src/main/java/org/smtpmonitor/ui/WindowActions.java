@@ -100,10 +100,15 @@ final class WindowActions {
         if (lines.isEmpty()) {
             return;
         }
-        ClipboardContent content = new ClipboardContent();
-        content.putString(TranscriptViewModel.text(lines));
-        Clipboard.getSystemClipboard().setContent(content);
+        copyText(TranscriptViewModel.text(lines));
         message.set(lines.size() == 1 ? "Copied 1 line" : String.format("Copied %,d lines", lines.size()));
+    }
+
+    /** Puts {@code text} on the system clipboard (on the FX thread). */
+    static void copyText(String text) {
+        ClipboardContent content = new ClipboardContent();
+        content.putString(text);
+        Clipboard.getSystemClipboard().setContent(content);
     }
 
     /** Asks where to save, then writes the session's kept lines there off the FX thread. */
