@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.smtpmonitor.text.Ascii;
+
 /**
  * A plain-text message in RFC 5322 form: Date, From, To, Subject and Message-ID headers,
  * then the body with every line ending made CRLF. A body that is not ASCII is declared
@@ -86,7 +88,7 @@ public record OutgoingMessage(String from, List<String> to, String subject, Stri
 
     /** True when the body has a byte outside ASCII, which needs 8BITMIME. */
     public boolean isEightBit() {
-        return !isAscii(body);
+        return !Ascii.isAscii(body);
     }
 
     /**
@@ -155,7 +157,7 @@ public record OutgoingMessage(String from, List<String> to, String subject, Stri
      * (which RFC 2047 6.2 says a reader drops between encoded-words).
      */
     static String encodeSubject(String subject) {
-        if (isAscii(subject) && !subject.contains("=?")) {
+        if (Ascii.isAscii(subject) && !subject.contains("=?")) {
             return subject;
         }
         StringBuilder encoded = new StringBuilder(subject.length() * 2);
@@ -204,12 +206,4 @@ public record OutgoingMessage(String from, List<String> to, String subject, Stri
         headers.append("\r\n");
     }
 
-    static boolean isAscii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

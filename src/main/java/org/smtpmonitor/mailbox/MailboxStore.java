@@ -28,6 +28,7 @@ import java.util.function.Consumer;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.MessageStore;
 import org.smtpmonitor.smtp.StoredCopy;
+import org.smtpmonitor.text.Ascii;
 
 /**
  * The mailbox files: one per user, {@code <address>.txt} in one directory.
@@ -291,14 +292,14 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
 
     private User user(String address) {
         // As the keys are made: composed (nothing to do for ASCII, by far the most common), then in lower case.
-        String composed = isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
+        String composed = Ascii.isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
         String key = composed.toLowerCase(Locale.ROOT);
         if (key.indexOf('@') < 0) {
             key = key + "@" + defaultDomain.toLowerCase(Locale.ROOT);
         }
         User user = usersByAddress.get(key);
         int at = key.lastIndexOf('@');
-        if (user != null || isAscii(key.substring(at + 1))) {
+        if (user != null || Ascii.isAscii(key.substring(at + 1))) {
             return user;
         }
         try {
@@ -306,15 +307,6 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    private static boolean isAscii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override

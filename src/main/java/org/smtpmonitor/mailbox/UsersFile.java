@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.smtpmonitor.text.Ascii;
+
 /**
  * Reads a users file: one user a line, a full address ({@code alice@example.com}) or a
  * bare name ({@code alice}, given the default domain), and optionally, after a space or tab,
@@ -186,7 +188,7 @@ public final class UsersFile {
                 return quoted + " is not an address: '" + Character.toString(c) + "' cannot be in a name";
             }
         }
-        if (!isAscii(domain)) {
+        if (!Ascii.isAscii(domain)) {
             return quoted + " is not an address: the domain must be ASCII (write an internationalized domain"
                     + " as its xn-- form)";
         }
@@ -204,10 +206,6 @@ public final class UsersFile {
         boolean invisible = (codePoint >= 0xFE00 && codePoint <= 0xFE0F) || (codePoint >= 0xE0100 && codePoint <= 0xE01EF)
                 || codePoint == 0x034F || (codePoint >= 0x180B && codePoint <= 0x180F);
         return (type == Character.NON_SPACING_MARK || type == Character.COMBINING_SPACING_MARK) && !invisible;
-    }
-
-    private static boolean isAscii(String text) {
-        return text.chars().allMatch(c -> c < 0x80);
     }
 
     /** Why {@code domain} cannot be a mail domain, or null when it can. */

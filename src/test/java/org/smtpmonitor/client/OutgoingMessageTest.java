@@ -86,7 +86,7 @@ class OutgoingMessageTest {
         String headers = text.substring(0, text.indexOf("\r\n\r\n"));
         for (String line : headers.split("\r\n")) {
             assertTrue(line.length() <= OutgoingMessage.FOLD_AT, line);
-            assertTrue(OutgoingMessage.isAscii(line), line);
+            assertTrue(org.smtpmonitor.text.Ascii.isAscii(line), line);
         }
         assertEquals(subject, parse(message(subject, "x")).getSubject());
         assertEquals(subject, MimeUtility.decodeText(OutgoingMessage.encodeSubject(subject)));
