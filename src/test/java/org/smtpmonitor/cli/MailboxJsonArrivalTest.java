@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
-import org.smtpmonitor.event.SessionAuthenticated;
-import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.AuthMode;
 import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.Await;
@@ -37,29 +35,30 @@ class MailboxJsonArrivalTest {
         Python.assumeInstalled();
         Settings settings = TestMonitor.settings(directory).withAuth(AuthPolicy.of(AuthMode.ANY, false, false));
         try (TestMonitor monitor = TestMonitor.start(directory, settings)) {
-            Python.run(directory, String.join("\n",
+            String[] spoken = Python.run(directory, String.join("\n",
                     "import smtplib, ssl, sys",
                     "port, cafile = int(sys.argv[1]), sys.argv[2]",
                     "context = ssl.create_default_context(cafile=cafile)",
                     "with smtplib.SMTP('localhost', port, local_hostname='client.test', timeout=30) as smtp:",
                     "    smtp.starttls(context=context)",
-                    "    smtp.login('alice@example.com', 'not-printed')",
+                    "    smtp.ehlo()",
+                    "    smtp.user, smtp.password = 'alice@example.com', 'not-printed'",
+                    "    smtp.auth('PLAIN', smtp.auth_plain)",
+                    "    print(smtp.sock.version(), smtp.sock.cipher()[0])",
                     "    smtp.sendmail('py@client.test', ['alice@example.com'], 'Subject: secure\\r\\n\\r\\nhi\\r\\n')",
                     "with smtplib.SMTP('localhost', port, local_hostname='client.test', timeout=30) as smtp:",
                     "    smtp.sendmail('py@client.test', ['alice@example.com'], 'Subject: clear\\r\\n\\r\\nhi\\r\\n')",
-                    ""), String.valueOf(monitor.port()), monitor.certificateFile().toString());
-            TlsStarted tls = monitor.events().await(TlsStarted.class, e -> true);
-            SessionAuthenticated login = monitor.events().await(SessionAuthenticated.class, e -> true);
+                    ""), String.valueOf(monitor.port()), monitor.certificateFile().toString()).strip().split(" ");
             Await.until("both messages are indexed", Duration.ofSeconds(15),
                     () -> monitor.monitor().mail().messages(ALICE, 0, 10).size() == 2);
 
             CommandRun shown = CommandRun.run("", "mailbox", "show", ALICE, "--json", "--mailbox-dir",
                     directory.toString());
             assertEquals(0, shown.exit(), shown.err());
-            assertEquals("{\"tls\":{\"protocol\":\"" + tls.tls().protocol() + "\",\"cipher\":\"" + tls.tls().cipher()
-                    + "\"},\"auth\":{\"mechanism\":\"" + login.mechanism() + "\",\"user\":\"alice@example.com\"}}",
+            // What the client itself says it negotiated, and the mechanism it chose.
+            assertEquals("{\"tls\":{\"protocol\":\"" + spoken[0] + "\",\"cipher\":\"" + spoken[1]
+                    + "\"},\"auth\":{\"mechanism\":\"PLAIN\",\"user\":\"alice@example.com\"}}",
                     arrival(shown.out(), "secure"));
-            assertTrue(tls.tls().protocol().startsWith("TLSv1."), tls.tls().protocol());
             assertEquals("{\"tls\":null,\"auth\":null}", arrival(shown.out(), "clear"));
             assertFalse(shown.out().contains("not-printed"));
         }

@@ -231,7 +231,9 @@ class SmtpAuthTest {
     @Test
     void badBase64Gets501AndEndsTheExchangeWithoutCountingAsAFailure() {
         SmtpSession session = users();
-        assertEquals("501 5.5.2 Cannot decode response", text(session.command("AUTH PLAIN not*base64")));
+        Step bad = session.command("AUTH PLAIN not*base64");
+        assertEquals("501 5.5.2 Cannot decode response", text(bad));
+        assertTrue(bad.delay().isZero(), "answered at once");
         session.command("AUTH LOGIN");
         assertEquals("501 5.5.2 Cannot decode response", text(session.command("dXNlcg== trailing")));
         assertEquals(250, session.command("NOOP").reply().code());
@@ -242,8 +244,14 @@ class SmtpAuthTest {
         session.command("AUTH LOGIN");
         assertEquals("501 5.5.2 Cannot decode response", text(session.command(Base64.getEncoder().encodeToString(
                 new byte[] {(byte) 0xC3, 0x28}))), "not UTF-8");
-        Step step = session.command("AUTH PLAIN " + plain("alice", "s3cret"));
-        assertEquals(235, step.reply().code(), "none of these counted as a failure: " + step);
+        // None of these counted as a failure: a wrong password now is held back as a first failure is.
+        Step firstFailure = users().command("AUTH PLAIN " + plain("alice", "wrong"));
+        assertFalse(firstFailure.delay().isZero());
+        Step wrong = session.command("AUTH PLAIN " + plain("alice", "wrong"));
+        assertEquals(535, wrong.reply().code());
+        assertEquals(firstFailure.delay(), wrong.delay());
+        assertEquals(firstFailure.next(), wrong.next());
+        assertEquals(235, session.command("AUTH PLAIN " + plain("alice", "s3cret")).reply().code());
     }
 
     @Test
