@@ -46,12 +46,16 @@ final class MainController {
     private static final PseudoClass OPEN = PseudoClass.getPseudoClass("open");
     private static final PseudoClass FAILED = PseudoClass.getPseudoClass("failed");
     private static final PseudoClass TLS = PseudoClass.getPseudoClass("tls");
+    private static final PseudoClass WARNED = PseudoClass.getPseudoClass("warned");
 
     @FXML Button serverButton;
     @FXML Button openFolderButton;
+    @FXML Button rulesButton;
     /** Wired by MainWindow's {@link ThemeSwitch}. */
     @FXML ToggleButton themeToggle;
     @FXML Label usersFileLabel;
+    @FXML HBox usersFileBanner;
+    @FXML Label usersFileProblemLabel;
     @FXML TableView<SessionRow> sessionsTable;
     @FXML TableColumn<SessionRow, Long> sessionIdColumn;
     @FXML TableColumn<SessionRow, String> sessionClientColumn;
@@ -77,6 +81,8 @@ final class MainController {
     @FXML Label deliveredLabel;
     @FXML Label repliesInErrorLabel;
     @FXML Label ioErrorsLabel;
+    @FXML javafx.scene.control.Separator rulesSeparator;
+    @FXML Label rulesAppliedLabel;
     @FXML Label messageLabel;
 
     private final MonitorViewModel model;
@@ -114,7 +120,8 @@ final class MainController {
         sessionsTable.setRowFactory(table -> new FlagRow<>(List.of(
                 new FlagRow.Flag<>(OPEN, row -> row.stateProperty().isEqualTo(SessionRow.State.OPEN)),
                 new FlagRow.Flag<>(FAILED, SessionRow::failedProperty),
-                new FlagRow.Flag<>(TLS, SessionRow::overTlsProperty))));
+                new FlagRow.Flag<>(TLS, SessionRow::overTlsProperty),
+                new FlagRow.Flag<>(WARNED, SessionRow::warnedProperty))));
         model.transcript().selectedSessionProperty().bind(sessionsTable.getSelectionModel().selectedItemProperty());
     }
 
@@ -258,6 +265,15 @@ final class MainController {
             markErrors(ioErrorsLabel);
             ioErrorsLabel.setTooltip(new Tooltip(model.lastErrorProperty().get()));
         });
+        rulesAppliedLabel.textProperty().bind(Bindings.format("Rules applied: %,d", model.rulesAppliedProperty()));
+        rulesAppliedLabel.visibleProperty().bind(model.rulesAppliedProperty().greaterThan(0));
+        rulesAppliedLabel.managedProperty().bind(rulesAppliedLabel.visibleProperty());
+        rulesSeparator.visibleProperty().bind(rulesAppliedLabel.visibleProperty());
+        rulesSeparator.managedProperty().bind(rulesAppliedLabel.visibleProperty());
+        usersFileProblemLabel.textProperty().bind(model.usersFileProblemProperty());
+        usersFileBanner.visibleProperty().bind(model.usersFileProblemProperty().isNotEmpty());
+        usersFileBanner.managedProperty().bind(usersFileBanner.visibleProperty());
+        model.usersFileReloadedProperty().addListener((o, old, text) -> actions.messageProperty().set(text));
         messageLabel.textProperty().bind(actions.messageProperty());
         serverButton.disableProperty().bind(actions.busyProperty());
     }
@@ -270,19 +286,24 @@ final class MainController {
 
     /**
      * The session's number, after the marks that monitor.css shows on the row of a session in
-     * error, and of a session over TLS (a padlock, whose tooltip tells its TLS and AUTH).
+     * error, of a session over TLS (a padlock, whose tooltip tells its TLS and AUTH), and of a
+     * session whose client the server warned about (a "!", whose tooltip lists the warnings).
      */
     private static final class SessionNumberCell extends TableCell<SessionRow, Long> {
         private final Label mark = new Label("\u26a0");
         private final Region lock = new Region();
         private final Tooltip lockTip = new Tooltip();
-        private final HBox marks = new HBox(mark, lock);
+        private final Label warning = new Label("!");
+        private final Tooltip warningTip = new Tooltip();
+        private final HBox marks = new HBox(mark, lock, warning);
 
         SessionNumberCell() {
             mark.getStyleClass().add("error-mark");
             mark.setTooltip(new Tooltip("The server sent this session a reply in error (4xx or 5xx)"));
             lock.getStyleClass().add("tls-mark");
             Tooltip.install(lock, lockTip);
+            warning.getStyleClass().add("warning-mark");
+            warning.setTooltip(warningTip);
             marks.getStyleClass().add("session-marks");
         }
 
@@ -292,9 +313,12 @@ final class MainController {
             setText(empty || id == null ? null : id.toString());
             setGraphic(empty || id == null ? null : marks);
             lockTip.textProperty().unbind();
+            warningTip.textProperty().unbind();
             int index = getIndex();
             if (!empty && id != null && index >= 0 && index < getTableView().getItems().size()) {
-                lockTip.textProperty().bind(getTableView().getItems().get(index).securityProperty());
+                SessionRow row = getTableView().getItems().get(index);
+                lockTip.textProperty().bind(row.securityProperty());
+                warningTip.textProperty().bind(row.warningsProperty());
             }
         }
     }
@@ -309,6 +333,16 @@ final class MainController {
     @FXML
     void openMailboxFolder() {
         actions.openMailboxFolder();
+    }
+
+    @FXML
+    void showRules() {
+        // TODO-RULES actions.showRules(rulesButton.getScene().getWindow());
+    }
+
+    @FXML
+    void dismissUsersFileProblem() {
+        model.usersFileProblemProperty().set("");
     }
 
     @FXML

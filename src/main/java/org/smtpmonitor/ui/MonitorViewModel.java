@@ -25,10 +25,12 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
+import org.smtpmonitor.event.ClientWarning;
 import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.RuleApplied;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.ServerStopped;
@@ -39,6 +41,7 @@ import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.event.TlsFailed;
 import org.smtpmonitor.event.TlsReady;
 import org.smtpmonitor.event.TlsStarted;
+import org.smtpmonitor.event.UsersFileChanged;
 import org.smtpmonitor.smtp.StoredCopy;
 import org.smtpmonitor.text.Printable;
 
@@ -72,6 +75,9 @@ final class MonitorViewModel {
     private final LongProperty ioErrors = new SimpleLongProperty();
     private final LongProperty repliesInError = new SimpleLongProperty();
     private final StringProperty lastError = new SimpleStringProperty("");
+    private final LongProperty rulesApplied = new SimpleLongProperty();
+    private final StringProperty usersFileProblem = new SimpleStringProperty("");
+    private final StringProperty usersFileReloaded = new SimpleStringProperty("");
     private final ObjectProperty<InetSocketAddress> listening = new SimpleObjectProperty<>();
     private final ObjectProperty<TlsReady> tls = new SimpleObjectProperty<>();
     private final ObjectProperty<MailboxRow> selectedMailbox = new SimpleObjectProperty<>();
@@ -125,6 +131,7 @@ final class MonitorViewModel {
         long deliveredCount = delivered.get();
         long ioErrorCount = ioErrors.get();
         long replyErrorCount = repliesInError.get();
+        long rulesAppliedCount = rulesApplied.get();
         for (SessionEvent event : batch) {
             if (event instanceof SessionOpened e) {
                 SessionRow row = new SessionRow(e.sessionId(), EventText.address(e.client()), e.at(), transcriptLimit);
@@ -190,6 +197,20 @@ final class MonitorViewModel {
                 if (row != null) {
                     note(newLines, row, e);
                 }
+            } else if (event instanceof ClientWarning e) {
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    row.warned(e.text());
+                    note(newLines, row, e);
+                }
+            } else if (event instanceof RuleApplied e) {
+                rulesAppliedCount++;
+                SessionRow row = sessionsById.get(e.sessionId());
+                if (row != null) {
+                    note(newLines, row, e);
+                }
+            } else if (event instanceof UsersFileChanged e) {
+                usersFileChanged(e);
             } else if (event instanceof ServerStarted e) {
                 listening.set(e.address());
             } else if (event instanceof TlsReady e) {
@@ -214,6 +235,31 @@ final class MonitorViewModel {
         delivered.set(deliveredCount);
         ioErrors.set(ioErrorCount);
         repliesInError.set(replyErrorCount);
+        rulesApplied.set(rulesAppliedCount);
+    }
+
+    /**
+     * A reload of the users file: one that failed shows its problem until a later one applies;
+     * one that applied says what it changed.
+     */
+    private void usersFileChanged(UsersFileChanged e) {
+        if (e.problem() != null) {
+            usersFileProblem.set(Printable.escape(e.problem()) + ": the previous list of users is kept");
+            return;
+        }
+        usersFileProblem.set("");
+        String name = e.file().getFileName() == null ? e.file().toString() : e.file().getFileName().toString();
+        usersFileReloaded.set(Printable.escape(name + " reloaded: " + changes("added", e.added()) + "; "
+                + changes("removed", e.removed())));
+    }
+
+    /** {@code added 2 (a@x, b@x)}, naming at most three; {@code added none}. */
+    private static String changes(String what, List<String> addresses) {
+        if (addresses.isEmpty()) {
+            return what + " none";
+        }
+        String named = String.join(", ", addresses.subList(0, Math.min(3, addresses.size())));
+        return what + " " + addresses.size() + " (" + named + (addresses.size() > 3 ? ", ..." : "") + ")";
     }
 
     private void delivered(MessageDelivered e) {
@@ -325,6 +371,21 @@ final class MonitorViewModel {
     /** The session of this id, while the window still holds it (the newest {@code sessionLimit}). */
     Optional<SessionRow> session(long id) {
         return Optional.ofNullable(sessionsById.get(id));
+    }
+
+    /** Scripted failure rules applied, in every session (held or not). */
+    LongProperty rulesAppliedProperty() {
+        return rulesApplied;
+    }
+
+    /** Why the users file's last edit could not be read (escaped), or empty: what the banner says. */
+    StringProperty usersFileProblemProperty() {
+        return usersFileProblem;
+    }
+
+    /** What the users file's last applied edit changed ({@code users.txt reloaded: added 1 (erin@example.com); removed none}). */
+    StringProperty usersFileReloadedProperty() {
+        return usersFileReloaded;
     }
 
     StringProperty lastErrorProperty() {

@@ -56,6 +56,10 @@ final class SessionRow {
     private final BooleanProperty follow = new SimpleBooleanProperty(true);
     private final BooleanProperty overTls = new SimpleBooleanProperty();
     private final StringProperty security = new SimpleStringProperty(IN_THE_CLEAR + "\n" + NO_AUTH);
+    private final BooleanProperty warned = new SimpleBooleanProperty();
+    private final StringProperty warnings = new SimpleStringProperty("");
+    /** Warnings of the check of the sending client: at most one per kind, so a handful. */
+    private int warningCount;
     private TlsInfo tls;
     /** The AUTH mechanism and user as shown ({@code PLAIN alice@example.com}, escaped); empty before AUTH. */
     private String auth = "";
@@ -149,6 +153,25 @@ final class SessionRow {
         return security;
     }
 
+    /** True once the check of the sending client warned about this session: its row shows a mark. */
+    ReadOnlyBooleanProperty warnedProperty() {
+        return warned;
+    }
+
+    /** The warnings about the sending client, one per line, escaped: what the mark's tooltip says. */
+    ReadOnlyStringProperty warningsProperty() {
+        return warnings;
+    }
+
+    /** Notes a warning of the check of the sending client ({@code text} as the server said it). */
+    void warned(String text) {
+        warningCount++;
+        String line = Printable.escape(text);
+        warnings.set(warnings.get().isEmpty() ? line : warnings.get() + "\n" + line);
+        warned.set(true);
+        describe();
+    }
+
     /** As the server does (RFC 3207), forgets an AUTH made before it. */
     void tlsStarted(TlsInfo info) {
         tls = info;
@@ -201,7 +224,11 @@ final class SessionRow {
     }
 
     private void describe() {
-        outcomeText.set(outcome.text(closed == null));
+        String text = outcome.text(closed == null);
+        if (warningCount > 0) {
+            text += ", " + warningCount + (warningCount == 1 ? " warning" : " warnings");
+        }
+        outcomeText.set(text);
     }
 
     /** Updates the duration shown: up to {@code now} while open, up to the close after. */

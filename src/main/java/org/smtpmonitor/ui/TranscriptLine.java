@@ -50,6 +50,19 @@ record TranscriptLine(Instant at, Direction direction, String text, Delivery del
         }
     }
 
+    /**
+     * The look of the line ({@link TranscriptCell}'s pseudo-class): its direction; for replies,
+     * whether they report an error (4xx, 5xx); for notes, whether one of the client check or of
+     * a scripted failure rule.
+     */
+    String style() {
+        return switch (direction) {
+            case CLIENT -> "client";
+            case NOTE -> text.startsWith("warning: ") ? "warning" : text.startsWith("rule \"") ? "rule" : "note";
+            case SERVER -> text.startsWith("4") || text.startsWith("5") ? "server-error" : "server";
+        };
+    }
+
     /** The line as shown and copied: {@code 07:20:29.887 S: 250 OK}. */
     String formatted() {
         return TIME.format(at) + " " + direction.tag() + " " + text;

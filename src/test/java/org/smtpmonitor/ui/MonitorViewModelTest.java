@@ -17,9 +17,11 @@ import javafx.collections.ListChangeListener;
 
 import org.junit.jupiter.api.Test;
 import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
+import org.smtpmonitor.event.ClientWarning;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.RuleApplied;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.ServerStarted;
 import org.smtpmonitor.event.ServerStopped;
@@ -27,6 +29,7 @@ import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.event.UsersFileChanged;
 import org.smtpmonitor.smtp.StoredCopy;
 
 /** The window's state without a stage: batching, bounds and counts. */
@@ -69,6 +72,58 @@ class MonitorViewModelTest {
                 "-- AUTH PLAIN alice@example.com"), lines.subList(1, 4).stream().map(line -> line.formatted().substring(13))
                 .toList(), "as shown: the note's own '--' once, not twice");
         assertEquals(TranscriptLine.Direction.NOTE, lines.get(3).direction());
+    }
+
+    @Test
+    void aWarningMarksItsSessionAndIsANoteInItsTranscript() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1), opened(2), new LineReceived(1, "HELO my_host", T0),
+                new ClientWarning(1, "bad-helo-name", "HELO name 'my\u202ehost' is not a domain (RFC 5321 4.1.1.1)", T0),
+                new ClientWarning(1, "bare-lf", "bare LF in the message data (RFC 5321 2.3.8)", T0),
+                new ClientWarning(7, "bare-lf", "a session no longer held", T0)));
+        SessionRow warned = model.session(1).orElseThrow();
+        SessionRow quiet = model.session(2).orElseThrow();
+        assertTrue(warned.warnedProperty().get());
+        assertFalse(quiet.warnedProperty().get());
+        assertEquals("HELO name 'my\\u202ehost' is not a domain (RFC 5321 4.1.1.1)\n"
+                + "bare LF in the message data (RFC 5321 2.3.8)", warned.warningsProperty().get(),
+                "one per line, the client's bidi mark shown, not obeyed");
+        assertTrue(warned.outcomeProperty().get().endsWith(", 2 warnings"), warned.outcomeProperty().get());
+        assertFalse(quiet.outcomeProperty().get().contains("warning"));
+        TranscriptLine note = warned.transcript().lines().get(2);
+        assertEquals(TranscriptLine.Direction.NOTE, note.direction());
+        assertEquals("warning: HELO name 'my\\u202ehost' is not a domain (RFC 5321 4.1.1.1)", note.text());
+        assertEquals("warning", note.style());
+    }
+
+    @Test
+    void rulesAppliedAreCountedInEverySessionAndNotedInHeldOnes() {
+        MonitorViewModel model = model(1000, 100);
+        model.apply(List.of(opened(1), new RuleApplied(1, "rcpt-452", "reply 452", T0),
+                new RuleApplied(99, "slow", "delay 2000 ms", T0)));
+        model.apply(List.of(new RuleApplied(1, "drop", "close before the reply", T0)));
+        assertEquals(3, model.rulesAppliedProperty().get(), "a session no longer held is counted too");
+        List<TranscriptLine> lines = model.session(1).orElseThrow().transcript().lines();
+        assertEquals(List.of("rule \"rcpt-452\" applied: reply 452", "rule \"drop\" applied: close before the reply"),
+                lines.subList(1, 3).stream().map(TranscriptLine::text).toList());
+        assertEquals("rule", lines.get(1).style());
+        assertEquals("note", lines.get(0).style());
+    }
+
+    @Test
+    void aUsersFileThatCannotBeReadShowsItsProblemUntilAGoodEditApplies() {
+        MonitorViewModel model = model(1000, 100);
+        Path users = Path.of("/work/users.txt");
+        model.apply(List.of(new UsersFileChanged(users, List.of(), List.of(),
+                "/work/users.txt:3: 'bob@@example.com' is not an address: more than one '@'", T0)));
+        assertEquals("/work/users.txt:3: 'bob@@example.com' is not an address: more than one '@': the previous list"
+                + " of users is kept", model.usersFileProblemProperty().get());
+        assertEquals("", model.usersFileReloadedProperty().get());
+        model.apply(List.of(new UsersFileChanged(users, List.of("erin@example.com"),
+                List.of("a@x.org", "b@x.org", "c@x.org", "d@x.org"), null, T0)));
+        assertEquals("", model.usersFileProblemProperty().get(), "a good edit takes the banner away");
+        assertEquals("users.txt reloaded: added 1 (erin@example.com); removed 4 (a@x.org, b@x.org, c@x.org, ...)",
+                model.usersFileReloadedProperty().get());
     }
 
     @Test
