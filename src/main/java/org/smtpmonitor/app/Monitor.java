@@ -23,6 +23,7 @@ import org.smtpmonitor.server.FatalErrorListener;
 import org.smtpmonitor.server.ImplicitTlsBindException;
 import org.smtpmonitor.server.SmtpServer;
 import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.smtp.RulesException;
 import org.smtpmonitor.server.TlsConfig;
 import org.smtpmonitor.tls.TlsFileException;
 
@@ -37,9 +38,11 @@ public final class Monitor implements AutoCloseable {
     private final MailboxStore store;
     private final SmtpServer server;
     private final TlsCertificate certificate;
+    private final ScriptedFailures rules;
 
     private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server,
-                    TlsCertificate certificate) {
+                    TlsCertificate certificate, ScriptedFailures rules) {
+        this.rules = rules;
         this.usersFile = usersFile;
         this.settings = settings;
         this.store = store;
@@ -71,6 +74,14 @@ public final class Monitor implements AutoCloseable {
             // Nobody could ever authenticate: surely not what was meant.
             throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, usersFile + ": --auth users, but no"
                     + " user has a password: write it after the address, as in 'alice@example.com s3cret'", null);
+        }
+        ScriptedFailures rules = ScriptedFailures.none();
+        if (settings.rulesFile() != null) {
+            try {
+                rules = ScriptedFailures.load(settings.rulesFile());
+            } catch (RulesException e) {
+                throw new StartupException(StartupException.Kind.RULES_FILE, usersFile, e.getMessage(), e);
+            }
         }
         // What the store finds wrong and repairs (a message cut short by a crash) is told
         // like any other problem: in the console log and the window's status line.
@@ -114,7 +125,7 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.TLS, usersFile, "interrupted while setting up TLS", e);
         }
         SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls.config()), store, events,
-                fatalErrors);
+                fatalErrors, rules.book());
         try {
             server.start();
         } catch (ImplicitTlsBindException e) {
@@ -133,7 +144,7 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server, tls.certificate());
+        return new Monitor(usersFile, settings, store, server, tls.certificate(), rules);
     }
 
     /** The server's certificate and what the server makes its TLS engines from. */
@@ -161,6 +172,15 @@ public final class Monitor implements AutoCloseable {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * The scripted failures ({@code --rules FILE}): their text, state and live changes, for
+     * the window's editor. Without a rules file there are none, but rules applied here work
+     * all the same (and {@link ScriptedFailures#saveTo} gives them a file).
+     */
+    public ScriptedFailures rules() {
+        return rules;
     }
 
     /**

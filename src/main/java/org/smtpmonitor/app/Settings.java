@@ -24,14 +24,24 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param tls       STARTTLS, implicit TLS and the certificate
  * @param auth      whether SMTP AUTH is offered, and how ({@code --auth}, {@code --require-auth},
  *                  {@code --allow-insecure-auth})
+ * @param rulesFile the scripted failures ({@code --rules FILE}); null for none
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
+                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth,
+                       Path rulesFile) {
 
     public Settings {
         tls = tls == null ? TlsSettings.defaults() : tls;
         auth = auth == null ? AuthPolicy.OFF : auth;
+    }
+
+    /** Without a rules file. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, index, tls, auth, null);
     }
 
     /** With the default TLS (STARTTLS with a self-signed certificate) and without SMTP AUTH. */
@@ -98,32 +108,38 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, rulesFile);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, rulesFile);
     }
 
     public Settings withAuth(AuthPolicy policy) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, rulesFile);
+    }
+
+    /** With the scripted failures of {@code file} ({@code --rules}); null for none. */
+    public Settings withRulesFile(Path file) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, file);
     }
 
     public Settings withTls(TlsSettings newTls) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, rulesFile);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */

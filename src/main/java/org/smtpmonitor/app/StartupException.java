@@ -12,7 +12,7 @@ import org.smtpmonitor.text.Printable;
 public final class StartupException extends Exception {
 
     /** What failed, so a window can offer the right way out. */
-    public enum Kind { USERS_FILE, MAILBOX_DIRECTORY, PORT, TLS }
+    public enum Kind { USERS_FILE, MAILBOX_DIRECTORY, PORT, TLS, RULES_FILE }
 
     private final Kind kind;
     private final Path usersFile;

@@ -44,7 +44,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
                 BenchCommand.class, MailboxCommand.class},
         exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port, TLS certificate)",
+        exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port, TLS certificate,"
+                + " rules file)",
                 "2:bad command line", "3:the server failed while running (a thread of it died, e.g. out of memory)"})
 public final class Main implements Callable<Integer> {
 
@@ -136,6 +137,13 @@ public final class Main implements Callable<Integer> {
             description = "Refuse MAIL (530 5.7.0) until the client has started TLS with STARTTLS"
                     + " (connections to --tls-port have it from the start).")
     boolean requireTls;
+
+    @Option(names = "--rules", paramLabel = "FILE",
+            description = "Scripted failures: a rules file whose rules change what the server answers at a step of a"
+                    + " session (a reply of their own, a delay, closing the connection, storing a message nowhere,"
+                    + " a throttle), for testing how a client copes; see docs/rules-example.txt. The window edits"
+                    + " and switches them live. A file that does not parse stops the start, naming its line.")
+    Path rulesFile;
 
     /** Hidden: for bench/store.sh, which measures what the index costs a delivery. */
     @Option(names = "--no-index", hidden = true,
@@ -235,7 +243,7 @@ public final class Main implements Callable<Integer> {
         return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
                 maxConnections, idleTimeout, requireHeloDomain,
                 maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex,
-                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth));
+                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth), rulesFile);
     }
 
     private TlsSettings tlsSettings() {

@@ -20,6 +20,8 @@ public record SessionClosed(long sessionId, Reason reason, Instant at) implement
         SERVER_SHUTDOWN("server shutdown"),
         /** The TLS handshake failed, or the client broke TLS later (see {@link TlsFailed} for why). */
         TLS_FAILED("TLS error"),
+        /** A scripted-failure rule closed the connection ({@code close = before} or {@code after}). */
+        RULE("closed by a rule"),
         ERROR("I/O error");
 
         private final String label;

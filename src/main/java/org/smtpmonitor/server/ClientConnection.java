@@ -3,6 +3,7 @@ package org.smtpmonitor.server;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.ReplySent;
+import org.smtpmonitor.event.RuleApplied;
 import org.smtpmonitor.event.SessionAuthenticated;
 import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.SessionClosed;
@@ -23,6 +25,7 @@ import org.smtpmonitor.event.TlsFailed;
 import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.Reply;
+import org.smtpmonitor.smtp.Rule;
 import org.smtpmonitor.smtp.SmtpSession;
 import org.smtpmonitor.smtp.Step;
 import org.smtpmonitor.smtp.TlsInfo;
@@ -71,6 +74,12 @@ final class ClientConnection {
     /** STARTTLS was answered: TLS starts once the 220 is written, and nothing is read until then. */
     private boolean startTlsAfterFlush;
     private SelectionKey key;
+    /** What the connection reads and writes through: the socket, or the socket throttled by a rule. */
+    private ByteChannel io;
+    /** A rule's throttle; null while the connection runs at full speed. */
+    private ThrottledChannel throttle;
+    /** The loop's timer will look at the throttled connection again. */
+    private boolean throttleWakeDue;
     private ByteBuffer out = ByteBuffer.allocate(4096);
 
     private SmtpSession.Delivery delivery;
@@ -100,6 +109,7 @@ final class ClientConnection {
         this.tlsEngines = tlsEngines;
         this.implicitTls = implicitTls;
         this.channel = channel;
+        this.io = channel;
         this.session = session;
         this.events = events;
         this.config = config;
@@ -130,7 +140,7 @@ final class ClientConnection {
             }
             return;
         }
-        send(session.greeting());
+        respond(session.connected());
         flush();
     }
 
@@ -146,7 +156,7 @@ final class ClientConnection {
         }
         int n;
         try {
-            n = tls == null ? channel.read(decoder.space()) : tls.read(channel);
+            n = tls == null ? io.read(decoder.space()) : tls.read(io);
         } catch (IOException e) {
             n = -1;
         }
@@ -248,7 +258,18 @@ final class ClientConnection {
     private void command(String line) {
         // Asked before the session sees the line: whether it is an AUTH secret depends on the state before.
         received(session.shown(line));
-        Step step = session.command(line);
+        respond(session.command(line));
+    }
+
+    /**
+     * Tells of the rule that shaped {@code step}, if one did, then answers it at once, or
+     * holds it back for its delay (the loop's timer sends it; nothing is read meanwhile).
+     */
+    private void respond(Step step) {
+        Rule rule = step.rule();
+        if (rule != null && events.hasListeners()) {
+            events.publish(new RuleApplied(id, rule.name(), rule.action(), Instant.now()));
+        }
         if (!step.delay().isZero()) {
             held = step;
             loop.runAt(System.nanoTime() + step.delay().toNanos(), this::sendHeld);
@@ -270,13 +291,23 @@ final class ClientConnection {
     }
 
     private void answer(Step step) {
+        if (step.throttle() > 0) {
+            throttle(step.throttle());
+        }
+        if (step.next() == Step.Next.DROP) {
+            // What was answered before goes out; this step's command gets no reply.
+            closeAfterFlush(Reason.RULE);
+            loop.needsFlush(this);
+            return;
+        }
         send(step.reply());
         AuthInfo auth = step.authenticated();
         if (auth != null && events.hasListeners()) {
             events.publish(new SessionAuthenticated(id, auth.mechanism(), auth.user(), Instant.now()));
         }
         if (step.next() == Step.Next.CLOSE) {
-            closeAfterFlush(step.authFailed() ? Reason.AUTH_FAILURES : Reason.QUIT);
+            closeAfterFlush(step.authFailed() ? Reason.AUTH_FAILURES
+                    : step.rule() != null && step.rule().close() == Rule.Close.AFTER ? Reason.RULE : Reason.QUIT);
         } else if (step.next() == Step.Next.DATA) {
             decoder.startMessage(config.smtp().maxMessageSize());
         } else if (step.next() == Step.Next.START_TLS) {
@@ -354,7 +385,7 @@ final class ClientConnection {
         }
         restartClock(System.nanoTime());
         if (implicitTls) {
-            send(session.greeting());
+            respond(session.connected());
         }
     }
 
@@ -418,11 +449,11 @@ final class ClientConnection {
         Envelope envelope = step.envelope();
         if (step.failure() != null) {
             events.publish(new ServerError(id, step.failure(), Instant.now()));
-        } else if (events.hasListeners()) {
+        } else if (envelope != null && !step.discarded() && events.hasListeners()) {
             events.publish(new MessageDelivered(id, envelope.queueId(), envelope.sender(), envelope.recipients(),
                     step.copies(), deliveringSize, Instant.now()));
         }
-        send(step.reply());
+        respond(step);
         if (stopping) {
             stopNow();
             return;
@@ -512,7 +543,8 @@ final class ClientConnection {
 
     private void countReceived(int n, long now) {
         receivedSinceClockStart += n;
-        if (decoder.inMessage() && receivedSinceClockStart >= DATA_PROGRESS_BYTES) {
+        // A throttled connection's data moves as slowly as the rule makes it: that is not the client's doing.
+        if (decoder.inMessage() && (receivedSinceClockStart >= DATA_PROGRESS_BYTES || throttle != null && n > 0)) {
             clockStart = now;
             receivedSinceClockStart %= DATA_PROGRESS_BYTES;
         }
@@ -559,7 +591,7 @@ final class ClientConnection {
         } else if (out.position() > 0) {
             out.flip();
             try {
-                channel.write(out);
+                io.write(out);
             } catch (IOException e) {
                 out.clear();
                 close(closing ? closeReason : Reason.CLIENT_DISCONNECTED);
@@ -583,12 +615,12 @@ final class ClientConnection {
      */
     private boolean flushTls() {
         try {
-            tls.flush(out, channel);
+            tls.flush(out, io);
             if (tls.takeEstablished()) {
                 // The handshake's last message went out here (as in TLS 1.2): the greeting,
                 // and the answers to what the client sent meanwhile, follow.
                 tlsEstablished();
-                tls.flush(out, channel);
+                tls.flush(out, io);
                 if (hasBufferedInput()) {
                     loop.execute(this::resume);
                 }
@@ -615,8 +647,13 @@ final class ClientConnection {
             return;
         }
         int ops = 0;
+        long throttledFor = Long.MAX_VALUE;
         if (tls == null ? out.position() > 0 : tls.hasOutput() || out.position() > 0 && tls.canWrap()) {
-            ops |= SelectionKey.OP_WRITE;
+            if (throttle == null || throttle.canWrite()) {
+                ops |= SelectionKey.OP_WRITE;
+            } else {
+                throttledFor = throttle.writeWaitNanos();
+            }
         }
         // Read while there is room for the bytes, even while a message waits for the disk
         // (what arrives then waits in the buffer): turning reading off and on again would
@@ -624,11 +661,46 @@ final class ClientConnection {
         // or the session is ending.
         if (!closing && !inputEnded && !startTlsAfterFlush && (tls == null ? decoder.hasSpace() : tls.hasRoomToRead())
                 && out.position() < OUTPUT_HIGH_WATER) {
-            ops |= SelectionKey.OP_READ;
+            if (throttle == null || throttle.canRead()) {
+                ops |= SelectionKey.OP_READ;
+            } else {
+                throttledFor = Math.min(throttledFor, throttle.readWaitNanos());
+            }
+        }
+        if (throttledFor != Long.MAX_VALUE) {
+            wakeAfter(throttledFor);
         }
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
+    }
+
+    /**
+     * From now on, reads and writes go at no more than {@code bytesPerSecond} each way (a
+     * rule's throttle; a later one replaces it). Works the same over TLS: the ciphertext is
+     * what is paced.
+     */
+    private void throttle(long bytesPerSecond) {
+        if (throttle != null && throttle.bytesPerSecond() == bytesPerSecond) {
+            return;
+        }
+        throttle = new ThrottledChannel(channel, bytesPerSecond);
+        io = throttle;
+    }
+
+    /** The throttle holds a direction back: look again, on the loop's timer, once it lets bytes through. */
+    private void wakeAfter(long wait) {
+        if (throttleWakeDue) {
+            return;
+        }
+        throttleWakeDue = true;
+        loop.runAt(System.nanoTime() + Math.max(wait, 1_000_000), () -> {
+            throttleWakeDue = false;
+            if (!closed) {
+                // Writes what the throttle lets out now, and watches again what it allows.
+                flush();
+            }
+        });
     }
 
     void close(Reason reason) {

@@ -27,6 +27,7 @@ import org.smtpmonitor.event.SessionOpened;
 import org.smtpmonitor.event.TlsReady;
 import org.smtpmonitor.smtp.MessageStore;
 import org.smtpmonitor.smtp.Reply;
+import org.smtpmonitor.smtp.RuleBook;
 import org.smtpmonitor.smtp.SmtpSession;
 
 /**
@@ -57,6 +58,7 @@ public final class SmtpServer implements AutoCloseable {
     private final EventBus events;
     private final FatalErrorListener fatalErrors;
     private final MemoryBudget memory;
+    private final RuleBook rules;
     private final AtomicBoolean failed = new AtomicBoolean();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicInteger open = new AtomicInteger();
@@ -82,6 +84,16 @@ public final class SmtpServer implements AutoCloseable {
      * @param fatalErrors told when a server thread died and the server stopped because of it
      */
     public SmtpServer(ServerConfig config, MessageStore store, EventBus events, FatalErrorListener fatalErrors) {
+        this(config, store, events, fatalErrors, new RuleBook());
+    }
+
+    /**
+     * @param fatalErrors told when a server thread died and the server stopped because of it
+     * @param rules       the scripted failures, consulted by every session at each step
+     */
+    public SmtpServer(ServerConfig config, MessageStore store, EventBus events, FatalErrorListener fatalErrors,
+                      RuleBook rules) {
+        this.rules = rules;
         this.config = config;
         this.store = store;
         this.events = events;
@@ -249,7 +261,8 @@ public final class SmtpServer implements AutoCloseable {
                 // Replies are then merely slower.
             }
             EventLoop loop = loops.get(next++ % loops.size());
-            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id, id, describe(client));
+            SmtpSession session = new SmtpSession(config.smtp(), store, queueIdPrefix + id, id, describe(client),
+                    rules);
             ClientConnection connection = new ClientConnection(id, client, session, events, config, loop, memory,
                     tlsEngines, implicitTls);
             if (events.hasListeners()) {

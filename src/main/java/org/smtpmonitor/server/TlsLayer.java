@@ -2,6 +2,7 @@ package org.smtpmonitor.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
@@ -55,7 +56,7 @@ final class TlsLayer {
     }
 
     /** Reads what the socket has (while there is room for it); -1 at the end of the stream. */
-    int read(SocketChannel channel) throws IOException {
+    int read(ByteChannel channel) throws IOException {
         return channel.read(netIn);
     }
 
@@ -224,7 +225,7 @@ final class TlsLayer {
      *
      * @throws SSLException when the engine fails; an IOException when the socket does
      */
-    void flush(ByteBuffer plaintext, SocketChannel channel) throws IOException {
+    void flush(ByteBuffer plaintext, ByteChannel channel) throws IOException {
         plaintext.flip();
         try {
             while (true) {
@@ -243,7 +244,7 @@ final class TlsLayer {
     }
 
     /** Writes what the socket takes of the outgoing buffer. */
-    private void write(SocketChannel channel) throws IOException {
+    private void write(ByteChannel channel) throws IOException {
         netOut.flip();
         try {
             channel.write(netOut);

@@ -62,6 +62,9 @@ public final class SmtpSession {
     private final Reply greeting;
     private final Reply closing;
     private final Authentication authentication;
+    /** The scripted failures; empty unless a rules file was given. */
+    private final RuleBook rules;
+    private final RuleBook.Counts ruleCounts;
 
     private String heloName;
     private boolean inTransaction;
@@ -86,6 +89,14 @@ public final class SmtpSession {
      *                  address as text: both go into each message's envelope
      */
     public SmtpSession(SmtpConfig config, MessageStore store, String queueIdPrefix, long sessionId, String client) {
+        this(config, store, queueIdPrefix, sessionId, client, new RuleBook());
+    }
+
+    /** @param rules the scripted failures every session of the server consults at each step */
+    public SmtpSession(SmtpConfig config, MessageStore store, String queueIdPrefix, long sessionId, String client,
+                       RuleBook rules) {
+        this.rules = rules;
+        this.ruleCounts = rules.newCounts();
         this.config = config;
         this.store = store;
         this.queueIdPrefix = queueIdPrefix;
@@ -98,6 +109,22 @@ public final class SmtpSession {
 
     public Reply greeting() {
         return greeting;
+    }
+
+    /**
+     * The client has connected (and finished its TLS handshake, on the implicit-TLS port):
+     * the greeting, as a rule {@code on = connect} may shape it (another reply, a delay,
+     * a close, a throttle).
+     */
+    public Step connected() {
+        Rule rule = rules.isEmpty() ? null : rules.select(Rule.On.CONNECT, false, List.of(), sessionId, ruleCounts);
+        if (rule == null) {
+            return Step.reply(greeting);
+        }
+        if (rule.close() == Rule.Close.BEFORE) {
+            return Step.dropped(rule);
+        }
+        return Step.reply(rule.reply() != null ? rule.reply() : greeting).ruled(rule);
     }
 
     /**
@@ -155,6 +182,60 @@ public final class SmtpSession {
      * allowed in the addresses of MAIL and RCPT only (RFC 6531).
      */
     public Step command(String line) {
+        if (rules.isEmpty() || authentication.awaitsResponse()) {
+            return execute(line);
+        }
+        return ruled(line);
+    }
+
+    /**
+     * A command line as the first rule that applies to it shapes it: {@code close = before}
+     * drops the connection and a rule's reply replaces the command's own, the command not
+     * carried out either way; otherwise the command is carried out, its reply delayed,
+     * followed by a close, or the connection throttled as the rule says.
+     */
+    private Step ruled(String line) {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String argument = space < 0 ? "" : line.substring(space + 1);
+        Rule.On step;
+        List<String> addresses = List.of();
+        switch (verb) {
+            case "HELO", "EHLO" -> step = Rule.On.HELO;
+            case "MAIL" -> {
+                step = Rule.On.MAIL;
+                addresses = pathAddress(argument, "FROM:");
+            }
+            case "RCPT" -> {
+                step = Rule.On.RCPT;
+                addresses = pathAddress(argument, "TO:");
+            }
+            case "DATA" -> {
+                step = Rule.On.DATA;
+                addresses = List.copyOf(recipients);
+            }
+            default -> step = Rule.On.COMMAND;
+        }
+        Rule rule = rules.select(step, true, addresses, sessionId, ruleCounts);
+        if (rule == null) {
+            return execute(line);
+        }
+        if (rule.close() == Rule.Close.BEFORE) {
+            return Step.dropped(rule);
+        }
+        return (rule.reply() != null ? Step.reply(rule.reply()) : execute(line)).ruled(rule);
+    }
+
+    /** The address of a MAIL FROM or RCPT TO argument, for a rule's pattern; none when it does not parse. */
+    private static List<String> pathAddress(String argument, String prefix) {
+        if (!startsWithIgnoreCase(argument, prefix)) {
+            return List.of();
+        }
+        Addresses.Path path = Addresses.parsePath(argument.substring(prefix.length()));
+        return path == null ? List.of() : List.of(path.address());
+    }
+
+    private Step execute(String line) {
         if (authentication.awaitsResponse()) {
             return authentication.response(line);
         }
@@ -429,15 +510,40 @@ public final class SmtpSession {
      */
     public Delivery beginDelivery(byte[] data, int length) {
         requireData();
+        Rule rule = rules.isEmpty() ? null
+                : rules.select(Rule.On.DATA_END, false, List.copyOf(recipients), sessionId, ruleCounts);
+        if (rule != null && (rule.close() == Rule.Close.BEFORE || rule.reply() != null || rule.discard())) {
+            return ruledDelivery(rule);
+        }
         messageCount++;
         Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender, new ArrayList<>(recipients),
                 sessionId, client, tls, authentication.info());
         resetTransaction();
         try {
-            return new Delivery(envelope, store.append(envelope, data, length), null);
+            return new Delivery(envelope, store.append(envelope, data, length), null, rule);
         } catch (IOException | RuntimeException e) {
-            return new Delivery(envelope, null, e);
+            return new Delivery(envelope, null, e, rule);
         }
+    }
+
+    /**
+     * A message a data-end rule keeps from the store: dropped with the connection, answered
+     * with the rule's reply, or answered 250 and stored nowhere. The transaction ends.
+     */
+    private Delivery ruledDelivery(Rule rule) {
+        Step step;
+        if (rule.discard()) {
+            messageCount++;
+            Envelope envelope = new Envelope(queueIdPrefix + "." + messageCount, heloName, sender,
+                    new ArrayList<>(recipients), sessionId, client, tls, authentication.info());
+            step = Step.discarded(Reply.of(250, "OK: queued as " + envelope.queueId()), envelope, rule);
+        } else if (rule.close() == Rule.Close.BEFORE) {
+            step = Step.dropped(rule);
+        } else {
+            step = Step.reply(rule.reply()).ruled(rule);
+        }
+        resetTransaction();
+        return new Delivery(step);
     }
 
     /**
@@ -445,14 +551,20 @@ public final class SmtpSession {
      * (unless {@link Delivery#awaitDurable()} did already), and answers.
      */
     public Step finishDelivery(Delivery delivery) {
+        if (delivery.ruled != null) {
+            return delivery.ruled;
+        }
         delivery.awaitDurable();
         Envelope envelope = delivery.envelope;
         if (delivery.failure == null) {
-            return Step.delivered(Reply.of(250, "OK: queued as " + envelope.queueId()), envelope, delivery.copies);
+            Step delivered = Step.delivered(Reply.of(250, "OK: queued as " + envelope.queueId()), envelope,
+                    delivery.copies);
+            return delivery.rule == null ? delivered : delivered.ruled(delivery.rule);
         }
         messageCount--;
         String why = "could not store message " + envelope.queueId() + ": " + delivery.failure.getMessage();
-        return Step.failed(LOCAL_ERROR, envelope, why);
+        Step failed = Step.failed(LOCAL_ERROR, envelope, why);
+        return delivery.rule == null ? failed : failed.ruled(delivery.rule);
     }
 
     /**
@@ -465,11 +577,25 @@ public final class SmtpSession {
         private final MessageStore.Pending pending;
         private volatile Exception failure;
         private volatile List<StoredCopy> copies;
+        /** The data-end rule that delays, closes after or throttles; null for none. */
+        private final Rule rule;
+        /** The answer of a message a rule kept from the store; null for one handed to the store. */
+        private final Step ruled;
 
-        private Delivery(Envelope envelope, MessageStore.Pending pending, Exception failure) {
+        private Delivery(Envelope envelope, MessageStore.Pending pending, Exception failure, Rule rule) {
             this.envelope = envelope;
             this.pending = pending;
             this.failure = failure;
+            this.rule = rule;
+            this.ruled = null;
+        }
+
+        private Delivery(Step ruled) {
+            this.envelope = ruled.envelope();
+            this.pending = null;
+            this.rule = ruled.rule();
+            this.ruled = ruled;
+            this.copies = List.of();
         }
 
         /**

@@ -30,7 +30,12 @@ public final class Step {
          * Start TLS (RFC 3207) once the reply is sent: what the client sent after the
          * command is discarded, and the next bytes are its TLS handshake.
          */
-        START_TLS
+        START_TLS,
+        /**
+         * Close the connection without a reply (a rule's {@code close = before}): the replies
+         * before are sent, then the connection closes; {@link #reply()} is null.
+         */
+        DROP
     }
 
     private final Reply reply;
@@ -41,6 +46,9 @@ public final class Step {
     private final Duration delay;
     private final AuthInfo authenticated;
     private final boolean authFailed;
+    /** The scripted-failure rule that shaped this step; null for none. */
+    private final Rule rule;
+    private final boolean discarded;
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure) {
         this(reply, next, envelope, copies, failure, Duration.ZERO, null, false);
@@ -48,6 +56,13 @@ public final class Step {
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
                  AuthInfo authenticated, boolean authFailed) {
+        this(reply, next, envelope, copies, failure, delay, authenticated, authFailed, null, false);
+    }
+
+    private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
+                 AuthInfo authenticated, boolean authFailed, Rule rule, boolean discarded) {
+        this.rule = rule;
+        this.discarded = discarded;
         this.reply = reply;
         this.next = next;
         this.envelope = envelope;
@@ -110,6 +125,35 @@ public final class Step {
         return new Step(reply, last ? Next.CLOSE : Next.COMMAND, null, List.of(), null, delay, null, true);
     }
 
+    /**
+     * A rule's {@code close = before}: the connection closes without a reply, after
+     * {@code rule}'s delay if it has one; the command is not carried out.
+     */
+    static Step dropped(Rule rule) {
+        return new Step(null, Next.DROP, null, List.of(), null, rule.delay(), null, false, rule, false);
+    }
+
+    /**
+     * A data-end rule's {@code discard}: the message of {@code envelope} is answered as
+     * stored ({@code reply}) but was stored nowhere.
+     */
+    static Step discarded(Reply reply, Envelope envelope, Rule rule) {
+        return new Step(reply, Next.COMMAND, envelope, List.of(), null, Duration.ZERO, null, false, rule, true)
+                .ruled(rule);
+    }
+
+    /**
+     * This step as {@code rule} shapes it: after the rule's delay (added to any of its own),
+     * closing after the reply when the rule says so, the rule noted. The rule's reply, when
+     * it has one, was made into the step already (the command was not carried out).
+     */
+    Step ruled(Rule rule) {
+        Next after = rule.close() == Rule.Close.AFTER ? Next.CLOSE : next;
+        return new Step(reply, after, envelope, copies, failure, delay.plus(rule.delay()), authenticated, authFailed,
+                rule, discarded);
+    }
+
+    /** The reply to send; null when the step is {@link Next#DROP}. */
     public Reply reply() {
         return reply;
     }
@@ -151,10 +195,29 @@ public final class Step {
         return authFailed;
     }
 
+    /**
+     * The scripted-failure rule that shaped this step (its reply, delay, close, discard or
+     * throttle); null when no rule applied.
+     */
+    public Rule rule() {
+        return rule;
+    }
+
+    /** Bytes per second the connection is held to from this step on (a rule's throttle); 0 for no change. */
+    public long throttle() {
+        return rule == null ? 0 : rule.throttle();
+    }
+
+    /** The message was answered as stored, but a rule had it stored nowhere; {@link #copies()} is empty. */
+    public boolean discarded() {
+        return discarded;
+    }
+
     @Override
     public String toString() {
         return "Step[" + reply + ", " + next + (envelope == null ? "" : ", " + envelope.queueId())
                 + (failure == null ? "" : ", failed: " + failure) + (delay.isZero() ? "" : ", after " + delay)
-                + (authenticated == null ? "" : ", " + authenticated) + (authFailed ? ", AUTH failed" : "") + "]";
+                + (authenticated == null ? "" : ", " + authenticated) + (authFailed ? ", AUTH failed" : "")
+                + (rule == null ? "" : ", rule " + rule.name()) + (discarded ? ", discarded" : "") + "]";
     }
 }

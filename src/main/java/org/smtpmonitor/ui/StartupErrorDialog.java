@@ -30,6 +30,7 @@ final class StartupErrorDialog {
             case MAILBOX_DIRECTORY -> "The mailbox directory cannot be used";
             case PORT -> "The server cannot listen";
             case TLS -> "The TLS certificate cannot be used";
+            case RULES_FILE -> "The rules file cannot be used";
         });
         alert.setContentText(error.getMessage());
         alert.getDialogPane().setId("startup-error");
