@@ -88,13 +88,19 @@ final class MainController {
     private final MonitorViewModel model;
     private final WindowActions actions;
     private final Consumer<TranscriptLine.Delivery> deliveryChosen;
+    private final Runnable showRules;
     private boolean scrollWanted;
 
-    /** @param deliveryChosen shows the message of a delivery line the user opened (double-click, Enter) */
-    MainController(MonitorViewModel model, WindowActions actions, Consumer<TranscriptLine.Delivery> deliveryChosen) {
+    /**
+     * @param deliveryChosen shows the message of a delivery line the user opened (double-click, Enter)
+     * @param showRules      shows the scripted failure rules' window
+     */
+    MainController(MonitorViewModel model, WindowActions actions, Consumer<TranscriptLine.Delivery> deliveryChosen,
+                   Runnable showRules) {
         this.model = model;
         this.actions = actions;
         this.deliveryChosen = deliveryChosen;
+        this.showRules = showRules;
     }
 
     @FXML
@@ -337,7 +343,7 @@ final class MainController {
 
     @FXML
     void showRules() {
-        // TODO-RULES actions.showRules(rulesButton.getScene().getWindow());
+        showRules.run();
     }
 
     @FXML

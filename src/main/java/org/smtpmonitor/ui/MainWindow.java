@@ -66,6 +66,9 @@ final class MainWindow {
     private final MailController mailController;
     private final DragFiles drag;
     private final MessageViewController messageController;
+    /** Asks where to save rules that have no file yet (the attachments' save dialog). */
+    private final BiFunction<Window, String, Path> rulesSaveAs;
+    private RulesWindow rulesWindow;
     private final PulseStatistics pulses = new PulseStatistics();
     private final WindowDesktop desktop;
     private final WindowState remembered;
@@ -109,7 +112,9 @@ final class MainWindow {
         MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
         UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
         this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
-        this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery));
+        this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery),
+                this::showRules);
+        this.rulesSaveAs = attachmentDialogs.saveFile();
         this.mailController = new MailController(model, messages, inspector, mailActions, this::refreshMail, unread, drag,
                 windowActions.messageProperty()::set);
         this.timer = new AnimationTimer() {
@@ -193,9 +198,24 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+S"), controller::saveTranscript);
         keys.put(KeyCombination.keyCombination("Shortcut+O"), controller::openMailboxFolder);
         keys.put(KeyCombination.keyCombination("Shortcut+P"), controller::toggleServer);
+        keys.put(KeyCombination.keyCombination("Shortcut+R"), this::showRules);
         keys.put(KeyCombination.keyCombination("F5"), this::refreshMail);
         keys.put(KeyCombination.keyCombination("Shortcut+Q"), this::close);
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+D"), themeSwitch::switchTheme);
+    }
+
+    /** Shows the scripted failure rules' window, made on first use. */
+    void showRules() {
+        if (rulesWindow == null) {
+            rulesWindow = new RulesWindow(monitor.rules(), stage, background, rulesSaveAs,
+                    windowActions.messageProperty()::set);
+        }
+        rulesWindow.show();
+    }
+
+    /** The rules' window, once shown; for tests. */
+    RulesWindow rulesWindow() {
+        return rulesWindow;
     }
 
     /** Lists and counts the stored mail again at the next pulse. */
