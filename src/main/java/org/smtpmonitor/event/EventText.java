@@ -43,6 +43,8 @@ public final class EventText {
             return tls(e.tls());
         } else if (event instanceof TlsFailed e) {
             return "-- TLS failed: " + e.reason();
+        } else if (event instanceof ClientWarning e) {
+            return "-- warning: " + e.text();
         } else if (event instanceof TlsReady e) {
             return "TLS certificate SHA-256 " + e.fingerprint() + ", " + e.certificate()
                     + (e.implicitTlsAddress() == null ? "" : "; implicit TLS on " + address(e.implicitTlsAddress()));
@@ -83,6 +85,8 @@ public final class EventText {
         } else if (event instanceof TlsStarted e) {
             return e.sessionId();
         } else if (event instanceof TlsFailed e) {
+            return e.sessionId();
+        } else if (event instanceof ClientWarning e) {
             return e.sessionId();
         }
         return 0;

@@ -41,6 +41,7 @@ public final class Step {
     private final Duration delay;
     private final AuthInfo authenticated;
     private final boolean authFailed;
+    private final List<ClientCheck.Warning> warnings;
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure) {
         this(reply, next, envelope, copies, failure, Duration.ZERO, null, false);
@@ -56,6 +57,24 @@ public final class Step {
         this.delay = delay;
         this.authenticated = authenticated;
         this.authFailed = authFailed;
+        this.warnings = List.of();
+    }
+
+    private Step(Step step, ClientCheck.Warning warning) {
+        this.reply = step.reply;
+        this.next = step.next;
+        this.envelope = step.envelope;
+        this.copies = step.copies;
+        this.failure = step.failure;
+        this.delay = step.delay;
+        this.authenticated = step.authenticated;
+        this.authFailed = step.authFailed;
+        this.warnings = List.of(warning);
+    }
+
+    /** This step, telling also {@code warning} about the client (see {@link ClientCheck}); this one when null. */
+    Step withWarning(ClientCheck.Warning warning) {
+        return warning == null ? this : new Step(this, warning);
     }
 
     /** Send {@code reply}, then read the next command. */
@@ -149,6 +168,11 @@ public final class Step {
     /** True when the reply is to an AUTH whose credentials were refused (a 535, or the last failure's 421). */
     public boolean authFailed() {
         return authFailed;
+    }
+
+    /** What the client did wrong in the input this step answers, to be told before the reply; usually empty. */
+    public List<ClientCheck.Warning> warnings() {
+        return warnings;
     }
 
     @Override
