@@ -19,6 +19,8 @@ public final class HeaderScan {
 
     private static final byte[][] NAMES = {ascii("date"), ascii("from"), ascii("message-id")};
     private static final String[] SHOWN = {"Date", "From", "Message-ID"};
+    /** Every bit of {@link #NAMES} found. */
+    private static final int ALL = (1 << NAMES.length) - 1;
 
     private HeaderScan() {
     }
@@ -32,34 +34,35 @@ public final class HeaderScan {
      */
     public static List<String> missing(byte[] data, int length) {
         int limit = Math.min(length, LIMIT);
-        boolean[] found = new boolean[NAMES.length];
+        int found = 0;
         int i = 0;
-        while (true) {
-            if (i >= limit) {
-                if (i < length) {
-                    return List.of();
-                }
-                break;
-            }
+        while (i < limit) {
             byte first = data[i];
             if (first == '\r' || first == '\n') {
                 break; // the empty line that ends the header section
             }
             if (first != ' ' && first != '\t') {
-                int colon = fieldNameEnd(data, i, limit);
-                if (colon < 0) {
+                int nameEnd = fieldNameEnd(data, i, limit);
+                if (nameEnd < 0) {
                     break; // not a header field: the body has begun (or there was no header)
                 }
-                match(data, i, colon, found);
+                found |= match(data, i, nameEnd);
+                if (found == ALL) {
+                    return List.of(); // the usual case: no need to read further
+                }
+                i = nameEnd;
             }
             while (i < limit && data[i] != '\n') {
                 i++;
             }
             i++;
         }
+        if (i >= limit && limit < length) {
+            return List.of(); // the header section goes on past the limit: not judged
+        }
         List<String> missing = new ArrayList<>(NAMES.length);
         for (int n = 0; n < NAMES.length; n++) {
-            if (!found[n]) {
+            if ((found & 1 << n) == 0) {
                 missing.add(SHOWN[n]);
             }
         }
@@ -83,13 +86,15 @@ public final class HeaderScan {
         return nameEnd > start && i < limit && data[i] == ':' ? nameEnd : -1;
     }
 
-    private static void match(byte[] data, int start, int end, boolean[] found) {
+    /** The bit of the name among {@link #NAMES} that the field name from {@code start} to {@code end} is; 0 for none. */
+    private static int match(byte[] data, int start, int end) {
         for (int n = 0; n < NAMES.length; n++) {
             byte[] name = NAMES[n];
             if (end - start == name.length && equalsIgnoreCase(data, start, name)) {
-                found[n] = true;
+                return 1 << n;
             }
         }
+        return 0;
     }
 
     /** ASCII letters compared without case ({@code name} is lower case). */
