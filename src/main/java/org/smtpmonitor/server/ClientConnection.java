@@ -7,10 +7,12 @@ import java.nio.channels.ByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 
 import javax.net.ssl.SSLException;
 
+import org.smtpmonitor.event.ClientWarning;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
@@ -21,6 +23,7 @@ import org.smtpmonitor.event.ServerError;
 import org.smtpmonitor.event.SessionClosed;
 import org.smtpmonitor.event.SessionClosed.Reason;
 import org.smtpmonitor.smtp.AuthInfo;
+import org.smtpmonitor.smtp.ClientCheck;
 import org.smtpmonitor.event.TlsFailed;
 import org.smtpmonitor.event.TlsStarted;
 import org.smtpmonitor.smtp.Envelope;
@@ -98,6 +101,11 @@ final class ClientConnection {
     private boolean stopping;
     /** The client closed its side (or the socket failed) while a message waited for the disk. */
     private boolean inputEnded;
+    /**
+     * A command or a message has been taken whose reply is not yet all written: a command
+     * taken now was sent before the client had that reply (pipelined, RFC 2920).
+     */
+    private boolean replyDue;
 
     /**
      * @param tlsEngines  the server's TLS, for STARTTLS; null when it has none
@@ -222,9 +230,11 @@ final class ClientConnection {
                     }
                     break;
                 }
+                replyDue = true;
                 if (events.hasListeners()) {
                     received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
                     received(".");
+                    warn(session.checkMessage(message.findings(), message.size(), message.data(), message.length()));
                 }
                 if (message.status() != SmtpDecoder.Message.Status.RECEIVED) {
                     send(message.tooLarge() ? session.messageTooLarge().reply() : session.insufficientStorage().reply());
@@ -249,6 +259,7 @@ final class ClientConnection {
                 command(command.text());
             } else {
                 received("<command line over " + ServerConfig.MAX_COMMAND_LINE + " bytes>");
+                checkPipelined();
                 send(session.lineTooLong());
             }
         }
@@ -258,6 +269,7 @@ final class ClientConnection {
     private void command(String line) {
         // Asked before the session sees the line: whether it is an AUTH secret depends on the state before.
         received(session.shown(line));
+        checkPipelined();
         respond(session.command(line));
     }
 
@@ -291,6 +303,7 @@ final class ClientConnection {
     }
 
     private void answer(Step step) {
+        warn(step.warnings());
         if (step.throttle() > 0) {
             throttle(step.throttle());
         }
@@ -318,6 +331,31 @@ final class ClientConnection {
                 received("<" + discarded + " bytes after STARTTLS discarded>");
             }
             startTlsAfterFlush = true;
+        }
+    }
+
+    /**
+     * A command was taken: if the reply to the one before is not all written yet, the client
+     * sent it without waiting, which is a fault unless PIPELINING was offered. The bytes a
+     * client pipelines after STARTTLS are dropped before they are taken, and have a note of
+     * their own.
+     */
+    private void checkPipelined() {
+        if (replyDue) {
+            warn(session.commandPipelined());
+        }
+        replyDue = true;
+    }
+
+    private void warn(List<ClientCheck.Warning> warnings) {
+        for (ClientCheck.Warning warning : warnings) {
+            warn(warning);
+        }
+    }
+
+    private void warn(ClientCheck.Warning warning) {
+        if (warning != null && events.hasListeners()) {
+            events.publish(new ClientWarning(id, warning.kind().id(), warning.text(), Instant.now()));
         }
     }
 
@@ -598,6 +636,10 @@ final class ClientConnection {
                 return;
             }
             out.compact();
+        }
+        if (replyDue && out.position() == 0 && (tls == null || !tls.hasOutput()) && !waiting()) {
+            // Every reply due has reached the socket: the client may send its next command now.
+            replyDue = false;
         }
         if (out.position() == 0 && (tls == null || !tls.hasOutput()) && closing) {
             close(closeReason);

@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import org.smtpmonitor.smtp.ClientCheck;
+import org.smtpmonitor.smtp.DataFindings;
+
 /**
  * Splits a client's bytes into SMTP's two kinds of input, as they arrive, with bounded
  * memory: command lines (ending at LF, a CR before it optional) and message data (ending
@@ -14,7 +17,9 @@ import java.util.Arrays;
  * Message bytes are never decoded: what is stored is exactly what was sent, less the
  * stuffed dots. The message buffer is reserved in a {@link MemoryBudget} before it is
  * allocated; a message that cannot get memory is read to its end all the same, but not
- * kept. Not thread-safe.
+ * kept. While it scans the data for its end, it notes what a client's check wants to know
+ * ({@link DataFindings}: bare CR, bare LF, 8-bit bytes, over-long lines) as flags, at no
+ * cost of memory and with no second pass. Not thread-safe.
  */
 final class SmtpDecoder {
 
@@ -52,6 +57,13 @@ final class SmtpDecoder {
     private int length;
     /** The budget refused memory for this message: its bytes are counted, not kept. */
     private boolean noMemory;
+    // What the client check wants to know about this message (see DataFindings).
+    private boolean bareCr;
+    private boolean bareLf;
+    private boolean eightBit;
+    private boolean longLine;
+    /** The message's size where its current line began: a line's length is counted, never its bytes kept. */
+    private long lineStart;
     /**
      * Collects message bytes; reused for the next message, so a busy connection does not
      * allocate one per message. Its whole length is reserved in the budget.
@@ -178,6 +190,11 @@ final class SmtpDecoder {
         lines = 0;
         length = 0;
         noMemory = false;
+        bareCr = false;
+        bareLf = false;
+        eightBit = false;
+        longLine = false;
+        lineStart = 0;
     }
 
     /**
@@ -196,15 +213,33 @@ final class SmtpDecoder {
         while (i < end) {
             switch (state) {
                 case IN_LINE -> {
-                    // Fast path: copy everything up to the next CR in one go.
+                    // Fast path: copy everything up to the next CR (or bare LF) in one go.
+                    // Bytes are signed, so one comparison finds CR, LF and 8-bit bytes alike
+                    // (and the few controls below CR): plain text costs no more than before.
                     int from = i;
-                    while (i < end && b[i] != '\r') {
+                    byte c = 0;
+                    while (i < end) {
+                        c = b[i];
+                        if (c <= '\r') {
+                            if (c == '\r' || c == '\n') {
+                                break;
+                            }
+                            if (c < 0) {
+                                eightBit = true;
+                            }
+                        }
                         i++;
                     }
                     append(b, from, i - from);
                     if (i < end) {
                         append(b, i++, 1);
-                        state = CR;
+                        if (c == '\r') {
+                            state = CR;
+                        } else {
+                            // Content, not a line end (RFC 5321 4.1.1.4), but the line is counted as ended.
+                            bareLf = true;
+                            lineEnded(1);
+                        }
                     }
                 }
                 case CR -> {
@@ -212,9 +247,15 @@ final class SmtpDecoder {
                     append(b, i++, 1);
                     if (c == '\n') {
                         lines++;
+                        lineEnded(2);
                         state = LINE_START;
-                    } else if (c != '\r') {
-                        state = IN_LINE;
+                    } else {
+                        // The CR before this byte had no LF after it.
+                        bareCr = true;
+                        if (c != '\r') {
+                            eightBit |= c < 0;
+                            state = IN_LINE;
+                        }
                     }
                 }
                 case LINE_START -> {
@@ -253,6 +294,14 @@ final class SmtpDecoder {
     }
 
     private static final byte[] CR_BYTE = {'\r'};
+
+    /** A line ended with its {@code ending} (CRLF or a bare LF) appended last: was it too long? */
+    private void lineEnded(int ending) {
+        if (size - lineStart - ending > ClientCheck.MAX_LINE_LENGTH) {
+            longLine = true;
+        }
+        lineStart = size;
+    }
 
     private void append(byte[] source, int from, int count) {
         if (count == 0) {
@@ -319,7 +368,8 @@ final class SmtpDecoder {
         Message.Status status = size > maxSize ? Message.Status.TOO_LARGE
                 : noMemory ? Message.Status.NO_MEMORY : Message.Status.RECEIVED;
         boolean kept = status == Message.Status.RECEIVED;
-        return new Message(kept ? message : NO_BYTES, kept ? length : 0, size, lines, status);
+        return new Message(kept ? message : NO_BYTES, kept ? length : 0, size, lines, status,
+                DataFindings.of(bareCr, bareLf, eightBit, longLine));
     }
 
     /**
@@ -345,9 +395,10 @@ final class SmtpDecoder {
 
     /**
      * A received message: {@code length} bytes of {@code data} when it was
-     * {@link Status#RECEIVED}; otherwise its bytes were counted but not kept.
+     * {@link Status#RECEIVED}; otherwise its bytes were counted but not kept. {@code findings}
+     * are what the scan noticed, kept or not.
      */
-    record Message(byte[] data, int length, long size, long lines, Status status) {
+    record Message(byte[] data, int length, long size, long lines, Status status, DataFindings findings) {
 
         enum Status {
             /** Whole, in {@code data}. */

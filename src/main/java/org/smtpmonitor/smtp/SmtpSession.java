@@ -75,6 +75,14 @@ public final class SmtpSession {
     private int messageCount;
     /** The session's TLS, null while it runs in the clear. */
     private TlsInfo tls;
+    /** What the client does wrong, told once a kind (see {@link ClientCheck}). */
+    private final ClientCheck check = new ClientCheck();
+    /** The last HELO or EHLO was an EHLO, whose reply offers PIPELINING (RFC 2920 3). */
+    private boolean pipeliningOffered;
+    /** The transaction's MAIL gave SIZE=n (RFC 1870): n; -1 when it gave none. */
+    private long declaredSize = -1;
+    /** The transaction's MAIL gave BODY=8BITMIME or SMTPUTF8: its message may hold 8-bit bytes. */
+    private boolean eightBitDeclared;
 
     /**
      * @param queueIdPrefix makes queue ids unique across sessions; each message gets
@@ -294,14 +302,16 @@ public final class SmtpSession {
         heloName = blank < 0 ? name : name.substring(0, blank);
         // RFC 5321 4.1.4: HELO/EHLO in a session clears any transaction under way.
         resetTransaction();
+        pipeliningOffered = extended;
+        ClientCheck.Warning warning = check.heloName(extended ? "EHLO" : "HELO", heloName);
         String hello = config.domain() + " Hello " + heloName;
         if (!extended) {
-            return Step.reply(Reply.of(250, hello));
+            return Step.reply(Reply.of(250, hello)).withWarning(warning);
         }
         List<String> lines = new ArrayList<>();
         lines.add(hello);
         lines.addAll(extensions());
-        return Step.reply(Reply.multiline(250, lines));
+        return Step.reply(Reply.multiline(250, lines)).withWarning(warning);
     }
 
     /**
@@ -347,6 +357,7 @@ public final class SmtpSession {
             return Step.reply(TLS_ACTIVE);
         }
         heloName = null;
+        pipeliningOffered = false;
         resetTransaction();
         return Step.startTls(READY_TO_START_TLS);
     }
@@ -386,6 +397,8 @@ public final class SmtpSession {
         inTransaction = true;
         utf8Transaction = utf8;
         sender = path.address();
+        declaredSize = sizeParameter(path.parameters());
+        eightBitDeclared = utf8 || hasParameter(path.parameters(), "BODY=8BITMIME");
         return Step.reply(OK);
     }
 
@@ -435,6 +448,19 @@ public final class SmtpSession {
             }
         }
         return false;
+    }
+
+    /** The value of the SIZE parameter among {@code parameters} (already checked); -1 when there is none. */
+    private static long sizeParameter(String parameters) {
+        if (parameters.isEmpty()) {
+            return -1;
+        }
+        for (String parameter : parameters.split(" +")) {
+            if (startsWithIgnoreCase(parameter, "SIZE=")) {
+                return parseSize(parameter.substring(5));
+            }
+        }
+        return -1;
     }
 
     private static long parseSize(String value) {
@@ -642,6 +668,27 @@ public final class SmtpSession {
         return Step.reply(INSUFFICIENT_STORAGE);
     }
 
+    /**
+     * Checks the message of the DATA under way, before it is handed on (to
+     * {@link #beginDelivery}, {@link #messageTooLarge} or {@link #insufficientStorage}):
+     * {@code found} is what the reader noticed in its bytes, {@code size} its size, and
+     * {@code data} its first {@code length} bytes (0 when it was not kept). The warnings
+     * are those not told before in this session; usually none.
+     */
+    public List<ClientCheck.Warning> checkMessage(DataFindings found, long size, byte[] data, int length) {
+        requireData();
+        return check.message(found, size, declaredSize, eightBitDeclared, data, length);
+    }
+
+    /**
+     * The connection saw a command (or a response to an AUTH challenge) arrive before the
+     * reply to the one before it was sent: a warning when PIPELINING was not offered, the
+     * first time; null otherwise.
+     */
+    public ClientCheck.Warning commandPipelined() {
+        return pipeliningOffered ? null : check.pipelined();
+    }
+
     private void requireData() {
         if (!inTransaction || recipients.isEmpty()) {
             throw new IllegalStateException("no DATA command is under way");
@@ -651,6 +698,8 @@ public final class SmtpSession {
     private void resetTransaction() {
         inTransaction = false;
         utf8Transaction = false;
+        declaredSize = -1;
+        eightBitDeclared = false;
         sender = null;
         recipients.clear();
     }

@@ -49,6 +49,7 @@ public final class Step {
     /** The scripted-failure rule that shaped this step; null for none. */
     private final Rule rule;
     private final boolean discarded;
+    private final List<ClientCheck.Warning> warnings;
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure) {
         this(reply, next, envelope, copies, failure, Duration.ZERO, null, false);
@@ -61,6 +62,12 @@ public final class Step {
 
     private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
                  AuthInfo authenticated, boolean authFailed, Rule rule, boolean discarded) {
+        this(reply, next, envelope, copies, failure, delay, authenticated, authFailed, rule, discarded, List.of());
+    }
+
+    private Step(Reply reply, Next next, Envelope envelope, List<StoredCopy> copies, String failure, Duration delay,
+                 AuthInfo authenticated, boolean authFailed, Rule rule, boolean discarded,
+                 List<ClientCheck.Warning> warnings) {
         this.rule = rule;
         this.discarded = discarded;
         this.reply = reply;
@@ -71,6 +78,13 @@ public final class Step {
         this.delay = delay;
         this.authenticated = authenticated;
         this.authFailed = authFailed;
+        this.warnings = warnings;
+    }
+
+    /** This step, telling also {@code warning} about the client (see {@link ClientCheck}); this one when null. */
+    Step withWarning(ClientCheck.Warning warning) {
+        return warning == null ? this : new Step(reply, next, envelope, copies, failure, delay, authenticated, authFailed,
+                rule, discarded, List.of(warning));
     }
 
     /** Send {@code reply}, then read the next command. */
@@ -150,7 +164,7 @@ public final class Step {
     Step ruled(Rule rule) {
         Next after = rule.close() == Rule.Close.AFTER ? Next.CLOSE : next;
         return new Step(reply, after, envelope, copies, failure, delay.plus(rule.delay()), authenticated, authFailed,
-                rule, discarded);
+                rule, discarded, warnings);
     }
 
     /** The reply to send; null when the step is {@link Next#DROP}. */
@@ -211,6 +225,11 @@ public final class Step {
     /** The message was answered as stored, but a rule had it stored nowhere; {@link #copies()} is empty. */
     public boolean discarded() {
         return discarded;
+    }
+
+    /** What the client did wrong in the input this step answers, to be told before the reply; usually empty. */
+    public List<ClientCheck.Warning> warnings() {
+        return warnings;
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.event.ClientWarning;
 import org.smtpmonitor.event.LineReceived;
 import org.smtpmonitor.event.MessageDelivered;
 import org.smtpmonitor.event.QueuedListener;
@@ -83,6 +84,8 @@ class SessionEventsTest {
                     "C: RCPT TO:<bob@example.com>", "S: 250 OK",
                     "C: DATA", "S: 354 Start mail input; end with <CRLF>.<CRLF>",
                     "C: <message: 26 bytes, 3 lines>", "C: .",
+                    // Told once a session: the second message lacks the same fields.
+                    "warning missing-header",
                     "delivered",
                     "S: 250 OK: queued as *",
                     "C: MAIL FROM:<>", "S: 250 OK",
@@ -198,6 +201,8 @@ class SessionEventsTest {
             return "delivered";
         } else if (event instanceof SessionClosed e) {
             return "closed " + e.reason().label();
+        } else if (event instanceof ClientWarning e) {
+            return "warning " + e.kind();
         }
         return event.toString();
     }

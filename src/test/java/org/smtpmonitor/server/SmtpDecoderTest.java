@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.smtpmonitor.smtp.DataFindings;
 
 /** The decoder of command lines and message data, fed in chunks as a network would. */
 class SmtpDecoderTest {
@@ -340,5 +342,56 @@ class SmtpDecoderTest {
         assertEquals(3L << 20, SmtpDecoder.peakMemory(2L << 20));
         assertEquals((16L << 20) + (25L << 20), SmtpDecoder.peakMemory(25L << 20));
         assertEquals(100, SmtpDecoder.peakMemory(100));
+    }
+
+    private static DataFindings findings(String data, int chunk) throws IOException {
+        return input(data + ".\r\n", chunk).readMessage(100_000).findings();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4096})
+    void wellFormedDataHasNoFindings(int chunk) throws IOException {
+        assertSame(DataFindings.NONE, findings("Subject: x\r\n\r\n..dot\r\n\tTab\r\n" + "y".repeat(998) + "\r\n", chunk));
+        assertSame(DataFindings.NONE, findings("", chunk));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4096})
+    void bareCrAndBareLfAreFoundWhereverTheyAre(int chunk) throws IOException {
+        assertEquals(new DataFindings(false, true, false, false), findings("a\nb\r\n", chunk));
+        assertEquals(new DataFindings(false, true, false, false), findings("a\r\n\nb\r\n", chunk));
+        assertEquals(new DataFindings(false, true, false, false), findings("a\r\n.\nb\r\n", chunk));
+        assertEquals(new DataFindings(true, false, false, false), findings("a\rb\r\n", chunk));
+        assertEquals(new DataFindings(true, false, false, false), findings("a\r\r\n", chunk));
+        assertEquals(new DataFindings(true, false, false, false), findings("a\r\n.\rz\r\n", chunk));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4096})
+    void eightBitBytesAreFoundInLinesAndAfterABareCr(int chunk) throws IOException {
+        assertEquals(new DataFindings(false, false, true, false), findings("caf\u00e9\r\n", chunk));
+        assertEquals(new DataFindings(true, false, true, false), findings("a\r\u00ff\r\n", chunk));
+        assertEquals(new DataFindings(false, false, true, false), findings("\u0080\r\n", chunk));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 4096})
+    void aLineOver998BytesWithoutItsEndingIsFound(int chunk) throws IOException {
+        assertEquals(DataFindings.NONE, findings("x".repeat(998) + "\r\nshort\r\n", chunk));
+        assertEquals(new DataFindings(false, false, false, true), findings("x".repeat(999) + "\r\n", chunk));
+        // A stuffed dot is not part of the line (RFC 5321 4.5.3.1.6).
+        assertEquals(DataFindings.NONE, findings("." + "x".repeat(998) + "\r\n", chunk));
+        // A bare LF ends the line it counts.
+        assertEquals(new DataFindings(false, true, false, false), findings(("x".repeat(600) + "\n").repeat(3) + "\r\n", chunk));
+        assertEquals(new DataFindings(false, true, false, true), findings("x".repeat(999) + "\n\r\n", chunk));
+    }
+
+    @Test
+    void aLongLineTakesNoMoreMemoryThanItsBytes() throws IOException {
+        // Counted, not buffered: a 200 KB line in a message over the limit keeps nothing.
+        SmtpDecoder.Message message = input("z".repeat(200_000) + "\r\n.\r\nNOOP\r\n", 4096).readMessage(1000);
+        assertTrue(message.tooLarge());
+        assertEquals(0, message.length());
+        assertTrue(message.findings().longLine());
     }
 }
