@@ -523,8 +523,10 @@ final class ClientConnection {
         if (closing || closed) {
             return;
         }
-        // The 421 says all a held reply would have.
+        // The 421 says all a held reply would have; and a rule's throttle does not hold the shutdown up.
         held = null;
+        throttle = null;
+        io = channel;
         if (inHandshake()) {
             // Neither a 421 in the clear nor an encrypted one would reach the client.
             close(Reason.SERVER_SHUTDOWN);

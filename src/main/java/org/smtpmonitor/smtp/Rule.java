@@ -3,7 +3,6 @@ package org.smtpmonitor.smtp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One scripted failure of a rules file: the step of a session it watches ({@link On}), the
@@ -53,7 +52,7 @@ public final class Rule {
     private final int line;
     private final On on;
     private final String address;
-    private final Pattern addressPattern;
+    private final int[] addressGlob;
     private final int nth;
     private final boolean overall;
     private final long session;
@@ -71,7 +70,7 @@ public final class Rule {
         this.line = line;
         this.on = on;
         this.address = address;
-        this.addressPattern = address == null ? null : glob(address);
+        this.addressGlob = address == null ? null : address.codePoints().toArray();
         this.nth = nth;
         this.overall = overall;
         this.session = session;
@@ -85,29 +84,41 @@ public final class Rule {
     }
 
     /**
-     * A glob as a pattern: {@code *} any run of characters, {@code ?} any one, the rest
-     * literal, case-insensitive (addresses are compared as people write them, whatever the
-     * case). Every glob compiles: nothing in it is a regular expression.
+     * Whether {@code text} matches {@code glob} as a whole: {@code *} any run of characters,
+     * {@code ?} any one, the rest literal, case-insensitive (addresses are compared as people
+     * write them, whatever the case). Not a regular expression: every glob is valid, and the
+     * matching takes time proportional to the two lengths multiplied at worst, whatever a
+     * client's address holds (a regular expression's backtracking could take ages).
      */
-    static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            if (c == '*' || c == '?') {
-                if (literal.length() > 0) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
+    static boolean globMatches(int[] glob, String text) {
+        int[] chars = text.codePoints().toArray();
+        int g = 0;
+        int t = 0;
+        int star = -1;
+        int resume = 0;
+        while (t < chars.length) {
+            if (g < glob.length && glob[g] != '*' && (glob[g] == '?' || fold(glob[g]) == fold(chars[t]))) {
+                g++;
+                t++;
+            } else if (g < glob.length && glob[g] == '*') {
+                star = g++;
+                resume = t;
+            } else if (star >= 0) {
+                // The last star takes one more character, and the rest is tried again from there.
+                g = star + 1;
+                t = ++resume;
             } else {
-                literal.append(c);
+                return false;
             }
         }
-        if (literal.length() > 0) {
-            regex.append(Pattern.quote(literal.toString()));
+        while (g < glob.length && glob[g] == '*') {
+            g++;
         }
-        return Pattern.compile(regex.toString(), Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.DOTALL);
+        return g == glob.length;
+    }
+
+    private static int fold(int c) {
+        return Character.toLowerCase(Character.toUpperCase(c));
     }
 
     public String name() {
@@ -184,11 +195,11 @@ public final class Rule {
 
     /** Whether any of {@code addresses} matches the rule's pattern; true for a rule without one. */
     boolean matchesAddress(List<String> addresses) {
-        if (addressPattern == null) {
+        if (addressGlob == null) {
             return true;
         }
         for (String candidate : addresses) {
-            if (addressPattern.matcher(candidate).matches()) {
+            if (globMatches(addressGlob, candidate)) {
                 return true;
             }
         }

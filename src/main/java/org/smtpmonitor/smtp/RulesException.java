@@ -2,7 +2,8 @@ package org.smtpmonitor.smtp;
 
 /**
  * A rules file that does not parse: its message names the file, the line and the reason,
- * as {@code rules.txt:7: unknown key "dealy"}.
+ * as {@code rules.txt:7: unknown key "dealy"}; or, for the whole file (line 0), the file
+ * and the reason ({@code rules.txt: no such file}).
  */
 public final class RulesException extends Exception {
 
@@ -11,7 +12,7 @@ public final class RulesException extends Exception {
     private final String reason;
 
     public RulesException(String source, int line, String reason) {
-        super(source + ":" + line + ": " + reason);
+        super(source + (line > 0 ? ":" + line : "") + ": " + reason);
         this.source = source;
         this.line = line;
         this.reason = reason;
@@ -22,7 +23,7 @@ public final class RulesException extends Exception {
         return source;
     }
 
-    /** The line that is wrong, from 1. */
+    /** The line that is wrong, from 1; 0 when the problem is the whole file. */
     public int line() {
         return line;
     }

@@ -233,6 +233,21 @@ class RuleActionsOverSocketsTest {
     }
 
     @Test
+    void aConnectRuleShapesTheGreetingOnTheImplicitTlsPortAfterTheHandshake() throws Exception {
+        Files.writeString(directory.resolve("users.txt"), USERS);
+        Path rules = Files.writeString(directory.resolve("rules.txt"), "[tls-greeting]\non = connect\ndelay = 300\n"
+                + "reply = 554 5.3.2 Not over TLS today\n");
+        monitor = TestMonitor.start(directory, TestMonitor.settingsWithTlsPort(directory).withRulesFile(rules));
+        try (RawSmtpClient client = RawSmtpClient.connectTls(monitor.tlsAddress(), monitor.trustingContext(), null)) {
+            // Sent before the greeting: nothing is read while the greeting waits, so it is answered after it.
+            client.send("NOOP\r\n");
+            assertEquals("554 5.3.2 Not over TLS today", client.readReply());
+            assertEquals("250 OK", client.readReply());
+        }
+        assertEquals(1, monitor.monitor().rules().statuses().get(0).applied());
+    }
+
+    @Test
     void aConnectRuleReplacesTheGreeting() throws Exception {
         monitor = start(directory, "[busy]\non = connect\nreply = 421 4.3.2 Too busy\nclose = after\n");
         try (RawSmtpClient client = RawSmtpClient.connect(monitor.address())) {

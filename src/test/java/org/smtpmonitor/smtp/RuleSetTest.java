@@ -98,6 +98,12 @@ class RuleSetTest {
         assertFalse(rule.matchesAddress(List.of("abbc+d.(x)@mail.example.org")));
         assertFalse(rule.matchesAddress(List.of("abc+dd(x)@mail.example.org")));
         assertFalse(rule.matchesAddress(List.of()));
+        int[] glob = "*a*a*a*a*a*a*a*a*a*a*b".codePoints().toArray();
+        assertFalse(Rule.globMatches(glob, "a".repeat(990)), "a hostile address is answered, and quickly");
+        assertTrue(Rule.globMatches("*@*".codePoints().toArray(), "x@y"));
+        assertTrue(Rule.globMatches("**".codePoints().toArray(), ""));
+        assertFalse(Rule.globMatches("?".codePoints().toArray(), ""));
+        assertTrue(Rule.globMatches("stra?e@x".codePoints().toArray(), "STRASSE@X".substring(0, 4) + "\u00dfe@x"));
     }
 
     @Test
