@@ -232,7 +232,7 @@ final class ClientConnection {
                 }
                 replyDue = true;
                 if (events.hasListeners()) {
-                    received("<message: " + message.size() + " bytes, " + message.lines() + " lines>");
+                    received("<message: " + message.size() + " bytes, " + message.lines() + (message.lines() == 1 ? " line>" : " lines>"));
                     received(".");
                     warn(session.checkMessage(message.findings(), message.size(), message.data(), message.length()));
                 }

@@ -128,6 +128,23 @@ class SessionEventsTest {
     }
 
     @Test
+    void aMessageOfOneLineIsCountedAsOneLineNotOneLines() throws Exception {
+        try (TestMonitor monitor = TestMonitor.start(directory)) {
+            long id;
+            try (RawSmtpClient client = monitor.client()) {
+                client.command("EHLO client.test");
+                client.sendMessage("", List.of("bob@example.com"), "just one line\r\n");
+                client.command("QUIT");
+            }
+            id = monitor.events().await(SessionOpened.class, e -> true).sessionId();
+            monitor.events().await(SessionClosed.class, e -> e.sessionId() == id);
+            List<String> received = monitor.events().ofSession(id).stream().filter(LineReceived.class::isInstance)
+                    .map(e -> ((LineReceived) e).text()).toList();
+            assertTrue(received.contains("<message: 15 bytes, 1 line>"), String.join("\n", received));
+        }
+    }
+
+    @Test
     void mboxCopiesCoverTheWholeFramedMessage() throws Exception {
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, MailboxFormat.MBOX,
                 1 << 20, 10, Duration.ofSeconds(30), false));
