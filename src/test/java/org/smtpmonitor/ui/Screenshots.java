@@ -44,7 +44,8 @@ import org.smtpmonitor.testing.TestMonitor;
  * Regenerates {@code screenshots/*.png} from the real application with real SMTP traffic,
  * headless (Monocle): the main window with a live session (with replies in error), a session
  * over STARTTLS with AUTH (its padlock) and a message selected, the same in the dark theme, the inspector's HTML, attachments and headers
- * tabs ({@link InspectorShots}), and the error dialog for a bad users file.
+ * tabs ({@link InspectorShots}), a session whose client the check warned about, the scripted
+ * failure rules' window after a rule applied, and the error dialog for a bad users file.
  *
  * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
  */
@@ -61,8 +62,29 @@ public final class Screenshots {
         Path users = work.resolve("users.txt");
         Files.write(users, List.of("# The team", "alice@example.com", "bob@example.com", "carol@example.com",
                 "dave@example.com"));
+        Path rules = work.resolve("rules.txt");
+        Files.writeString(rules, String.join("\n",
+                "# The third RCPT of every session is refused for now.",
+                "[rcpt-452]",
+                "on = rcpt",
+                "nth = 3",
+                "reply = 452 4.5.3 Too many recipients",
+                "",
+                "# Mail to dave takes five seconds to be acknowledged.",
+                "[slow-dave]",
+                "on = data-end",
+                "address = dave@*",
+                "delay = 5000",
+                "",
+                "# Session 9 loses its connection at DATA.",
+                "[drop-in-data]",
+                "on = data",
+                "session = 9",
+                "close = before",
+                "enabled = no",
+                ""));
         Settings settings = TestMonitor.settings(work.resolve("mail"), MailboxFormat.MBOX)
-                .withAuth(AuthPolicy.of(AuthMode.ANY, false, false));
+                .withAuth(AuthPolicy.of(AuthMode.ANY, false, false)).withRulesFile(rules);
 
         Launcher launcher = HeadlessFx.fx(() -> {
             Launcher l = new Launcher(settings, owner -> null, owner -> null, new Stage(), System.err);
@@ -75,6 +97,7 @@ public final class Screenshots {
 
         sendTraffic(server);
         sendOverTls(server);
+        sendSloppily(server);
         RawSmtpClient live = RawSmtpClient.connectGreeted(server);
         live.command("EHLO laptop.test.org");
         live.command("MAIL FROM:<eve@test.org>");
@@ -83,10 +106,10 @@ public final class Screenshots {
         live.command("RCPT TO:<bob@example.com>");
         live.command("DATA");
         live.command(("From: Eve <eve@test.org>\r\nTo: bob@example.com\r\nSubject: =?UTF-8?Q?R=C3=A9sum=C3=A9_attached?=\r\n"
-                + "Date: Tue, 24 Nov 2026 09:14:02 +0000\r\n\r\nHi Bob,\r\nsee attached.\r\n."));
+                + "Date: Tue, 24 Nov 2026 09:14:02 +0000\r\nMessage-ID: <cv-2026@test.org>\r\n\r\nHi Bob,\r\nsee attached.\r\n."));
         live.command("NOOP");
 
-        await(() -> window.model().deliveredProperty().get() == 6 && window.model().openSessionsProperty().get() == 1);
+        await(() -> window.model().deliveredProperty().get() == 7 && window.model().openSessionsProperty().get() == 1);
         HeadlessFx.fx(() -> {
             @SuppressWarnings("unchecked")
             TableView<SessionRow> sessions = (TableView<SessionRow>) window.stage().getScene().lookup("#sessionsTable");
@@ -96,7 +119,7 @@ public final class Screenshots {
             mailboxes.getSelectionModel().select(1);
             return null;
         });
-        await(() -> window.stage().getScene().lookup("#messagesTable") instanceof TableView<?> t && t.getItems().size() == 3);
+        await(() -> window.stage().getScene().lookup("#messagesTable") instanceof TableView<?> t && t.getItems().size() == 4);
         HeadlessFx.fx(() -> {
             ((TableView<?>) window.stage().getScene().lookup("#messagesTable")).getSelectionModel().select(0);
             ((ListView<?>) window.stage().getScene().lookup("#transcriptList")).requestFocus();
@@ -114,6 +137,31 @@ public final class Screenshots {
         snapshot(window.stage().getScene(), out.resolve("dark-theme.png"));
         HeadlessFx.fx(() -> {
             ((javafx.scene.control.ToggleButton) window.stage().getScene().lookup("#themeToggle")).fire();
+            return null;
+        });
+
+        // The session whose client the check warned about, its transcript shown.
+        HeadlessFx.fx(() -> {
+            @SuppressWarnings("unchecked")
+            TableView<SessionRow> sessions = (TableView<SessionRow>) window.stage().getScene().lookup("#sessionsTable");
+            sessions.getSelectionModel().select(sessions.getItems().stream()
+                    .filter(row -> row.warnedProperty().get()).findFirst().orElseThrow());
+            ((ListView<?>) window.stage().getScene().lookup("#transcriptList")).requestFocus();
+            return null;
+        });
+        Thread.sleep(1000);
+        snapshot(window.stage().getScene(), out.resolve("client-warnings.png"));
+
+        // The rules' window, opened as the user does, after rcpt-452 applied.
+        HeadlessFx.fx(() -> {
+            ((javafx.scene.control.Button) window.stage().getScene().lookup("#rulesButton")).fire();
+            return null;
+        });
+        await(() -> window.rulesWindow() != null && window.rulesWindow().stage().isShowing());
+        Thread.sleep(800);
+        snapshot(window.rulesWindow().stage().getScene(), out.resolve("rules-editor.png"));
+        HeadlessFx.fx(() -> {
+            window.rulesWindow().stage().hide();
             return null;
         });
 
@@ -143,8 +191,8 @@ public final class Screenshots {
             return null;
         });
         window.closed().get();
-        System.out.println("Wrote main-window.png, dark-theme.png, inspector-html.png, inspector-attachments.png, "
-                + "inspector-headers.png and startup-error.png in " + out);
+        System.out.println("Wrote main-window.png, dark-theme.png, client-warnings.png, rules-editor.png, "
+                + "inspector-html.png, inspector-attachments.png, inspector-headers.png and startup-error.png in " + out);
         System.exit(0);
     }
 
@@ -152,9 +200,11 @@ public final class Screenshots {
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server)) {
             client.command("EHLO build.test.org");
             client.mail("ci@test.org", "alice@example.com", "From: CI <ci@test.org>\nTo: alice@example.com\n"
-                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:11 +0000\n\nAll 212 tests passed.\n");
+                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:11 +0000\nMessage-ID: <481-1@ci.test.org>\n"
+                    + "\nAll 212 tests passed.\n");
             client.mail("ci@test.org", "bob@example.com", "From: CI <ci@test.org>\nTo: bob@example.com\n"
-                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:12 +0000\n\nAll 212 tests passed.\n");
+                    + "Subject: Build #481 passed\nDate: Tue, 24 Nov 2026 09:10:12 +0000\nMessage-ID: <481-2@ci.test.org>\n"
+                    + "\nAll 212 tests passed.\n");
             client.command("QUIT");
         }
         try (RawSmtpClient client = RawSmtpClient.connectGreeted(server)) {
@@ -162,9 +212,30 @@ public final class Screenshots {
             String subject = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(
                     "Ihre Bestellung über 3 Bücher".getBytes(StandardCharsets.UTF_8)) + "?=";
             client.mail("orders@shop.test.org", "bob@example.com", "From: =?UTF-8?Q?B=C3=BCcher_Shop?= <orders@shop.test.org>\n"
-                    + "To: bob@example.com\nSubject: " + subject + "\nDate: Tue, 24 Nov 2026 09:12:40 +0000\n\nDanke!\n");
+                    + "To: bob@example.com\nSubject: " + subject + "\nDate: Tue, 24 Nov 2026 09:12:40 +0000\n"
+                    + "Message-ID: <7731@shop.test.org>\n\nDanke!\n");
             client.mail("orders@shop.test.org", "carol@example.com", "From: orders@shop.test.org\nTo: carol@example.com\n"
-                    + "Subject: Your order has shipped\nDate: Tue, 24 Nov 2026 09:13:05 +0000\n\nTracking: 0042\n");
+                    + "Subject: Your order has shipped\nDate: Tue, 24 Nov 2026 09:13:05 +0000\nMessage-ID: <7732@shop.test.org>\n"
+                    + "\nTracking: 0042\n");
+            client.command("QUIT");
+        }
+    }
+
+    /**
+     * A home-made client: a HELO name that is no domain, a message with bare LFs and no Date or
+     * Message-ID, three recipients (the third refused by the rule rcpt-452).
+     */
+    private static void sendSloppily(InetSocketAddress server) throws Exception {
+        try (RawSmtpClient client = RawSmtpClient.connectGreeted(server)) {
+            client.command("HELO my_laptop");
+            client.command("MAIL FROM:<student@uni.test.org>");
+            client.command("RCPT TO:<alice@example.com>");
+            client.command("RCPT TO:<bob@example.com>");
+            client.command("RCPT TO:<carol@example.com>");
+            client.command("DATA");
+            client.send("From: student@uni.test.org\nSubject: Lab 3: my SMTP client\n\nIt works!\r\n.\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            client.readReply();
             client.command("QUIT");
         }
     }
