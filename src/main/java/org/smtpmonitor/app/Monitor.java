@@ -14,8 +14,11 @@ import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.MailboxAdded;
 import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.UsersFileChanged;
 import org.smtpmonitor.mailbox.MailboxStore;
+import org.smtpmonitor.mailbox.Recipients;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
@@ -29,6 +32,10 @@ import org.smtpmonitor.tls.TlsFileException;
 /**
  * A running smtp-monitor: the users of one users file, their mailboxes and the server
  * that delivers into them. Both the headless mode and the window start one.
+ *
+ * <p>The users file is watched ({@link UsersFileWatcher}) and read again after each edit,
+ * and at each {@link #startServer()}: see {@link #reloadUsers()}. A mailbox made meanwhile
+ * (a new user, a catch-all's new address) is published as {@link MailboxAdded}.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -37,14 +44,20 @@ public final class Monitor implements AutoCloseable {
     private final MailboxStore store;
     private final SmtpServer server;
     private final TlsCertificate certificate;
+    private final EventBus events;
+    private final UsersFileWatcher watcher;
+    /** The last reload failed, so the next that applies is told even if nothing changed: the problem is gone. */
+    private boolean lastReloadFailed;
 
     private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server,
-                    TlsCertificate certificate) {
+                    TlsCertificate certificate, EventBus events, boolean watchUsersFile) {
         this.usersFile = usersFile;
         this.settings = settings;
         this.store = store;
         this.server = server;
         this.certificate = certificate;
+        this.events = events;
+        this.watcher = watchUsersFile ? UsersFileWatcher.start(usersFile, this::reloadUsers) : null;
     }
 
     /** As {@link #start(Path, Settings, EventBus, FatalErrorListener)}, for a caller that learns of a failure from the events alone. */
@@ -61,22 +74,29 @@ public final class Monitor implements AutoCloseable {
      */
     public static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors)
             throws StartupException {
-        List<User> users;
+        return start(usersFile, settings, events, fatalErrors, true);
+    }
+
+    /**
+     * As {@link #start(Path, Settings, EventBus, FatalErrorListener)}; without {@code watchUsersFile}
+     * the file is read again only by {@link #startServer()} and {@link #reloadUsers()}: for a
+     * test of those alone.
+     */
+    static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors,
+                         boolean watchUsersFile) throws StartupException {
+        Recipients recipients;
         try {
-            users = UsersFile.load(usersFile, settings.defaultDomain());
+            recipients = read(usersFile, settings);
         } catch (UsersFileException e) {
             throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, e.getMessage(), e);
         }
-        if (settings.auth().mode() == AuthMode.USERS && users.stream().allMatch(user -> user.password() == null)) {
-            // Nobody could ever authenticate: surely not what was meant.
-            throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, usersFile + ": --auth users, but no"
-                    + " user has a password: write it after the address, as in 'alice@example.com s3cret'", null);
-        }
+        List<User> users = recipients.users();
         // What the store finds wrong and repairs (a message cut short by a crash) is told
         // like any other problem: in the console log and the window's status line.
         MailboxStore store = new MailboxStore(settings.mailboxDirectory().toAbsolutePath().normalize(),
-                settings.format(), users, settings.defaultDomain(),
+                settings.format(), recipients, settings.defaultDomain(),
                 problem -> events.publish(new ServerError(0, problem, Instant.now())));
+        store.addMailboxListener(address -> events.publish(new MailboxAdded(address, Instant.now())));
         try {
             store.createMailboxes();
         } catch (IOException e) {
@@ -113,7 +133,10 @@ public final class Monitor implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException(StartupException.Kind.TLS, usersFile, "interrupted while setting up TLS", e);
         }
-        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls.config()), store, events,
+        // The greeting names the first user's domain; a file of catch-all lines alone, the first of those.
+        String serverDomain = !users.isEmpty() ? users.get(0).domain()
+                : recipients.catchAll().domains().stream().sorted().findFirst().orElse(settings.defaultDomain());
+        SmtpServer server = new SmtpServer(settings.serverConfig(serverDomain, tls.config()), store, events,
                 fatalErrors);
         try {
             server.start();
@@ -133,7 +156,63 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server, tls.certificate());
+        return new Monitor(usersFile, settings, store, server, tls.certificate(), events, watchUsersFile);
+    }
+
+    /**
+     * The users file's users and catch-all ({@code --catch-all} added), refused as a bad
+     * line would be when {@code --auth users} is asked for and no user has a password.
+     */
+    private static Recipients read(Path usersFile, Settings settings) throws UsersFileException {
+        Recipients recipients = UsersFile.read(usersFile, settings.defaultDomain());
+        if (settings.auth().mode() == AuthMode.USERS
+                && recipients.users().stream().allMatch(user -> user.password() == null)) {
+            // Nobody could ever authenticate: surely not what was meant.
+            throw new UsersFileException(usersFile, 0, "--auth users, but no user has a password: write it after"
+                    + " the address, as in 'alice@example.com s3cret'");
+        }
+        return settings.catchAll() ? recipients.withCatchAll(recipients.catchAll().everywhere()) : recipients;
+    }
+
+    /**
+     * Reads the users file again and applies it (see {@link MailboxStore#apply}): new users
+     * get their mailboxes now, removed users {@code 550} for new mail (their files and mail
+     * stay), passwords and catch-all lines follow the file. A file that does not parse, or a
+     * new user whose mailbox cannot be made, leaves the previous list in force. Either way a
+     * {@link UsersFileChanged} tells what happened ({@code file:line: reason} for a problem),
+     * unless the file was read again unchanged. Called by the file's watcher after an edit,
+     * and by {@link #startServer()}.
+     *
+     * @return whether the file applied
+     */
+    public synchronized boolean reloadUsers() {
+        MailboxStore.ListChange change;
+        try {
+            change = store.apply(usersFile, read(usersFile, settings));
+        } catch (UsersFileException e) {
+            events.publish(new UsersFileChanged(usersFile, List.of(), List.of(), e.getMessage(), Instant.now()));
+            lastReloadFailed = true;
+            return false;
+        }
+        if (change.changed() || lastReloadFailed) {
+            events.publish(new UsersFileChanged(usersFile, change.added(), change.removed(), null, Instant.now()));
+        }
+        lastReloadFailed = false;
+        return true;
+    }
+
+    /**
+     * The addresses the users file in force lists, in its order (catch-all lines aside). A
+     * mailbox of {@link MailboxDirectory#mailboxes()} whose address is not here (and that
+     * {@link #accepts} refuses) belongs to a user since removed: its mail is kept, new mail refused.
+     */
+    public List<String> currentUsers() {
+        return store.currentUsers().stream().map(User::address).toList();
+    }
+
+    /** Whether a {@code RCPT TO} for {@code address} would be accepted now (a listed user, or a catch-all's). */
+    public boolean accepts(String address) {
+        return store.findUser(address) != null;
     }
 
     /** The server's certificate and what the server makes its TLS engines from. */
@@ -220,8 +299,12 @@ public final class Monitor implements AutoCloseable {
         return server.isRunning();
     }
 
-    /** Starts the server again after {@link #stopServer()}. */
+    /**
+     * Starts the server again after {@link #stopServer()}, having read the users file again
+     * ({@link #reloadUsers()}: a file that does not parse keeps the previous list, and says why).
+     */
     public void startServer() throws IOException {
+        reloadUsers();
         server.start();
     }
 
@@ -243,6 +326,9 @@ public final class Monitor implements AutoCloseable {
     /** Stops the server cleanly (see {@link SmtpServer#stop()}), then closes the mailboxes. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.stop();
         store.close();
     }

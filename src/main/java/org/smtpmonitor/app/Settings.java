@@ -24,14 +24,25 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param tls       STARTTLS, implicit TLS and the certificate
  * @param auth      whether SMTP AUTH is offered, and how ({@code --auth}, {@code --require-auth},
  *                  {@code --allow-insecure-auth})
+ * @param catchAll  every address of every domain is accepted ({@code --catch-all}), each into
+ *                  a mailbox of its own made on its first delivery; a listed user keeps its own
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
-                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
+                       boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth,
+                       boolean catchAll) {
 
     public Settings {
         tls = tls == null ? TlsSettings.defaults() : tls;
         auth = auth == null ? AuthPolicy.OFF : auth;
+    }
+
+    /** Without a catch-all. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, index, tls, auth, false);
     }
 
     /** With the default TLS (STARTTLS with a self-signed certificate) and without SMTP AUTH. */
@@ -98,32 +109,38 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, catchAll);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, catchAll);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, catchAll);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, catchAll);
     }
 
     public Settings withAuth(AuthPolicy policy) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, catchAll);
     }
 
     public Settings withTls(TlsSettings newTls) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, catchAll);
+    }
+
+    /** With or without {@code --catch-all}. */
+    public Settings withCatchAll(boolean everyAddress) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, everyAddress);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */

@@ -8,7 +8,8 @@ import java.time.Instant;
  */
 public sealed interface SessionEvent
         permits ServerStarted, ServerStopped, SessionOpened, LineReceived, ReplySent,
-                MessageDelivered, SessionClosed, ServerError, SessionAuthenticated, TlsReady, TlsStarted, TlsFailed {
+                MessageDelivered, SessionClosed, ServerError, SessionAuthenticated, TlsReady, TlsStarted, TlsFailed,
+                MailboxAdded, UsersFileChanged {
 
     Instant at();
 }
