@@ -36,11 +36,14 @@ final class UsersFileWatcher implements AutoCloseable {
     private final WatchService service;
     private final Thread thread;
     private volatile boolean closed;
+    /** The file as polling saw it last: taken before the thread starts, so that no edit after {@link #polling} is missed. */
+    private List<Object> seen;
 
     private UsersFileWatcher(Path file, Runnable changed, WatchService service) {
         this.file = file;
         this.changed = changed;
         this.service = service;
+        this.seen = stamp();
         this.thread = new Thread(service != null ? this::watch : this::poll, "users-file");
         thread.setDaemon(true);
     }
@@ -82,6 +85,7 @@ final class UsersFileWatcher implements AutoCloseable {
                 boolean ours = concernsFile(key);
                 if (!key.reset()) {
                     // The directory itself went (or was replaced): the file can only be polled now.
+                    seen = stamp();
                     poll();
                     return;
                 }
@@ -117,7 +121,6 @@ final class UsersFileWatcher implements AutoCloseable {
     }
 
     private void poll() {
-        List<Object> seen = stamp();
         try {
             while (!closed) {
                 pause(POLL_MILLIS);

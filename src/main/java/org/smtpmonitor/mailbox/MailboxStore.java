@@ -1,29 +1,22 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
-import java.net.IDN;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -31,7 +24,6 @@ import java.util.function.Consumer;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.MessageStore;
 import org.smtpmonitor.smtp.StoredCopy;
-import org.smtpmonitor.text.Ascii;
 
 /**
  * The mailbox files: one per user, {@code <address>.txt} in one directory.
@@ -64,23 +56,10 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final Path directory;
     private final MailboxFormat format;
     private final String defaultDomain;
-    /** Who is accepted now; replaced whole by {@link #apply}, read without a lock by deliveries. */
-    private volatile Accepted accepted;
-    /** Every mailbox, by its address in lower case (see {@link #key}). */
-    private final Map<String, Mailbox> mailboxesByKey = new ConcurrentHashMap<>();
-    /** Every mailbox, by its address as spelt: the index and the copies name mailboxes so. */
-    private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
-    /** Every mailbox in the order it was added: the users file's first. */
-    private final List<Mailbox> order = new CopyOnWriteArrayList<>();
-    /** Held while mailboxes are added (rare), never by a delivery to a mailbox that exists. */
-    private final Object adding = new Object();
-    /** Held while a list is applied: one at a time. */
-    private final Object applying = new Object();
-    private final List<Consumer<String>> mailboxListeners = new CopyOnWriteArrayList<>();
-    /** A catch-all has been on since the store was made, so a recipient may have no mailbox yet. */
-    private volatile boolean caughtEver;
     private final Disk disk;
     private final Consumer<String> problems;
+    /** The mailboxes, and who is accepted now. */
+    private final MailboxList list;
     private final Map<String, Long> unindexed = new ConcurrentHashMap<>();
     private volatile MessageIndex index;
     private volatile IndexWriter indexWriter;
@@ -133,39 +112,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         this.defaultDomain = defaultDomain;
         this.disk = disk;
         this.problems = problems;
-        this.accepted = Accepted.of(recipients);
-        this.caughtEver = recipients.catchAll().isOn();
-        for (User user : recipients.users()) {
-            register(user);
-        }
-    }
-
-    /** Who is accepted: the listed users by {@link #key}, in the file's order, and the catch-all. */
-    private record Accepted(Map<String, User> users, List<User> listed, CatchAll catchAll) {
-        static Accepted of(Recipients recipients) {
-            Map<String, User> users = new HashMap<>();
-            for (User user : recipients.users()) {
-                users.putIfAbsent(key(user.address()), user);
-            }
-            return new Accepted(Map.copyOf(users), recipients.users(), recipients.catchAll());
-        }
-    }
-
-    /** The key a mailbox is found by: the address composed (NFC) and in lower case. */
-    static String key(String address) {
-        String composed = Ascii.isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
-        return composed.toLowerCase(Locale.ROOT);
-    }
-
-    /** Adds a mailbox for {@code user} unless one has its key; returns it, or null when one had. */
-    private Mailbox register(User user) {
-        Mailbox mailbox = new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems);
-        if (mailboxesByKey.putIfAbsent(key(user.address()), mailbox) != null) {
-            return null;
-        }
-        mailboxes.put(user.address(), mailbox);
-        order.add(mailbox);
-        return mailbox;
+        this.list = new MailboxList(directory, format, recipients, defaultDomain, disk, problems);
     }
 
     private static void log(String problem) {
@@ -220,13 +167,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     throw new IOException("cannot lock the mailbox directory " + directory + ": " + reason(e));
                 }
             }
-            for (User user : caught(accepted.catchAll(), null)) {
-                register(user);
-            }
-            for (Mailbox mailbox : order) {
+            list.addCaught(null);
+            for (Mailbox mailbox : list.all()) {
                 Files.deleteIfExists(MailboxRewriter.temporaryFile(mailbox.file));
             }
-            for (Mailbox mailbox : order) {
+            for (Mailbox mailbox : list.all()) {
                 if (createMailbox(mailbox.file)) {
                     created.add(mailbox.file);
                 }
@@ -237,7 +182,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             if (madeDirectory) {
                 disk.syncDirectory(missing.getParent() == null ? missing : missing.getParent());
             }
-            for (Mailbox mailbox : order) {
+            for (Mailbox mailbox : list.all()) {
                 try {
                     mailbox.repairTail();
                 } catch (IOException e) {
@@ -271,7 +216,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     /** Creates the mailbox {@code file} unless it exists; returns whether it did. */
-    private static boolean createMailbox(Path file) throws IOException {
+    static boolean createMailbox(Path file) throws IOException {
         try {
             Files.createFile(file);
             return true;
@@ -293,7 +238,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     /** Removes the empty mailboxes (and the lock) a failed start created, and the directories it made. */
-    private static void removeQuietly(List<Path> created, Path madeDirectory) {
+    static void removeQuietly(List<Path> created, Path madeDirectory) {
         try {
             for (Path file : created) {
                 Files.deleteIfExists(file);
@@ -314,7 +259,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
@@ -339,33 +284,22 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      * since taken off the list is still here: its mail is kept (see {@link #currentUsers()}).
      */
     public List<User> users() {
-        List<User> users = new ArrayList<>(order.size());
-        for (Mailbox mailbox : order) {
-            users.add(mailbox.user);
-        }
-        return users;
+        return list.users();
     }
 
     /** The users the list applied last names (at start, or by {@link #apply}), in its order. */
     public List<User> currentUsers() {
-        return accepted.listed();
+        return list.currentUsers();
     }
 
     /** The catch-all applied now. */
     public CatchAll catchAll() {
-        return accepted.catchAll();
+        return list.catchAll();
     }
 
     /** The mailbox file of the user with this address (as the users file spells it, or in any case). */
     public Path mailboxFile(String address) {
-        Mailbox mailbox = mailboxes.get(address);
-        if (mailbox == null) {
-            mailbox = mailboxesByKey.get(key(address));
-        }
-        if (mailbox == null) {
-            throw new IllegalArgumentException("no user " + address);
-        }
-        return mailbox.file;
+        return list.mailboxFile(address);
     }
 
     /**
@@ -374,7 +308,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      * the thread that made it (a server's event loop, or the one applying the list).
      */
     public void addMailboxListener(Consumer<String> listener) {
-        mailboxListeners.add(listener);
+        list.addListener(listener);
     }
 
     /**
@@ -386,56 +320,61 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      */
     @Override
     public String findUser(String address) {
-        String canonical = canonical(address);
-        if (canonical == null) {
-            return null;
-        }
-        String key = canonical.toLowerCase(Locale.ROOT);
-        Accepted now = accepted;
-        User user = now.users().get(key);
-        Mailbox mailbox = mailboxesByKey.get(key);
-        if (user != null) {
-            return mailbox != null ? mailbox.user.address() : user.address();
-        }
-        // The domain is ASCII by now; the name's lower case may not be as long as the name.
-        int at = canonical.lastIndexOf('@');
-        String domain = canonical.substring(at + 1).toLowerCase(Locale.ROOT);
-        if (!now.catchAll().accepts(domain)) {
-            return null;
-        }
-        if (mailbox != null) {
-            return mailbox.user.address();
-        }
-        String spelled = canonical.substring(0, at + 1) + domain;
-        return UsersFile.checkAddress(spelled, spelled) == null ? spelled : null;
+        return list.findUser(address);
     }
 
     @Override
     public String passwordOf(String user) {
-        String canonical = canonical(user);
-        User found = canonical == null ? null : accepted.users().get(canonical.toLowerCase(Locale.ROOT));
-        return found == null ? null : found.password();
+        return list.passwordOf(user);
     }
 
     /**
-     * {@code address} composed (NFC), with the default domain when it has none, and its domain
-     * in ASCII ({@code xn--} labels); null when the domain cannot be written so.
+     * What applying a list changed: the users added and removed (as the files spell them),
+     * catch-all lines as {@code *@domain}; {@code changed} is also true when only a password
+     * changed.
      */
-    private String canonical(String address) {
-        // Composing costs nothing for ASCII, by far the most common.
-        String composed = Ascii.isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
-        if (composed.indexOf('@') < 0) {
-            composed = composed + "@" + defaultDomain;
-        }
-        int at = composed.lastIndexOf('@');
-        String domain = composed.substring(at + 1);
-        if (Ascii.isAscii(domain)) {
-            return composed;
+    public record ListChange(List<String> added, List<String> removed, boolean changed) {
+    }
+
+    /**
+     * Makes {@code next} the list of who is accepted, from now on: a new user's mailbox file
+     * is made now (and joins the index) and the mailboxes of a catch-all's domain that an
+     * earlier run made are found again (see the class comment); a user no longer listed gets
+     * {@code 550} for new mail, but keeps its file and index rows, and a recipient accepted
+     * before is still delivered. Passwords follow the new list. All or nothing: when a new
+     * user's file cannot be made, the files made for it are removed and the list stays as it was.
+     *
+     * @param source the users file {@code next} was read from, named in a failure
+     * @throws UsersFileException naming the user's line, when its mailbox file cannot be made
+     */
+    public ListChange apply(Path source, Recipients next) throws UsersFileException {
+        return list.apply(source, next, new MailboxList.Reconciler() {
+            @Override
+            public void reconcile(String address, Path file) {
+                MailboxStore.this.reconcile(address, file);
+            }
+
+            @Override
+            public MessageIndex index() {
+                return index;
+            }
+        });
+    }
+
+    /** Brings the index in line with a mailbox about to be added, if the index is open (see {@link IndexReconciler}). */
+    private void reconcile(String address, Path file) {
+        IndexWriter writer = indexWriter;
+        MessageIndex opened = index;
+        if (writer == null || opened == null) {
+            return;
         }
         try {
-            return composed.substring(0, at + 1) + IDN.toASCII(domain);
-        } catch (IllegalArgumentException e) {
-            return null;
+            long tail = writer.run(() -> IndexReconciler.reconcile(opened, address, file, format));
+            if (tail > 0) {
+                unindexed.put(address, tail);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.accept("could not bring the message index in line with " + file + ": " + e.getMessage());
         }
     }
 
@@ -444,7 +383,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         List<Mailbox> targets = new ArrayList<>(envelope.recipients().size());
         List<String> missing = null;
         for (String recipient : envelope.recipients()) {
-            Mailbox mailbox = mailbox(recipient);
+            Mailbox mailbox = list.mailbox(recipient);
             if (mailbox == null) {
                 if (missing == null) {
                     missing = new ArrayList<>();
@@ -455,7 +394,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             }
         }
         if (missing != null) {
-            for (Mailbox mailbox : addMailboxes(missing)) {
+            for (Mailbox mailbox : list.addForDelivery(missing)) {
                 if (!targets.contains(mailbox)) {
                     targets.add(mailbox);
                 }
@@ -510,277 +449,6 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         };
     }
 
-    /** The mailbox of {@code recipient} as {@link #findUser} spelt it (most often), or in another case; null for none. */
-    private Mailbox mailbox(String recipient) {
-        Mailbox mailbox = mailboxes.get(recipient);
-        return mailbox != null ? mailbox : mailboxesByKey.get(key(recipient));
-    }
-
-    /**
-     * The mailboxes of these recipients, which had none: each file made as at start (never
-     * through a link, the directory synced once for all), for a recipient a catch-all
-     * accepted. A recipient accepted before its user or catch-all was taken off the list is
-     * delivered all the same: an accepted message is never lost.
-     *
-     * @throws IllegalArgumentException for an address that could not be a mailbox, or when
-     *                                  no catch-all was ever on (the session accepts neither:
-     *                                  see {@link #findUser})
-     */
-    private List<Mailbox> addMailboxes(List<String> recipients) throws IOException {
-        List<Mailbox> found = new ArrayList<>(recipients.size());
-        List<Mailbox> made = new ArrayList<>();
-        synchronized (adding) {
-            List<User> wanted = new ArrayList<>();
-            for (String recipient : recipients) {
-                Mailbox mailbox = mailbox(recipient);
-                if (mailbox != null) {
-                    found.add(mailbox);
-                    continue;
-                }
-                String canonical = canonical(recipient);
-                if (!caughtEver || canonical == null || UsersFile.checkAddress(canonical, canonical) != null) {
-                    throw new IllegalArgumentException("no user " + recipient);
-                }
-                if (wanted.stream().noneMatch(u -> key(u.address()).equals(key(canonical)))) {
-                    wanted.add(new User(canonical, 0));
-                }
-            }
-            made.addAll(createAndRegister(wanted));
-            found.addAll(made);
-        }
-        told(made);
-        return found;
-    }
-
-    /**
-     * Makes each user's file (unless it exists) and syncs the directory once, then adds
-     * their mailboxes; call holding {@link #adding}. When a file cannot be made, none of
-     * them is added, and the files made are removed again.
-     */
-    private List<Mailbox> createAndRegister(List<User> users) throws IOException {
-        if (users.isEmpty()) {
-            return List.of();
-        }
-        List<Path> created = new ArrayList<>();
-        try {
-            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-                // Removed while the server runs: made again rather than lose mail, as Mailbox does.
-                Files.createDirectories(directory);
-            }
-            for (User user : users) {
-                Path file = directory.resolve(user.mailboxFileName());
-                if (createMailbox(file)) {
-                    created.add(file);
-                }
-            }
-            if (!created.isEmpty()) {
-                disk.syncDirectory(directory);
-            }
-        } catch (IOException | RuntimeException e) {
-            removeQuietly(created, null);
-            throw e;
-        }
-        List<Mailbox> made = new ArrayList<>();
-        for (User user : users) {
-            Mailbox mailbox = register(user);
-            if (mailbox != null) {
-                made.add(mailbox);
-            }
-        }
-        return made;
-    }
-
-    /**
-     * What applying a list changed: the users added and removed (as the files spell them),
-     * catch-all lines as {@code *@domain}; {@code changed} is also true when only a password
-     * changed.
-     */
-    public record ListChange(List<String> added, List<String> removed, boolean changed) {
-    }
-
-    /**
-     * Makes {@code next} the list of who is accepted, from now on: a new user's mailbox file
-     * is made now (and joins the index) and the mailboxes of a catch-all's domain that an
-     * earlier run made are found again (see the class comment); a user no longer listed gets
-     * {@code 550} for new mail, but keeps its file and index rows, and a recipient accepted
-     * before is still delivered. Passwords follow the new list. All or nothing: when a new
-     * user's file cannot be made, the files made for it are removed and the list stays as it was.
-     *
-     * @param source the users file {@code next} was read from, named in a failure
-     * @throws UsersFileException naming the user's line, when its mailbox file cannot be made
-     */
-    public ListChange apply(Path source, Recipients next) throws UsersFileException {
-        synchronized (applying) {
-            Accepted before = accepted;
-            List<User> wanted = new ArrayList<>();
-            for (User user : next.users()) {
-                if (!mailboxesByKey.containsKey(key(user.address()))) {
-                    wanted.add(user);
-                }
-            }
-            List<Path> created = new ArrayList<>();
-            try {
-                for (User user : wanted) {
-                    try {
-                        if (createMailbox(directory.resolve(user.mailboxFileName()))) {
-                            created.add(directory.resolve(user.mailboxFileName()));
-                        }
-                    } catch (IOException e) {
-                        throw new UsersFileException(source, user.line(), e.getMessage());
-                    }
-                }
-                if (!created.isEmpty()) {
-                    try {
-                        disk.syncDirectory(directory);
-                    } catch (IOException e) {
-                        throw new UsersFileException(source, 0, "cannot sync the mailbox directory " + directory
-                                + ": " + reason(e));
-                    }
-                }
-            } catch (UsersFileException | RuntimeException e) {
-                removeQuietly(created, null);
-                throw e;
-            }
-            List<User> joining = new ArrayList<>(wanted);
-            if (!before.catchAll().equals(next.catchAll())) {
-                for (User user : caught(next.catchAll(), index)) {
-                    if (joining.stream().noneMatch(u -> key(u.address()).equals(key(user.address())))) {
-                        joining.add(user);
-                    }
-                }
-            }
-            // The index learns of each file before any delivery can reach it, so that no copy is counted twice.
-            for (User user : joining) {
-                reconcile(user.address(), directory.resolve(user.mailboxFileName()));
-            }
-            List<Mailbox> made = new ArrayList<>();
-            synchronized (adding) {
-                for (User user : joining) {
-                    Mailbox mailbox = register(user);
-                    if (mailbox != null) {
-                        made.add(mailbox);
-                    }
-                }
-                // Set first: a recipient the new list accepts may be delivered at once.
-                caughtEver |= next.catchAll().isOn();
-                accepted = Accepted.of(next);
-            }
-            told(made);
-            return change(before, next);
-        }
-    }
-
-    private static ListChange change(Accepted before, Recipients next) {
-        Accepted after = Accepted.of(next);
-        List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        boolean changed = !before.catchAll().equals(after.catchAll());
-        for (User user : after.listed()) {
-            User was = before.users().get(key(user.address()));
-            if (was == null) {
-                added.add(user.address());
-            } else if (!Objects.equals(was.password(), user.password()) || !was.address().equals(user.address())) {
-                changed = true;
-            }
-        }
-        for (User user : before.listed()) {
-            if (!after.users().containsKey(key(user.address()))) {
-                removed.add(user.address());
-            }
-        }
-        for (String domain : new TreeSet<>(after.catchAll().domains())) {
-            if (!before.catchAll().domains().contains(domain)) {
-                added.add("*@" + domain);
-            }
-        }
-        for (String domain : new TreeSet<>(before.catchAll().domains())) {
-            if (!after.catchAll().domains().contains(domain)) {
-                removed.add("*@" + domain);
-            }
-        }
-        return new ListChange(List.copyOf(added), List.copyOf(removed), changed || !added.isEmpty()
-                || !removed.isEmpty());
-    }
-
-    /** Brings the index in line with a mailbox about to be added, if the index is open (see {@link IndexReconciler}). */
-    private void reconcile(String address, Path file) {
-        IndexWriter writer = indexWriter;
-        MessageIndex opened = index;
-        if (writer == null || opened == null) {
-            return;
-        }
-        try {
-            long tail = writer.run(() -> IndexReconciler.reconcile(opened, address, file, format));
-            if (tail > 0) {
-                unindexed.put(address, tail);
-            }
-        } catch (IOException | RuntimeException e) {
-            problems.accept("could not bring the message index in line with " + file + ": " + e.getMessage());
-        }
-    }
-
-    /**
-     * The users of mailbox files that {@code catchAll} accepts and that are no mailbox yet:
-     * each {@code <address>.txt} of the directory (a regular file, not a link) whose name is
-     * an address that passes the users file's checks and whose mailbox file name it is; and
-     * each mailbox of {@code index} (when open) whose address is caught and whose file is
-     * there, which also finds an address whose file name was shortened and hashed.
-     */
-    private List<User> caught(CatchAll catchAll, MessageIndex index) {
-        if (!catchAll.isOn()) {
-            return List.of();
-        }
-        Map<String, User> found = new LinkedHashMap<>();
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.txt")) {
-            for (Path file : files) {
-                names.add(file.getFileName().toString());
-            }
-        } catch (IOException e) {
-            problems.accept("could not look for the catch-all's mailboxes in " + directory + ": " + reason(e));
-        }
-        names.sort(null);
-        for (String name : names) {
-            addCaught(found, catchAll, name.substring(0, name.length() - ".txt".length()));
-        }
-        if (index != null) {
-            try {
-                for (String address : index.addresses()) {
-                    addCaught(found, catchAll, address);
-                }
-            } catch (IOException e) {
-                problems.accept("could not look for the catch-all's mailboxes in the index: " + e.getMessage());
-            }
-        }
-        return List.copyOf(found.values());
-    }
-
-    private void addCaught(Map<String, User> found, CatchAll catchAll, String name) {
-        String address = Normalizer.normalize(name, Normalizer.Form.NFC);
-        String key = key(address);
-        int at = key.lastIndexOf('@');
-        if (at < 0 || !catchAll.accepts(key.substring(at + 1)) || mailboxesByKey.containsKey(key)
-                || found.containsKey(key) || UsersFile.checkAddress(address, address) != null) {
-            return;
-        }
-        User user = new User(address, 0);
-        if (Files.isRegularFile(directory.resolve(user.mailboxFileName()), LinkOption.NOFOLLOW_LINKS)) {
-            found.put(key, user);
-        }
-    }
-
-    private void told(List<Mailbox> made) {
-        for (Mailbox mailbox : made) {
-            for (Consumer<String> listener : mailboxListeners) {
-                try {
-                    listener.accept(mailbox.user.address());
-                } catch (RuntimeException e) {
-                    problems.accept("a listener of new mailboxes failed: " + e);
-                }
-            }
-        }
-    }
-
     /**
      * Opens the message index beside the mailboxes ({@link MessageIndex}), brings it in line
      * with the files (see {@link IndexReconciler}), and from now on adds every delivered
@@ -790,7 +458,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         MessageIndex opened = MessageIndex.open(directory);
         MailboxRequests requests = new MailboxRequests(opened);
         IndexWriter writer = new IndexWriter(opened, format, address -> {
-            Mailbox mailbox = mailboxes.get(address);
+            Mailbox mailbox = list.bySpelling().get(address);
             return mailbox == null ? null : mailbox.file;
         }, problems, this::indexChanged, () -> {
             MailboxRewriter serving = rewriter;
@@ -801,10 +469,8 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         try {
             opened.format(format);
             requests.tidy();
-            for (User user : caught(accepted.catchAll(), opened)) {
-                register(user);
-            }
-            for (Mailbox mailbox : order) {
+            list.addCaught(opened);
+            for (Mailbox mailbox : list.all()) {
                 long tail = IndexReconciler.reconcile(opened, mailbox.user.address(), mailbox.file, format);
                 if (tail > 0) {
                     unindexed.put(mailbox.user.address(), tail);
@@ -818,7 +484,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         index = opened;
         indexWriter = writer;
         // The live map: a mailbox made while the server runs is rewritten under its own append lock too.
-        rewriter = new MailboxRewriter(directory, format, mailboxes, opened, writer, disk, problems,
+        rewriter = new MailboxRewriter(directory, format, list.bySpelling(), opened, writer, disk, problems,
                 this::indexChanged);
     }
 
@@ -919,7 +585,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             index = null;
             rewriter = null;
         }
-        for (Mailbox mailbox : order) {
+        for (Mailbox mailbox : list.all()) {
             mailbox.close();
         }
         releaseLock();
