@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.event.EventBus;
@@ -50,14 +52,14 @@ public final class Monitor implements AutoCloseable {
     private boolean lastReloadFailed;
 
     private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server,
-                    TlsCertificate certificate, EventBus events, boolean watchUsersFile) {
+                    TlsCertificate certificate, EventBus events, UsersFileWatcher watcher) {
         this.usersFile = usersFile;
         this.settings = settings;
         this.store = store;
         this.server = server;
         this.certificate = certificate;
         this.events = events;
-        this.watcher = watchUsersFile ? UsersFileWatcher.start(usersFile, this::reloadUsers) : null;
+        this.watcher = watcher;
     }
 
     /** As {@link #start(Path, Settings, EventBus, FatalErrorListener)}, for a caller that learns of a failure from the events alone. */
@@ -84,6 +86,35 @@ public final class Monitor implements AutoCloseable {
      */
     static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors,
                          boolean watchUsersFile) throws StartupException {
+        // Watched before it is read, so that an edit made while the monitor starts is not missed:
+        // it is applied once the monitor is there.
+        AtomicReference<Monitor> started = new AtomicReference<>();
+        AtomicBoolean editedEarly = new AtomicBoolean();
+        UsersFileWatcher watcher = !watchUsersFile ? null : UsersFileWatcher.start(usersFile, () -> {
+            Monitor monitor = started.get();
+            if (monitor != null) {
+                monitor.reloadUsers();
+            } else {
+                editedEarly.set(true);
+            }
+        });
+        try {
+            Monitor monitor = start(usersFile, settings, events, fatalErrors, watcher);
+            started.set(monitor);
+            if (editedEarly.get()) {
+                monitor.reloadUsers();
+            }
+            return monitor;
+        } catch (StartupException | RuntimeException | Error e) {
+            if (watcher != null) {
+                watcher.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors,
+                                 UsersFileWatcher watcher) throws StartupException {
         Recipients recipients;
         try {
             recipients = read(usersFile, settings);
@@ -156,7 +187,7 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server, tls.certificate(), events, watchUsersFile);
+        return new Monitor(usersFile, settings, store, server, tls.certificate(), events, watcher);
     }
 
     /**
