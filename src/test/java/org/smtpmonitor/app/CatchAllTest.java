@@ -7,10 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,7 +38,7 @@ import org.smtpmonitor.testing.TestMonitor;
  */
 class CatchAllTest {
 
-    private static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @TempDir
     Path directory;
@@ -195,6 +202,83 @@ class CatchAllTest {
         try (TestMonitor monitor = TestMonitor.start(directory, TestMonitor.settings(directory, MailboxFormat.MBOX))) {
             assertTrue(deliver(monitor, "m@catch.test", "Subject: x\r\n\r\nbody\r\n").startsWith("250 "));
             assertTrue(monitor.mailboxText("m@catch.test").startsWith("From s@client.test "));
+        }
+    }
+
+    @Test
+    void concurrentFirstDeliveriesToOverlappingAddressesInMixedCaseMakeEachMailboxOnce() throws Exception {
+        try (TestMonitor monitor = start("alice@example.com\n*@catch.test\n", false)) {
+            int threads = 4;
+            int messages = 40;
+            Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
+            List<String> failures = new CopyOnWriteArrayList<>();
+            AtomicBoolean sending = new AtomicBoolean(true);
+            // The window lists mailboxes while they are being made.
+            Thread reader = new Thread(() -> {
+                try {
+                    while (sending.get()) {
+                        monitor.monitor().mail().mailboxes();
+                        monitor.monitor().store().users();
+                    }
+                } catch (Exception e) {
+                    failures.add("reader: " + e);
+                }
+            });
+            reader.start();
+            List<Thread> senders = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                senders.add(new Thread(() -> {
+                    Random random = new Random(thread);
+                    try (RawSmtpClient client = monitor.ehloClient()) {
+                        for (int n = 0; n < messages; n++) {
+                            List<String> recipients = new ArrayList<>();
+                            for (int r = 0; r < 3; r++) {
+                                String name = "p" + random.nextInt(30);
+                                recipients.add((random.nextBoolean() ? name.toUpperCase() : name) + "@"
+                                        + (random.nextBoolean() ? "CATCH.test" : "catch.test"));
+                            }
+                            String id = "m" + thread + "-" + n;
+                            String reply = client.sendMessage("s@client.test", recipients, "X-Id: " + id + "\r\n");
+                            if (reply.startsWith("250 ")) {
+                                acknowledged.put(id, recipients.stream().map(a -> a.toLowerCase()).distinct().toList());
+                            } else {
+                                failures.add(id + ": " + reply);
+                            }
+                        }
+                    } catch (Exception | AssertionError e) {
+                        failures.add("sender " + thread + ": " + e);
+                    }
+                }));
+            }
+            senders.forEach(Thread::start);
+            for (Thread sender : senders) {
+                sender.join(60_000);
+            }
+            sending.set(false);
+            reader.join(10_000);
+            assertEquals(List.of(), failures);
+
+            Set<String> keys = new TreeSet<>();
+            acknowledged.values().forEach(keys::addAll);
+            Set<String> files = mailboxFiles();
+            files.remove("alice@example.com.txt");
+            assertEquals(keys, files.stream().map(f -> f.substring(0, f.length() - 4).toLowerCase())
+                    .collect(Collectors.toCollection(TreeSet::new)), "one file a mailbox, whatever the case");
+            assertEquals(keys.size(), files.size());
+            assertEquals(keys.size(), monitor.events().all().stream().filter(MailboxAdded.class::isInstance).count());
+            for (String file : files) {
+                String key = file.substring(0, file.length() - 4).toLowerCase();
+                String text = Files.readString(directory.resolve(file), StandardCharsets.ISO_8859_1);
+                long expectedLength = 0;
+                for (var message : acknowledged.entrySet()) {
+                    String marker = "X-Id: " + message.getKey() + "\r\n";
+                    int count = text.split(Pattern.quote(marker), -1).length - 1;
+                    assertEquals(message.getValue().contains(key) ? 1 : 0, count, message.getKey() + " in " + file);
+                    expectedLength += message.getValue().contains(key) ? marker.length() : 0;
+                }
+                assertEquals(expectedLength, text.length(), file + " holds only its messages");
+            }
         }
     }
 }
