@@ -11,8 +11,10 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +34,8 @@ final class UsersFileWatcher implements AutoCloseable {
     static final long POLL_MILLIS = 1000;
 
     private final Path file;
+    /** The names an event must be about: the file's, and its target's when it is a link. */
+    private final Set<Path> names;
     private final Runnable changed;
     private final WatchService service;
     private final Thread thread;
@@ -39,8 +43,9 @@ final class UsersFileWatcher implements AutoCloseable {
     /** The file as polling saw it last: taken before the thread starts, so that no edit after {@link #polling} is missed. */
     private List<Object> seen;
 
-    private UsersFileWatcher(Path file, Runnable changed, WatchService service) {
+    private UsersFileWatcher(Path file, Set<Path> names, Runnable changed, WatchService service) {
         this.file = file;
+        this.names = names;
         this.changed = changed;
         this.service = service;
         this.seen = stamp();
@@ -51,21 +56,32 @@ final class UsersFileWatcher implements AutoCloseable {
     /** Watches {@code file}, calling {@code changed} on the watcher's thread after each change. */
     static UsersFileWatcher start(Path file, Runnable changed) {
         Path absolute = file.toAbsolutePath();
+        // A users file that is a link (into a dotfiles folder, say) is edited where it leads.
+        Path target = absolute;
+        try {
+            target = absolute.toRealPath();
+        } catch (IOException e) {
+            // Missing for now: the link's own directory is watched.
+        }
         WatchService service = null;
         try {
             service = FileSystems.getDefault().newWatchService();
-            absolute.getParent().register(service, StandardWatchEventKinds.ENTRY_CREATE,
-                    StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+            for (Path directory : new LinkedHashSet<>(List.of(absolute.getParent(), target.getParent()))) {
+                directory.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                        StandardWatchEventKinds.ENTRY_DELETE);
+            }
         } catch (IOException | UnsupportedOperationException e) {
             closeQuietly(service);
             service = null;
         }
-        return started(new UsersFileWatcher(absolute, changed, service));
+        Set<Path> names = Set.copyOf(new LinkedHashSet<>(List.of(absolute.getFileName(), target.getFileName())));
+        return started(new UsersFileWatcher(absolute, names, changed, service));
     }
 
     /** Looks at {@code file} every second, as {@link #start} does where no WatchService works. */
     static UsersFileWatcher polling(Path file, Runnable changed) {
-        return started(new UsersFileWatcher(file.toAbsolutePath(), changed, null));
+        Path absolute = file.toAbsolutePath();
+        return started(new UsersFileWatcher(absolute, Set.of(absolute.getFileName()), changed, null));
     }
 
     private static UsersFileWatcher started(UsersFileWatcher watcher) {
@@ -115,7 +131,7 @@ final class UsersFileWatcher implements AutoCloseable {
         for (WatchEvent<?> event : key.pollEvents()) {
             // An overflow lost events: any of them may have been the file's.
             ours |= event.kind() == StandardWatchEventKinds.OVERFLOW
-                    || file.getFileName().equals(event.context());
+                    || names.contains((Path) event.context());
         }
         return ours;
     }

@@ -155,4 +155,19 @@ class UsersFileReloadTest {
             watcher.close();
         }
     }
+
+    @Test
+    void aUsersFileThatIsALinkIsWatchedWhereItLeads() throws Exception {
+        Path elsewhere = Files.createDirectories(directory.resolve("dotfiles"));
+        Path real = Files.writeString(elsewhere.resolve("my-users"), "alice@example.com\n");
+        Path users = Files.createSymbolicLink(directory.resolve("users.txt"), real);
+        AtomicInteger changes = new AtomicInteger();
+        UsersFileWatcher watcher = UsersFileWatcher.start(users, changes::incrementAndGet);
+        try {
+            Files.writeString(real, "alice@example.com\nbob@example.com\n");
+            Await.until("the edit where the link leads is seen", WAIT, () -> changes.get() >= 1);
+        } finally {
+            watcher.close();
+        }
+    }
 }
