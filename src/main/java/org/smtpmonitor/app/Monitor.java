@@ -166,7 +166,7 @@ public final class Monitor implements AutoCloseable {
         }
         // The greeting names the first user's domain; a file of catch-all lines alone, the first of those.
         String serverDomain = !users.isEmpty() ? users.get(0).domain()
-                : recipients.catchAll().domains().stream().sorted().findFirst().orElse(settings.defaultDomain());
+                : recipients.catchAll().domains().stream().findFirst().orElse(settings.defaultDomain());
         SmtpServer server = new SmtpServer(settings.serverConfig(serverDomain, tls.config()), store, events,
                 fatalErrors);
         try {

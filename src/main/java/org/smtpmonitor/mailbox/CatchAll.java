@@ -1,5 +1,7 @@
 package org.smtpmonitor.mailbox;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
@@ -10,7 +12,8 @@ import java.util.Set;
  * ({@code --catch-all}).
  *
  * @param everyDomain every address of every domain is accepted
- * @param domains     the domains all of whose addresses are accepted, in lower case (ASCII, {@code xn--} form)
+ * @param domains     the domains all of whose addresses are accepted, in lower case (ASCII, {@code xn--} form),
+ *                    in the order of the users file
  */
 public record CatchAll(boolean everyDomain, Set<String> domains) {
 
@@ -18,7 +21,11 @@ public record CatchAll(boolean everyDomain, Set<String> domains) {
     public static final CatchAll NONE = new CatchAll(false, Set.of());
 
     public CatchAll {
-        domains = Set.copyOf(domains.stream().map(d -> d.toLowerCase(Locale.ROOT)).toList());
+        Set<String> lowerCase = new LinkedHashSet<>();
+        for (String domain : domains) {
+            lowerCase.add(domain.toLowerCase(Locale.ROOT));
+        }
+        domains = Collections.unmodifiableSet(lowerCase);
     }
 
     /** Whether any address at all is caught. */

@@ -75,6 +75,15 @@ class CatchAllTest {
     }
 
     @Test
+    void aFileOfCatchAllLinesAloneServesAndItsGreetingNamesTheFirstDomain() throws Exception {
+        try (TestMonitor monitor = start("# only catch-alls\n*@second.test\n*@first.test\n", false);
+             RawSmtpClient client = RawSmtpClient.connect(monitor.address())) {
+            assertEquals("220 second.test ESMTP smtp-monitor ready", client.readReply());
+            assertEquals(List.of(), monitor.monitor().currentUsers());
+        }
+    }
+
+    @Test
     void aListedUserWinsOverTheCatchAllOfItsDomain() throws Exception {
         try (TestMonitor monitor = start("Alice@Example.com\n*@example.com\n", false)) {
             try (RawSmtpClient client = monitor.ehloClient()) {
