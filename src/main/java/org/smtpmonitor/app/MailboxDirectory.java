@@ -125,7 +125,11 @@ public final class MailboxDirectory implements AutoCloseable {
                               long unread) {
     }
 
-    /** Every mailbox: a monitor's in the order of its users file, the command line's by address. */
+    /**
+     * Every mailbox: a monitor's in the order of its users file, then those made while it runs
+     * (new users, catch-all addresses; a user since removed keeps its mailbox here, see
+     * {@link Monitor#currentUsers()}); the command line's by address.
+     */
     public List<MailboxInfo> mailboxes() throws IOException {
         Map<String, Long> counts = index.counts();
         Map<String, Long> read = ReadMarks.readCounts(index);

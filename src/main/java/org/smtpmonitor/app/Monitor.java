@@ -11,11 +11,16 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.event.MailboxAdded;
 import org.smtpmonitor.event.ServerError;
+import org.smtpmonitor.event.UsersFileChanged;
 import org.smtpmonitor.mailbox.MailboxStore;
+import org.smtpmonitor.mailbox.Recipients;
 import org.smtpmonitor.mailbox.User;
 import org.smtpmonitor.mailbox.UsersFile;
 import org.smtpmonitor.mailbox.UsersFileException;
@@ -30,6 +35,10 @@ import org.smtpmonitor.tls.TlsFileException;
 /**
  * A running smtp-monitor: the users of one users file, their mailboxes and the server
  * that delivers into them. Both the headless mode and the window start one.
+ *
+ * <p>The users file is watched ({@link UsersFileWatcher}) and read again after each edit,
+ * and at each {@link #startServer()}: see {@link #reloadUsers()}. A mailbox made meanwhile
+ * (a new user, a catch-all's new address) is published as {@link MailboxAdded}.
  */
 public final class Monitor implements AutoCloseable {
 
@@ -39,15 +48,21 @@ public final class Monitor implements AutoCloseable {
     private final SmtpServer server;
     private final TlsCertificate certificate;
     private final ScriptedFailures rules;
+    private final EventBus events;
+    private final UsersFileWatcher watcher;
+    /** The last reload failed, so the next that applies is told even if nothing changed: the problem is gone. */
+    private boolean lastReloadFailed;
 
     private Monitor(Path usersFile, Settings settings, MailboxStore store, SmtpServer server,
-                    TlsCertificate certificate, ScriptedFailures rules) {
+                    TlsCertificate certificate, ScriptedFailures rules, EventBus events, UsersFileWatcher watcher) {
         this.rules = rules;
         this.usersFile = usersFile;
         this.settings = settings;
         this.store = store;
         this.server = server;
         this.certificate = certificate;
+        this.events = events;
+        this.watcher = watcher;
     }
 
     /** As {@link #start(Path, Settings, EventBus, FatalErrorListener)}, for a caller that learns of a failure from the events alone. */
@@ -64,17 +79,52 @@ public final class Monitor implements AutoCloseable {
      */
     public static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors)
             throws StartupException {
-        List<User> users;
+        return start(usersFile, settings, events, fatalErrors, true);
+    }
+
+    /**
+     * As {@link #start(Path, Settings, EventBus, FatalErrorListener)}; without {@code watchUsersFile}
+     * the file is read again only by {@link #startServer()} and {@link #reloadUsers()}: for a
+     * test of those alone.
+     */
+    static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors,
+                         boolean watchUsersFile) throws StartupException {
+        // Watched before it is read, so that an edit made while the monitor starts is not missed:
+        // it is applied once the monitor is there.
+        AtomicReference<Monitor> started = new AtomicReference<>();
+        AtomicBoolean editedEarly = new AtomicBoolean();
+        UsersFileWatcher watcher = !watchUsersFile ? null : UsersFileWatcher.start(usersFile, () -> {
+            Monitor monitor = started.get();
+            if (monitor != null) {
+                monitor.reloadUsers();
+            } else {
+                editedEarly.set(true);
+            }
+        });
         try {
-            users = UsersFile.load(usersFile, settings.defaultDomain());
+            Monitor monitor = start(usersFile, settings, events, fatalErrors, watcher);
+            started.set(monitor);
+            if (editedEarly.get()) {
+                monitor.reloadUsers();
+            }
+            return monitor;
+        } catch (StartupException | RuntimeException | Error e) {
+            if (watcher != null) {
+                watcher.close();
+            }
+            throw e;
+        }
+    }
+
+    private static Monitor start(Path usersFile, Settings settings, EventBus events, FatalErrorListener fatalErrors,
+                                 UsersFileWatcher watcher) throws StartupException {
+        Recipients recipients;
+        try {
+            recipients = read(usersFile, settings);
         } catch (UsersFileException e) {
             throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, e.getMessage(), e);
         }
-        if (settings.auth().mode() == AuthMode.USERS && users.stream().allMatch(user -> user.password() == null)) {
-            // Nobody could ever authenticate: surely not what was meant.
-            throw new StartupException(StartupException.Kind.USERS_FILE, usersFile, usersFile + ": --auth users, but no"
-                    + " user has a password: write it after the address, as in 'alice@example.com s3cret'", null);
-        }
+        List<User> users = recipients.users();
         ScriptedFailures rules = ScriptedFailures.none();
         if (settings.rulesFile() != null) {
             try {
@@ -86,8 +136,9 @@ public final class Monitor implements AutoCloseable {
         // What the store finds wrong and repairs (a message cut short by a crash) is told
         // like any other problem: in the console log and the window's status line.
         MailboxStore store = new MailboxStore(settings.mailboxDirectory().toAbsolutePath().normalize(),
-                settings.format(), users, settings.defaultDomain(),
+                settings.format(), recipients, settings.defaultDomain(),
                 problem -> events.publish(new ServerError(0, problem, Instant.now())));
+        store.addMailboxListener(address -> events.publish(new MailboxAdded(address, Instant.now())));
         try {
             store.createMailboxes();
         } catch (IOException e) {
@@ -124,7 +175,10 @@ public final class Monitor implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new StartupException(StartupException.Kind.TLS, usersFile, "interrupted while setting up TLS", e);
         }
-        SmtpServer server = new SmtpServer(settings.serverConfig(users.get(0).domain(), tls.config()), store, events,
+        // The greeting names the first user's domain; a file of catch-all lines alone, the first of those.
+        String serverDomain = !users.isEmpty() ? users.get(0).domain()
+                : recipients.catchAll().domains().stream().findFirst().orElse(settings.defaultDomain());
+        SmtpServer server = new SmtpServer(settings.serverConfig(serverDomain, tls.config()), store, events,
                 fatalErrors, rules.book());
         try {
             server.start();
@@ -144,7 +198,63 @@ public final class Monitor implements AutoCloseable {
             throw new StartupException(StartupException.Kind.PORT, usersFile, "cannot listen on "
                     + settings.bindAddress().getHostAddress() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        return new Monitor(usersFile, settings, store, server, tls.certificate(), rules);
+        return new Monitor(usersFile, settings, store, server, tls.certificate(), rules, events, watcher);
+    }
+
+    /**
+     * The users file's users and catch-all ({@code --catch-all} added), refused as a bad
+     * line would be when {@code --auth users} is asked for and no user has a password.
+     */
+    private static Recipients read(Path usersFile, Settings settings) throws UsersFileException {
+        Recipients recipients = UsersFile.read(usersFile, settings.defaultDomain());
+        if (settings.auth().mode() == AuthMode.USERS
+                && recipients.users().stream().allMatch(user -> user.password() == null)) {
+            // Nobody could ever authenticate: surely not what was meant.
+            throw new UsersFileException(usersFile, 0, "--auth users, but no user has a password: write it after"
+                    + " the address, as in 'alice@example.com s3cret'");
+        }
+        return settings.catchAll() ? recipients.withCatchAll(recipients.catchAll().everywhere()) : recipients;
+    }
+
+    /**
+     * Reads the users file again and applies it (see {@link MailboxStore#apply}): new users
+     * get their mailboxes now, removed users {@code 550} for new mail (their files and mail
+     * stay), passwords and catch-all lines follow the file. A file that does not parse, or a
+     * new user whose mailbox cannot be made, leaves the previous list in force. Either way a
+     * {@link UsersFileChanged} tells what happened ({@code file:line: reason} for a problem),
+     * unless the file was read again unchanged. Called by the file's watcher after an edit,
+     * and by {@link #startServer()}.
+     *
+     * @return whether the file applied
+     */
+    public synchronized boolean reloadUsers() {
+        MailboxStore.ListChange change;
+        try {
+            change = store.apply(usersFile, read(usersFile, settings));
+        } catch (UsersFileException e) {
+            events.publish(new UsersFileChanged(usersFile, List.of(), List.of(), e.getMessage(), Instant.now()));
+            lastReloadFailed = true;
+            return false;
+        }
+        if (change.changed() || lastReloadFailed) {
+            events.publish(new UsersFileChanged(usersFile, change.added(), change.removed(), null, Instant.now()));
+        }
+        lastReloadFailed = false;
+        return true;
+    }
+
+    /**
+     * The addresses the users file in force lists, in its order (catch-all lines aside). A
+     * mailbox of {@link MailboxDirectory#mailboxes()} whose address is not here (and that
+     * {@link #accepts} refuses) belongs to a user since removed: its mail is kept, new mail refused.
+     */
+    public List<String> currentUsers() {
+        return store.currentUsers().stream().map(User::address).toList();
+    }
+
+    /** Whether a {@code RCPT TO} for {@code address} would be accepted now (a listed user, or a catch-all's). */
+    public boolean accepts(String address) {
+        return store.findUser(address) != null;
     }
 
     /** The server's certificate and what the server makes its TLS engines from. */
@@ -240,8 +350,12 @@ public final class Monitor implements AutoCloseable {
         return server.isRunning();
     }
 
-    /** Starts the server again after {@link #stopServer()}. */
+    /**
+     * Starts the server again after {@link #stopServer()}, having read the users file again
+     * ({@link #reloadUsers()}: a file that does not parse keeps the previous list, and says why).
+     */
     public void startServer() throws IOException {
+        reloadUsers();
         server.start();
     }
 
@@ -263,6 +377,9 @@ public final class Monitor implements AutoCloseable {
     /** Stops the server cleanly (see {@link SmtpServer#stop()}), then closes the mailboxes. */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         server.stop();
         store.close();
     }

@@ -25,23 +25,25 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param auth      whether SMTP AUTH is offered, and how ({@code --auth}, {@code --require-auth},
  *                  {@code --allow-insecure-auth})
  * @param rulesFile the scripted failures ({@code --rules FILE}); null for none
+ * @param catchAll  every address of every domain is accepted ({@code --catch-all}), each into
+ *                  a mailbox of its own made on its first delivery; a listed user keeps its own
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
                        boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth,
-                       Path rulesFile) {
+                       Path rulesFile, boolean catchAll) {
 
     public Settings {
         tls = tls == null ? TlsSettings.defaults() : tls;
         auth = auth == null ? AuthPolicy.OFF : auth;
     }
 
-    /** Without a rules file. */
+    /** Without a rules file or a catch-all. */
     public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                     String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
                     boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth) {
         this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
-                requireHeloDomain, maxMemory, index, tls, auth, null);
+                requireHeloDomain, maxMemory, index, tls, auth, null, false);
     }
 
     /** With the default TLS (STARTTLS with a self-signed certificate) and without SMTP AUTH. */
@@ -108,38 +110,44 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, rulesFile, catchAll);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, rulesFile, catchAll);
     }
 
     public Settings withAuth(AuthPolicy policy) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, rulesFile, catchAll);
     }
 
     /** With the scripted failures of {@code file} ({@code --rules}); null for none. */
     public Settings withRulesFile(Path file) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, file);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, file, catchAll);
     }
 
     public Settings withTls(TlsSettings newTls) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, rulesFile);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, rulesFile, catchAll);
+    }
+
+    /** With or without {@code --catch-all}. */
+    public Settings withCatchAll(boolean everyAddress) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, everyAddress);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */

@@ -94,6 +94,12 @@ public final class Main implements Callable<Integer> {
                     + " In seconds or with a unit: 90s, 5m (default: 300s).")
     Duration idleTimeout = Settings.DEFAULT_IDLE_TIMEOUT;
 
+    @Option(names = "--catch-all",
+            description = "Accept mail for every address, listed or not: each new address gets a mailbox file of its"
+                    + " own on its first delivery (a listed user keeps its own). A users-file line *@example.com does"
+                    + " the same for one domain.")
+    boolean catchAll;
+
     @Option(names = "--require-helo-domain",
             description = "Refuse (550) a sender whose domain is not the HELO domain.")
     boolean requireHeloDomain;
@@ -243,7 +249,7 @@ public final class Main implements Callable<Integer> {
         return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
                 maxConnections, idleTimeout, requireHeloDomain,
                 maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex,
-                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth), rulesFile);
+                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth), rulesFile, catchAll);
     }
 
     private TlsSettings tlsSettings() {

@@ -50,8 +50,33 @@ public final class EventText {
         } else if (event instanceof TlsReady e) {
             return "TLS certificate SHA-256 " + e.fingerprint() + ", " + e.certificate()
                     + (e.implicitTlsAddress() == null ? "" : "; implicit TLS on " + address(e.implicitTlsAddress()));
+        } else if (event instanceof MailboxAdded e) {
+            return "New mailbox " + e.address();
+        } else if (event instanceof UsersFileChanged e) {
+            return usersFileChanged(e);
         }
         return event.toString();
+    }
+
+    /**
+     * {@code Users file users.txt read again: added erin@example.com; removed bob@example.com},
+     * or, when it did not apply, {@code Users file not applied, the previous list kept: users.txt:3: REASON}.
+     */
+    private static String usersFileChanged(UsersFileChanged e) {
+        if (e.problem() != null) {
+            return "Users file not applied, the previous list kept: " + e.problem();
+        }
+        StringBuilder text = new StringBuilder("Users file ").append(e.file()).append(" read again: ");
+        if (e.added().isEmpty() && e.removed().isEmpty()) {
+            return text.append("no user added or removed").toString();
+        }
+        if (!e.added().isEmpty()) {
+            text.append("added ").append(String.join(", ", e.added()));
+        }
+        if (!e.removed().isEmpty()) {
+            text.append(e.added().isEmpty() ? "" : "; ").append("removed ").append(String.join(", ", e.removed()));
+        }
+        return text.toString();
     }
 
     /**

@@ -21,6 +21,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
@@ -75,7 +76,8 @@ final class IndexWriter implements AutoCloseable {
 
     private final MessageIndex index;
     private final MailboxFormat format;
-    private final Map<String, Path> files;
+    /** Each mailbox's file, by address; null for none. Mailboxes are added while the server runs. */
+    private final Function<String, Path> files;
     private final Consumer<String> problems;
     /** Told the mailboxes whose messages changed, after each commit. */
     private final Consumer<Set<String>> changed;
@@ -105,16 +107,20 @@ final class IndexWriter implements AutoCloseable {
      */
     IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems,
                 Consumer<Set<String>> changed) {
-        this(index, format, files, problems, changed, () -> { });
+        this(index, format, Map.copyOf(files)::get, problems, changed, () -> { });
     }
 
-    /** @param chores done on the index's thread when it is idle, and every 200 ms at least under a flood */
-    IndexWriter(MessageIndex index, MailboxFormat format, Map<String, Path> files, Consumer<String> problems,
+    /**
+     * @param files  each mailbox's file, by address (as the copies spell it), or null: asked
+     *               each time, so that a mailbox made while the server runs is read too
+     * @param chores done on the index's thread when it is idle, and every 200 ms at least under a flood
+     */
+    IndexWriter(MessageIndex index, MailboxFormat format, Function<String, Path> files, Consumer<String> problems,
                 Consumer<Set<String>> changed, Runnable chores) {
         this.chores = chores;
         this.index = index;
         this.format = format;
-        this.files = Map.copyOf(files);
+        this.files = files;
         this.problems = problems;
         this.changed = changed;
         this.thread = new Thread(this::run, "mailbox-index");
@@ -363,7 +369,7 @@ final class IndexWriter implements AutoCloseable {
 
     /** {@code m} with its summary and words; a message its file no longer holds keeps none. */
     private MessageIndex.NewEntry summarize(IndexedMessage m) {
-        Path file = files.get(m.mailbox());
+        Path file = files.apply(m.mailbox());
         try {
             if (file == null) {
                 throw new IOException("no mailbox " + m.mailbox());

@@ -1,23 +1,19 @@
 package org.smtpmonitor.mailbox;
 
 import java.io.IOException;
-import java.net.IDN;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.text.Normalizer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +24,25 @@ import java.util.function.Consumer;
 import org.smtpmonitor.smtp.Envelope;
 import org.smtpmonitor.smtp.MessageStore;
 import org.smtpmonitor.smtp.StoredCopy;
-import org.smtpmonitor.text.Ascii;
 
 /**
  * The mailbox files: one per user, {@code <address>.txt} in one directory.
+ *
+ * <p>Who is accepted can change while the server runs ({@link #apply}, from a users file
+ * edited meanwhile), and a catch-all ({@link CatchAll}) accepts addresses no file lists. The
+ * mailboxes only ever grow while the store is open: a new user's file is made when the
+ * list is applied, a caught address's on its first delivery (see {@link #append}), with
+ * the same care as at start (never through a link, a regular file only, the directory
+ * synced after), and each joins the index. A user taken off the list gets no new mail, but
+ * keeps its file, its index rows and its place in {@link #users()}; a recipient accepted
+ * before is still delivered. Mailboxes are found by address ignoring case, so two spellings
+ * that differ only in case are one mailbox, named by the first spelling seen.
+ *
+ * <p>After a restart with a catch-all on, the mailboxes an earlier run made for caught
+ * addresses are found again: every {@code <address>.txt} in the directory whose name is an
+ * address the catch-all accepts (and that {@link User#mailboxFileName} gives back that
+ * name), and every mailbox of the index whose address the catch-all accepts and whose file
+ * is there (which also finds a long address whose file name is shortened and hashed).
  *
  * <p>A message is appended to every recipient's file with all of them locked (in one
  * order, so two deliveries never deadlock), and each file is forced to disk before
@@ -45,10 +56,10 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     private final Path directory;
     private final MailboxFormat format;
     private final String defaultDomain;
-    private final Map<String, User> usersByAddress = new HashMap<>();
-    private final Map<String, Mailbox> mailboxes = new LinkedHashMap<>();
     private final Disk disk;
     private final Consumer<String> problems;
+    /** The mailboxes, and who is accepted now. */
+    private final MailboxList list;
     private final Map<String, Long> unindexed = new ConcurrentHashMap<>();
     private volatile MessageIndex index;
     private volatile IndexWriter indexWriter;
@@ -81,16 +92,27 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
 
     MailboxStore(Path directory, MailboxFormat format, List<User> users, String defaultDomain, Disk disk,
                  Consumer<String> problems) {
+        this(directory, format, Recipients.of(users), defaultDomain, disk, problems);
+    }
+
+    /**
+     * A store for the users of {@code recipients}, and the addresses its catch-all accepts.
+     *
+     * @param problems told what was found wrong and repaired in a mailbox, in a sentence for the log
+     */
+    public MailboxStore(Path directory, MailboxFormat format, Recipients recipients, String defaultDomain,
+                        Consumer<String> problems) {
+        this(directory, format, recipients, defaultDomain, Disk.FDATASYNC, problems);
+    }
+
+    MailboxStore(Path directory, MailboxFormat format, Recipients recipients, String defaultDomain, Disk disk,
+                 Consumer<String> problems) {
         this.directory = directory;
         this.format = format;
         this.defaultDomain = defaultDomain;
         this.disk = disk;
         this.problems = problems;
-        for (User user : users) {
-            usersByAddress.put(user.address().toLowerCase(Locale.ROOT), user);
-            mailboxes.put(user.address(),
-                    new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems));
-        }
+        this.list = new MailboxList(directory, format, recipients, defaultDomain, disk, problems);
     }
 
     private static void log(String problem) {
@@ -145,10 +167,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     throw new IOException("cannot lock the mailbox directory " + directory + ": " + reason(e));
                 }
             }
-            for (Mailbox mailbox : mailboxes.values()) {
+            list.addCaught(null);
+            for (Mailbox mailbox : list.all()) {
                 Files.deleteIfExists(MailboxRewriter.temporaryFile(mailbox.file));
             }
-            for (Mailbox mailbox : mailboxes.values()) {
+            for (Mailbox mailbox : list.all()) {
                 if (createMailbox(mailbox.file)) {
                     created.add(mailbox.file);
                 }
@@ -159,7 +182,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             if (madeDirectory) {
                 disk.syncDirectory(missing.getParent() == null ? missing : missing.getParent());
             }
-            for (Mailbox mailbox : mailboxes.values()) {
+            for (Mailbox mailbox : list.all()) {
                 try {
                     mailbox.repairTail();
                 } catch (IOException e) {
@@ -193,7 +216,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     /** Creates the mailbox {@code file} unless it exists; returns whether it did. */
-    private static boolean createMailbox(Path file) throws IOException {
+    static boolean createMailbox(Path file) throws IOException {
         try {
             Files.createFile(file);
             return true;
@@ -215,7 +238,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
     }
 
     /** Removes the empty mailboxes (and the lock) a failed start created, and the directories it made. */
-    private static void removeQuietly(List<Path> created, Path madeDirectory) {
+    static void removeQuietly(List<Path> created, Path madeDirectory) {
         try {
             for (Path file : created) {
                 Files.deleteIfExists(file);
@@ -236,7 +259,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
     }
 
-    private static String reason(IOException e) {
+    static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
@@ -255,70 +278,126 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         return format;
     }
 
-    /** The users, in the order of the users file. */
+    /**
+     * The user of every mailbox: those of the users file at start in its order, then the
+     * mailboxes added since (new users, caught addresses) in the order they were made. A user
+     * since taken off the list is still here: its mail is kept (see {@link #currentUsers()}).
+     */
     public List<User> users() {
-        List<User> users = new ArrayList<>(mailboxes.size());
-        for (Mailbox mailbox : mailboxes.values()) {
-            users.add(mailbox.user);
-        }
-        return users;
+        return list.users();
     }
 
-    /** The mailbox file of the user with this address (as the users file spells it). */
+    /** The users the list applied last names (at start, or by {@link #apply}), in its order. */
+    public List<User> currentUsers() {
+        return list.currentUsers();
+    }
+
+    /** The catch-all applied now. */
+    public CatchAll catchAll() {
+        return list.catchAll();
+    }
+
+    /** The mailbox file of the user with this address (as the users file spells it, or in any case). */
     public Path mailboxFile(String address) {
-        Mailbox mailbox = mailboxes.get(address);
-        if (mailbox == null) {
-            throw new IllegalArgumentException("no user " + address);
-        }
-        return mailbox.file;
+        return list.mailboxFile(address);
+    }
+
+    /**
+     * Tells {@code listener} the address of each mailbox made while the store is open (a
+     * caught address's first delivery, a user added to the list), once its file exists, on
+     * the thread that made it (a server's event loop, or the one applying the list).
+     */
+    public void addMailboxListener(Consumer<String> listener) {
+        list.addListener(listener);
     }
 
     /**
      * {@inheritDoc} A UTF-8 address is compared in composed form (NFC), as the users file is
      * read, and a domain in Unicode (U-labels) as its ASCII form ({@code xn--}), as the users
-     * file writes it.
+     * file writes it. A listed user comes first; else an address the catch-all accepts, if
+     * it passes every check a users file's address does (so that it can be a file name), is
+     * spelt as its mailbox is, or, for a new one, as given with the domain in lower case.
      */
     @Override
     public String findUser(String address) {
-        User user = user(address);
-        return user == null ? null : user.address();
+        return list.findUser(address);
     }
 
     @Override
     public String passwordOf(String user) {
-        User found = user(user);
-        return found == null ? null : found.password();
+        return list.passwordOf(user);
     }
 
-    private User user(String address) {
-        // As the keys are made: composed (nothing to do for ASCII, by far the most common), then in lower case.
-        String composed = Ascii.isAscii(address) ? address : Normalizer.normalize(address, Normalizer.Form.NFC);
-        String key = composed.toLowerCase(Locale.ROOT);
-        if (key.indexOf('@') < 0) {
-            key = key + "@" + defaultDomain.toLowerCase(Locale.ROOT);
-        }
-        User user = usersByAddress.get(key);
-        int at = key.lastIndexOf('@');
-        if (user != null || Ascii.isAscii(key.substring(at + 1))) {
-            return user;
+    /**
+     * What applying a list changed: the users added and removed (as the files spell them),
+     * catch-all lines as {@code *@domain}; {@code changed} is also true when only a password
+     * changed.
+     */
+    public record ListChange(List<String> added, List<String> removed, boolean changed) {
+    }
+
+    /**
+     * Makes {@code next} the list of who is accepted, from now on: a new user's mailbox file
+     * is made now (and joins the index) and the mailboxes of a catch-all's domain that an
+     * earlier run made are found again (see the class comment); a user no longer listed gets
+     * {@code 550} for new mail, but keeps its file and index rows, and a recipient accepted
+     * before is still delivered. Passwords follow the new list. All or nothing: when a new
+     * user's file cannot be made, the files made for it are removed and the list stays as it was.
+     *
+     * @param source the users file {@code next} was read from, named in a failure
+     * @throws UsersFileException naming the user's line, when its mailbox file cannot be made
+     */
+    public ListChange apply(Path source, Recipients next) throws UsersFileException {
+        return list.apply(source, next, new MailboxList.Reconciler() {
+            @Override
+            public void reconcile(String address, Path file) {
+                MailboxStore.this.reconcile(address, file);
+            }
+
+            @Override
+            public MessageIndex index() {
+                return index;
+            }
+        });
+    }
+
+    /** Brings the index in line with a mailbox about to be added, if the index is open (see {@link IndexReconciler}). */
+    private void reconcile(String address, Path file) {
+        IndexWriter writer = indexWriter;
+        MessageIndex opened = index;
+        if (writer == null || opened == null) {
+            return;
         }
         try {
-            return usersByAddress.get(key.substring(0, at + 1) + IDN.toASCII(key.substring(at + 1)).toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null;
+            long tail = writer.run(() -> IndexReconciler.reconcile(opened, address, file, format));
+            if (tail > 0) {
+                unindexed.put(address, tail);
+            }
+        } catch (IOException | RuntimeException e) {
+            problems.accept("could not bring the message index in line with " + file + ": " + e.getMessage());
         }
     }
 
     @Override
     public Pending append(Envelope envelope, byte[] data, int length) throws IOException {
         List<Mailbox> targets = new ArrayList<>(envelope.recipients().size());
+        List<String> missing = null;
         for (String recipient : envelope.recipients()) {
-            Mailbox mailbox = mailboxes.get(recipient);
+            Mailbox mailbox = list.mailbox(recipient);
             if (mailbox == null) {
-                throw new IllegalArgumentException("no user " + recipient);
-            }
-            if (!targets.contains(mailbox)) {
+                if (missing == null) {
+                    missing = new ArrayList<>();
+                }
+                missing.add(recipient);
+            } else if (!targets.contains(mailbox)) {
                 targets.add(mailbox);
+            }
+        }
+        if (missing != null) {
+            for (Mailbox mailbox : list.addForDelivery(missing)) {
+                if (!targets.contains(mailbox)) {
+                    targets.add(mailbox);
+                }
             }
         }
         targets.sort(Comparator.comparing(m -> m.user.address()));
@@ -377,12 +456,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      */
     public void openIndex() throws IOException {
         MessageIndex opened = MessageIndex.open(directory);
-        Map<String, Path> files = new HashMap<>();
-        for (Mailbox mailbox : mailboxes.values()) {
-            files.put(mailbox.user.address(), mailbox.file);
-        }
         MailboxRequests requests = new MailboxRequests(opened);
-        IndexWriter writer = new IndexWriter(opened, format, files, problems, this::indexChanged, () -> {
+        IndexWriter writer = new IndexWriter(opened, format, address -> {
+            Mailbox mailbox = list.bySpelling().get(address);
+            return mailbox == null ? null : mailbox.file;
+        }, problems, this::indexChanged, () -> {
             MailboxRewriter serving = rewriter;
             if (serving != null) {
                 serving.serve(requests);
@@ -391,7 +469,8 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         try {
             opened.format(format);
             requests.tidy();
-            for (Mailbox mailbox : mailboxes.values()) {
+            list.addCaught(opened);
+            for (Mailbox mailbox : list.all()) {
                 long tail = IndexReconciler.reconcile(opened, mailbox.user.address(), mailbox.file, format);
                 if (tail > 0) {
                     unindexed.put(mailbox.user.address(), tail);
@@ -404,16 +483,9 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         }
         index = opened;
         indexWriter = writer;
-        rewriter = new MailboxRewriter(directory, format, byAddress(), opened, writer, disk, problems,
+        // The live map: a mailbox made while the server runs is rewritten under its own append lock too.
+        rewriter = new MailboxRewriter(directory, format, list.bySpelling(), opened, writer, disk, problems,
                 this::indexChanged);
-    }
-
-    private Map<String, Mailbox> byAddress() {
-        Map<String, Mailbox> byAddress = new HashMap<>();
-        for (Mailbox mailbox : mailboxes.values()) {
-            byAddress.put(mailbox.user.address(), mailbox);
-        }
-        return byAddress;
     }
 
     /**
@@ -513,7 +585,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             index = null;
             rewriter = null;
         }
-        for (Mailbox mailbox : mailboxes.values()) {
+        for (Mailbox mailbox : list.all()) {
             mailbox.close();
         }
         releaseLock();

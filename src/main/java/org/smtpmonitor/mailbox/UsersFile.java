@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,6 +31,12 @@ import org.smtpmonitor.text.Ascii;
  * <p>The name before the {@code @} may be UTF-8 (RFC 6531): letters and digits of any script
  * and the combining marks that go with them; it is read in composed form (NFC). The domain
  * stays ASCII: an internationalized domain is written as its {@code xn--} A-label.
+ *
+ * <p>A line {@code *@example.com} is a catch-all: every address of that domain (compared
+ * ignoring case) is accepted, each into a mailbox of its own made on its first delivery
+ * (see {@link MailboxStore}). It takes no password; {@code *} alone, or a name that starts
+ * with {@code *}, is refused. A listed user of the domain keeps its own line's spelling and
+ * password.
  *
  * <p>Every user becomes a file name, so anything that could not be a safe one is refused
  * here, with the file, the line and the reason; a password is never part of a reason.
@@ -48,10 +55,21 @@ public final class UsersFile {
     private UsersFile() {
     }
 
+    /** The users of {@code file} alone, without its catch-all lines (see {@link #read}). */
     public static List<User> load(Path file, String defaultDomain) throws UsersFileException {
-        byte[] bytes = read(file);
+        return read(file, defaultDomain).users();
+    }
+
+    /**
+     * The users and catch-all lines of {@code file}; a bare name gets {@code defaultDomain}.
+     *
+     * @throws UsersFileException naming the file, the line and the reason, for the first bad line
+     */
+    public static Recipients read(Path file, String defaultDomain) throws UsersFileException {
+        byte[] bytes = readBytes(file);
         List<User> users = new ArrayList<>();
         Map<String, Integer> seen = new HashMap<>();
+        Map<String, Integer> catchAll = new LinkedHashMap<>();
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -77,6 +95,18 @@ public final class UsersFile {
             int blank = firstBlank(content);
             String entry = Normalizer.normalize(blank < 0 ? content : content.substring(0, blank), Normalizer.Form.NFC);
             String password = blank < 0 ? null : content.substring(blank + 1).strip();
+            if (entry.startsWith("*")) {
+                String problem = checkCatchAll(entry, password);
+                if (problem != null) {
+                    throw new UsersFileException(file, lineNumber, problem);
+                }
+                Integer earlier = catchAll.putIfAbsent(entry.substring(2).toLowerCase(Locale.ROOT), lineNumber);
+                if (earlier != null) {
+                    throw new UsersFileException(file, lineNumber, "'" + entry + "' is already a catch-all (line "
+                            + earlier + "); domains are compared ignoring case");
+                }
+                continue;
+            }
             String address = entry.indexOf('@') < 0 ? entry + "@" + defaultDomain : entry;
             String problem = checkAddress(entry, address);
             if (problem == null && password != null && password.chars().anyMatch(Character::isISOControl)) {
@@ -92,13 +122,42 @@ public final class UsersFile {
             }
             users.add(new User(address, lineNumber, password));
         }
-        if (users.isEmpty()) {
+        if (users.isEmpty() && catchAll.isEmpty()) {
             throw new UsersFileException(file, 0, "no users: every line is blank or a comment");
         }
-        return List.copyOf(users);
+        return new Recipients(users, new CatchAll(false, catchAll.keySet()));
     }
 
-    private static byte[] read(Path file) throws UsersFileException {
+    /** Why {@code entry}, which starts with '*', is not a good catch-all line, or null when it is. */
+    private static String checkCatchAll(String entry, String password) {
+        String quoted = "'" + entry + "'";
+        String characters = checkCharacters(entry, quoted);
+        if (characters != null) {
+            return characters;
+        }
+        if (!entry.startsWith("*@")) {
+            return quoted + " is not a catch-all: write '*@domain' (as in '*@example.com') to accept every address"
+                    + " of a domain; a name cannot start with '*'";
+        }
+        String domain = entry.substring(2);
+        if (domain.indexOf('@') >= 0) {
+            return quoted + " is not a catch-all: more than one '@'";
+        }
+        if (!Ascii.isAscii(domain)) {
+            return quoted + " is not a catch-all: the domain must be ASCII (write an internationalized domain"
+                    + " as its xn-- form)";
+        }
+        String domainProblem = checkDomain(domain);
+        if (domainProblem != null) {
+            return quoted + " is not a catch-all: " + domainProblem;
+        }
+        if (password != null) {
+            return quoted + " is a catch-all, which takes no password: only a listed user can authenticate";
+        }
+        return null;
+    }
+
+    private static byte[] readBytes(Path file) throws UsersFileException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             if (attributes.isDirectory()) {
@@ -138,21 +197,9 @@ public final class UsersFile {
     /** Why {@code address} (written as {@code entry}) cannot be a user, or null when it can. */
     static String checkAddress(String entry, String address) {
         String quoted = "'" + entry + "'";
-        for (int i = 0; i < entry.length(); i++) {
-            char c = entry.charAt(i);
-            if (Character.isISOControl(c)) {
-                return quoted + " holds a control character"; // shown escaped by UsersFileException
-            }
-            if (c == '/' || c == '\\') {
-                return quoted + " holds '" + c + "', which cannot be in a mailbox file name";
-            }
-            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                return quoted + " holds a blank: one user a line";
-            }
-            if (Character.getType(c) == Character.FORMAT) {
-                return quoted + " holds an invisible formatting character (such as a bidi mark) at "
-                        + String.format(Locale.ROOT, "U+%04X", (int) c);
-            }
+        String characters = checkCharacters(entry, quoted);
+        if (characters != null) {
+            return characters;
         }
         int at = address.indexOf('@');
         if (at != address.lastIndexOf('@')) {
@@ -194,6 +241,27 @@ public final class UsersFile {
         }
         String domainProblem = checkDomain(domain);
         return domainProblem == null ? null : quoted + " is not an address: " + domainProblem;
+    }
+
+    /** Why {@code entry} holds a character no line may (a control, a slash, a blank, a bidi mark), or null. */
+    private static String checkCharacters(String entry, String quoted) {
+        for (int i = 0; i < entry.length(); i++) {
+            char c = entry.charAt(i);
+            if (Character.isISOControl(c)) {
+                return quoted + " holds a control character"; // shown escaped by UsersFileException
+            }
+            if (c == '/' || c == '\\') {
+                return quoted + " holds '" + c + "', which cannot be in a mailbox file name";
+            }
+            if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+                return quoted + " holds a blank: one user a line";
+            }
+            if (Character.getType(c) == Character.FORMAT) {
+                return quoted + " holds an invisible formatting character (such as a bidi mark) at "
+                        + String.format(Locale.ROOT, "U+%04X", (int) c);
+            }
+        }
+        return null;
     }
 
     /**

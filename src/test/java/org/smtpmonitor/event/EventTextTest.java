@@ -3,7 +3,9 @@ package org.smtpmonitor.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,25 @@ class EventTextTest {
         assertEquals(0, EventText.sessionOf(new ServerStopped(AT)));
         assertEquals(7, EventText.sessionOf(new ServerError(7, "disk full", AT)));
         assertEquals(7, EventText.sessionOf(new LineReceived(7, "NOOP", AT)));
+    }
+
+    @Test
+    void aNewMailboxAndAReadUsersFileAreServerWide() {
+        MailboxAdded added = new MailboxAdded("erin@example.com", AT);
+        assertEquals("New mailbox erin@example.com", EventText.of(added));
+        assertEquals(0, EventText.sessionOf(added));
+        Path file = Path.of("users.txt");
+        assertEquals("Users file users.txt read again: added erin@example.com, *@catch.test; removed bob@example.com",
+                EventText.of(new UsersFileChanged(file, List.of("erin@example.com", "*@catch.test"),
+                        List.of("bob@example.com"), null, AT)));
+        assertEquals("Users file users.txt read again: removed bob@example.com", EventText.of(new UsersFileChanged(
+                file, List.of(), List.of("bob@example.com"), null, AT)));
+        assertEquals("Users file users.txt read again: no user added or removed", EventText.of(new UsersFileChanged(
+                file, List.of(), List.of(), null, AT)));
+        UsersFileChanged bad = new UsersFileChanged(file, List.of(), List.of(),
+                "users.txt:2: 'x@@y' is not an address: more than one '@'", AT);
+        assertEquals("Users file not applied, the previous list kept: users.txt:2: 'x@@y' is not an address: more than"
+                + " one '@'", EventText.of(bad));
+        assertEquals(0, EventText.sessionOf(bad));
     }
 }

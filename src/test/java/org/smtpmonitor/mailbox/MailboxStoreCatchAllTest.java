@@ -1,0 +1,138 @@
+package org.smtpmonitor.mailbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.smtp.Envelope;
+
+/**
+ * The store's side of a catch-all and of a users list applied while it runs: which address
+ * is found (and how it is spelt), what a new list makes, and what it never takes away.
+ */
+class MailboxStoreCatchAllTest {
+
+    @TempDir
+    Path directory;
+
+    private MailboxStore store(String users) throws Exception {
+        Path file = Files.writeString(directory.resolve("users.txt"), users);
+        MailboxStore store = new MailboxStore(directory.resolve("mail"), MailboxFormat.RAW,
+                UsersFile.read(file, "localhost"), "localhost", problem -> { });
+        store.createMailboxes();
+        return store;
+    }
+
+    private static void deliver(MailboxStore store, String text, String... recipients) throws Exception {
+        byte[] data = text.getBytes(StandardCharsets.ISO_8859_1);
+        store.deliver(new Envelope("Q", "client.test", "s@client.test", List.of(recipients)), data, data.length);
+    }
+
+    private Recipients read(String users) throws Exception {
+        return UsersFile.read(Files.writeString(directory.resolve("users.txt"), users), "localhost");
+    }
+
+    @Test
+    void aCaughtAddressIsSpeltAsGivenWithItsDomainInLowerCaseAndInAsciiForm() throws Exception {
+        try (MailboxStore store = store("alice@example.com\n*@catch.test\n*@xn--bcher-kva.test\n")) {
+            assertEquals("Bob@catch.test", store.findUser("Bob@Catch.TEST"));
+            assertEquals("j\u00f6rg@xn--bcher-kva.test", store.findUser("jo\u0308rg@b\u00fccher.test"));
+            assertEquals("alice@example.com", store.findUser("ALICE@example.com"));
+            assertNull(store.findUser("bob@example.com"));
+            assertNull(store.passwordOf("Bob@catch.test"), "a caught address has no password");
+        }
+    }
+
+    @Test
+    void theStoreItselfRefusesWhatCouldNotBeASafeFileName() throws Exception {
+        try (MailboxStore store = store("alice@example.com\n*@catch.test\n")) {
+            for (String bad : List.of("x\u202eevil@catch.test", "a\u200bb@catch.test", "a\u2066b@catch.test",
+                    "a..b@catch.test", ".x@catch.test", "a/b@catch.test", "a\\b@catch.test", "x\u0000@catch.test",
+                    "\u0301x@catch.test", "a\ufe0fb@catch.test", "n".repeat(65) + "@catch.test", "\"q\"@catch.test")) {
+                assertNull(store.findUser(bad), bad);
+            }
+        }
+    }
+
+    @Test
+    void aMailboxIsMadeOnTheFirstDeliveryOnceForEverySpelling() throws Exception {
+        try (MailboxStore store = store("alice@example.com\n*@catch.test\n")) {
+            List<String> made = new CopyOnWriteArrayList<>();
+            store.addMailboxListener(made::add);
+            deliver(store, "one\n", store.findUser("New@catch.test"), store.findUser("NEW@catch.test"));
+            deliver(store, "two\n", store.findUser("new@CATCH.test"));
+            assertEquals(List.of("New@catch.test"), made);
+            assertEquals("one\ntwo\n", Files.readString(directory.resolve("mail/New@catch.test.txt")));
+            assertEquals(List.of("alice@example.com", "New@catch.test"),
+                    store.users().stream().map(User::address).toList());
+            assertEquals(List.of("alice@example.com"), store.currentUsers().stream().map(User::address).toList());
+        }
+    }
+
+    @Test
+    void applyingAListAddsUsersNowAndTakesNoneAwayButTheRightToNewMail() throws Exception {
+        try (MailboxStore store = store("alice@example.com pw1\nbob@example.com\n")) {
+            List<String> made = new CopyOnWriteArrayList<>();
+            store.addMailboxListener(made::add);
+            deliver(store, "for bob\n", "bob@example.com");
+            MailboxStore.ListChange change = store.apply(directory.resolve("users.txt"),
+                    read("alice@example.com pw2\nerin@example.com\n*@catch.test\n"));
+            assertEquals(List.of("erin@example.com", "*@catch.test"), change.added());
+            assertEquals(List.of("bob@example.com"), change.removed());
+            assertTrue(Files.isRegularFile(directory.resolve("mail/erin@example.com.txt")), "made now, not on delivery");
+            assertEquals(List.of("erin@example.com"), made);
+            assertNull(store.findUser("bob@example.com"));
+            assertEquals("erin@example.com", store.findUser("erin@example.com"));
+            assertEquals("pw2", store.passwordOf("alice@example.com"));
+            assertEquals("for bob\n", Files.readString(directory.resolve("mail/bob@example.com.txt")));
+            assertEquals(List.of("alice@example.com", "bob@example.com", "erin@example.com"),
+                    store.users().stream().map(User::address).toList(), "bob's mailbox is kept");
+            // A recipient accepted before its user left is still delivered.
+            deliver(store, "late\n", "bob@example.com");
+            assertEquals("for bob\nlate\n", Files.readString(directory.resolve("mail/bob@example.com.txt")));
+        }
+    }
+
+    @Test
+    void aNewUserWhoseMailboxCannotBeMadeLeavesTheListAsItWas() throws Exception {
+        try (MailboxStore store = store("alice@example.com\n")) {
+            Path outside = Files.writeString(directory.resolve("outside"), "");
+            Files.createSymbolicLink(directory.resolve("mail/link@example.com.txt"), outside);
+            Path users = directory.resolve("users.txt");
+            UsersFileException e = assertThrows(UsersFileException.class, () -> store.apply(users,
+                    read("alice@example.com\nnew@example.com\nlink@example.com\n")));
+            assertEquals(3, e.line());
+            assertTrue(e.getMessage().startsWith(users + ":3: mailbox " + directory.resolve("mail/link@example.com.txt")
+                    + " is a symbolic link"), e.getMessage());
+            assertNull(store.findUser("new@example.com"));
+            assertTrue(Files.notExists(directory.resolve("mail/new@example.com.txt")), "removed again");
+            assertEquals(Set.of("alice@example.com"),
+                    Set.copyOf(store.users().stream().map(User::address).toList()));
+        }
+    }
+
+    @Test
+    void aCatchAllAddedLaterFindsTheMailboxesAnEarlierRunMade() throws Exception {
+        Files.createDirectories(directory.resolve("mail"));
+        Files.writeString(directory.resolve("mail/old@catch.test.txt"), "kept\n");
+        Files.writeString(directory.resolve("mail/notes.txt"), "not a mailbox\n");
+        try (MailboxStore store = store("alice@example.com\n")) {
+            assertEquals(List.of("alice@example.com"), store.users().stream().map(User::address).toList());
+            store.apply(directory.resolve("users.txt"), read("alice@example.com\n*@catch.test\n"));
+            assertEquals(List.of("alice@example.com", "old@catch.test"),
+                    store.users().stream().map(User::address).toList());
+            deliver(store, "new\n", store.findUser("OLD@catch.test"));
+            assertEquals("kept\nnew\n", Files.readString(directory.resolve("mail/old@catch.test.txt")));
+        }
+    }
+}
