@@ -44,6 +44,7 @@ final class MailController {
     private static final DateTimeFormatter DAY_AND_CLOCK = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss",
             Locale.ROOT).withZone(ZoneId.systemDefault());
     private static final PseudoClass FRESH = PseudoClass.getPseudoClass("fresh");
+    private static final PseudoClass REMOVED = PseudoClass.getPseudoClass("removed");
 
     @FXML Button exportMailboxButton;
     @FXML Button clearMailboxButton;
@@ -111,8 +112,9 @@ final class MailController {
     private void bindMailboxes() {
         mailboxesTable.setItems(model.mailboxes());
         mailboxAddressColumn.setCellValueFactory(c -> Bindings.createStringBinding(
-                () -> c.getValue().address() + (c.getValue().freshProperty().get() ? "  \u2022 new" : ""),
-                c.getValue().freshProperty()));
+                () -> c.getValue().address() + (c.getValue().freshProperty().get() ? "  \u2022 new" : "")
+                        + (c.getValue().removedProperty().get() ? "  (not in the users file)" : ""),
+                c.getValue().freshProperty(), c.getValue().removedProperty()));
         mailboxCountColumn.setCellValueFactory(c -> Bindings.createStringBinding(c.getValue()::countText,
                 c.getValue().messagesProperty(), c.getValue().unindexedBytesProperty()));
         mailboxSizeColumn.setCellValueFactory(c -> Bindings.createStringBinding(
@@ -125,7 +127,8 @@ final class MailController {
             long n = c.getValue().unreadProperty().get();
             return n == 0 ? "" : String.format(Locale.ROOT, "%,d", n);
         }, c.getValue().unreadProperty()));
-        mailboxesTable.setRowFactory(table -> new FlagRow<>(FRESH, MailboxRow::freshProperty));
+        mailboxesTable.setRowFactory(table -> new FlagRow<>(List.of(new FlagRow.Flag<>(FRESH, MailboxRow::freshProperty),
+                new FlagRow.Flag<>(REMOVED, MailboxRow::removedProperty))));
         model.selectedMailboxProperty().bind(mailboxesTable.getSelectionModel().selectedItemProperty());
     }
 

@@ -22,6 +22,7 @@ final class MailboxRow {
     private final ObjectProperty<Instant> lastDelivery = new SimpleObjectProperty<>();
     private final BooleanProperty fresh = new SimpleBooleanProperty();
     private final LongProperty unread = new SimpleLongProperty();
+    private final BooleanProperty removed = new SimpleBooleanProperty();
 
     MailboxRow(String address, Path file) {
         this.address = address;
@@ -63,6 +64,11 @@ final class MailboxRow {
     /** Mail arrived since the user last looked at this mailbox. */
     BooleanProperty freshProperty() {
         return fresh;
+    }
+
+    /** The user was taken out of the users file while the monitor ran: new mail to it gets 550, its mail is kept. */
+    BooleanProperty removedProperty() {
+        return removed;
     }
 
     /** The count as the table shows it: {@code 12}, or {@code 12 + 3.1 KB unindexed}. */

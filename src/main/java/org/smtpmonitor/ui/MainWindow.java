@@ -26,6 +26,7 @@ import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.event.EventText;
+import org.smtpmonitor.event.MailboxAdded;
 import org.smtpmonitor.event.SessionEvent;
 
 /**
@@ -263,6 +264,11 @@ final class MainWindow {
         if (!events.isEmpty()) {
             model.apply(events);
             lastApply = now;
+            // A mailbox made since start (a user added to the users file, a catch-all's new
+            // address) may hold no mail yet, so no index change would bring it: count it in.
+            if (events.stream().anyMatch(MailboxAdded.class::isInstance)) {
+                counts.changed();
+            }
         }
     }
 

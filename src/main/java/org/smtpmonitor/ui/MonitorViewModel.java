@@ -240,7 +240,8 @@ final class MonitorViewModel {
 
     /**
      * A reload of the users file: one that failed shows its problem until a later one applies;
-     * one that applied says what it changed.
+     * one that applied says what it changed, and marks the mailboxes of users it removed (their
+     * mail stays; new mail to them is refused) until a later one adds them again.
      */
     private void usersFileChanged(UsersFileChanged e) {
         if (e.problem() != null) {
@@ -248,6 +249,18 @@ final class MonitorViewModel {
             return;
         }
         usersFileProblem.set("");
+        for (String address : e.removed()) {
+            MailboxRow row = mailboxesByAddress.get(address);
+            if (row != null) {
+                row.removedProperty().set(true);
+            }
+        }
+        for (String address : e.added()) {
+            MailboxRow row = mailboxesByAddress.get(address);
+            if (row != null) {
+                row.removedProperty().set(false);
+            }
+        }
         String name = e.file().getFileName() == null ? e.file().toString() : e.file().getFileName().toString();
         usersFileReloaded.set(Printable.escape(name + " reloaded: " + changes("added", e.added()) + "; "
                 + changes("removed", e.removed())));
