@@ -61,11 +61,6 @@ public final class ClientCheck {
 
     private final Set<Kind> told = EnumSet.noneOf(Kind.class);
 
-    /** True when {@code kind} has been told in this session. */
-    public boolean told(Kind kind) {
-        return told.contains(kind);
-    }
-
     /** A warning about the HELO or EHLO name, unless it is a domain or an address literal (or one was told). */
     Warning heloName(String verb, String name) {
         if (told.contains(Kind.BAD_HELO_NAME) || HeloName.isValid(name)) {
