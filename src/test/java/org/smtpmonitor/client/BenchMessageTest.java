@@ -40,11 +40,24 @@ class BenchMessageTest {
     void headersComeFirstThenBodyLinesOfAboutSeventySixCharacters() {
         String text = text(BenchMessage.build(1024, "bench@localhost", List.of("a@x", "b@x"), "k3x9", 50_000));
         String[] parts = text.split("\r\n\r\n", 2);
-        assertEquals("From: <bench@localhost>\r\nTo: <a@x>, <b@x>\r\nSubject: smtp-monitor bench\r\n"
-                + "X-Bench-Id: k3x9-00001", parts[0]);
+        assertTrue(parts[0].matches("From: <bench@localhost>\r\nTo: <a@x>, <b@x>\r\nSubject: smtp-monitor bench\r\n"
+                + "Date: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d\\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4}"
+                + " \\d\\d:\\d\\d:\\d\\d \\+0000\r\n"
+                + "Message-ID: <k3x9-00001@smtp-monitor\\.bench>\r\nX-Bench-Id: k3x9-00001"), parts[0]);
         for (String line : parts[1].split("\r\n")) {
             assertTrue(line.length() <= BenchMessage.LINE_LENGTH + 1, line);
         }
+    }
+
+    @Test
+    void eachMessageHasTheHeadersOurOwnClientCheckAsksForAndItsOwnMessageId() {
+        BenchMessage message = BenchMessage.build(1024, "bench@localhost", TO, "k3x9", 50_000);
+        message.setId(4711);
+        byte[] bytes = message.bytes();
+        assertEquals(List.of(), org.smtpmonitor.smtp.HeaderScan.missing(bytes, bytes.length),
+                "the server's check finds Date, From and Message-ID");
+        String text = text(message);
+        assertTrue(text.contains("\r\nMessage-ID: <k3x9-04711@smtp-monitor.bench>\r\nX-Bench-Id: k3x9-04711\r\n"), text);
     }
 
     @Test
