@@ -76,18 +76,19 @@ class MonitorWindowTest extends WindowTestBase {
         for (Labeled cell : cells) {
             String text = cell.getText();
             String expected = text.contains(" C: ") ? "client" : text.contains(" S: 5") ? "server-error"
-                    : text.contains(" S: ") ? "server" : "note";
+                    : text.contains(" S: ") ? "server" : text.contains(" -- warning: ") ? "warning" : "note";
             assertTrue(cell.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass(expected)),
                     text + " has " + cell.getPseudoClassStates());
             colours.computeIfAbsent(expected, k -> new java.util.HashSet<>()).add(fx(cell::getTextFill));
         }
-        assertEquals(4, colours.size(), "client, server, error and note lines are all on screen");
+        assertEquals(5, colours.size(), "client, server, error, note and warning (no Date, From or Message-ID) lines"
+                + " are all on screen");
         java.util.Set<javafx.scene.paint.Paint> distinct = new java.util.HashSet<>();
         for (var kind : colours.values()) {
             assertEquals(1, kind.size(), "one colour per kind of line: " + colours);
             distinct.addAll(kind);
         }
-        assertEquals(4, distinct.size(), "each kind of line has its own colour: " + colours);
+        assertEquals(5, distinct.size(), "each kind of line has its own colour: " + colours);
     }
 
     @Test
