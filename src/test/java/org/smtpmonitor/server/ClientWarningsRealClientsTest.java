@@ -99,6 +99,26 @@ class ClientWarningsRealClientsTest {
         assertEquals(List.of(), warnings());
     }
 
+    @Test
+    void pythonSmtplibSendingAMessageWithoutAFinalNewlineGetsNoWarning() throws Exception {
+        Python.assumeInstalled();
+        // smtplib declares SIZE=len(msg), then adds the CRLF the message lacks before the dot.
+        String out = Python.run(directory, String.join("\n",
+                "import smtplib, sys",
+                "from email.utils import formatdate, make_msgid",
+                "port = int(sys.argv[1])",
+                "msg = ('From: py@client.test\\r\\nDate: ' + formatdate() + '\\r\\nMessage-ID: '",
+                "       + make_msgid(domain='client.test') + '\\r\\nSubject: x\\r\\n\\r\\nno newline at the end')",
+                "with smtplib.SMTP('127.0.0.1', port, local_hostname='client.test', timeout=30) as smtp:",
+                "    print(smtp.sendmail('py@client.test', ['alice@example.com'], msg))",
+                ""), String.valueOf(monitor.address().getPort()));
+        assertEquals("{}\n", out);
+        monitor.events().awaitClosedSessions(1);
+        assertTrue(received().stream().anyMatch(l -> l.startsWith("mail FROM:<py@client.test> size=")), received().toString());
+        assertTrue(monitor.mailboxText("alice@example.com").endsWith("no newline at the end\r\n"));
+        assertEquals(List.of(), warnings());
+    }
+
     private Session session(boolean allow8bit, String mailExtension) {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");

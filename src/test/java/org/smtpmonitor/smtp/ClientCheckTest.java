@@ -129,10 +129,13 @@ class ClientCheckTest {
         int size = bytes(GOOD).length;
         assertEquals(List.of(), message(" SIZE=" + size, GOOD, DataFindings.NONE));
         assertEquals(List.of(), message("", GOOD, DataFindings.NONE));
-        List<ClientCheck.Warning> warnings = message(" SIZE=" + (size - 1), GOOD, DataFindings.NONE);
+        // The CRLF a client adds before the dot to a message that did not end in one (Python's
+        // smtplib declares the size without it) is not taken for a wrong declaration.
+        assertEquals(List.of(), message(" SIZE=" + (size - 2), GOOD, DataFindings.NONE));
+        List<ClientCheck.Warning> warnings = message(" SIZE=" + (size - 3), GOOD, DataFindings.NONE);
         assertEquals(List.of("size-exceeded"), kinds(warnings));
         String text = warnings.get(0).text();
-        assertTrue(text.contains(size + " bytes") && text.contains("SIZE=" + (size - 1)) && text.contains("RFC 1870"), text);
+        assertTrue(text.contains(size + " bytes") && text.contains("SIZE=" + (size - 3)) && text.contains("RFC 1870"), text);
         // Told once a session.
         assertEquals(List.of(), message(" SIZE=1", GOOD, DataFindings.NONE));
     }
