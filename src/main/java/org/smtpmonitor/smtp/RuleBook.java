@@ -183,12 +183,19 @@ public final class RuleBook {
     public Rule select(Rule.On step, boolean commandLine, List<String> addresses, long session, Counts counts) {
         Book current = book;
         List<Rule> rules = current.rules.rules();
+        // The patterns are matched before the lock is taken: a long address against a many-star
+        // glob should hold up its own session, not every session's next step.
+        boolean[] matching = new boolean[rules.size()];
+        for (int i = 0; i < rules.size(); i++) {
+            Rule rule = rules.get(i);
+            matching[i] = rule.watches(step, commandLine) && (rule.session() == 0 || rule.session() == session)
+                    && rule.matchesAddress(addresses);
+        }
         int chosen = -1;
         synchronized (current) {
             for (int i = 0; i < rules.size(); i++) {
                 Rule rule = rules.get(i);
-                if (!current.enabled[i] || !rule.watches(step, commandLine)
-                        || rule.session() != 0 && rule.session() != session || !rule.matchesAddress(addresses)) {
+                if (!current.enabled[i] || !matching[i]) {
                     continue;
                 }
                 long n = rule.overall() ? ++current.overall[i] : counts.next(current, i, rules.size());

@@ -157,6 +157,10 @@ final class RuleParser {
         if (code < 200 || code > 599) {
             throw error(number, "reply code " + code + " is not between 200 and 599");
         }
+        if (code >= 300 && code < 400) {
+            throw error(number, "reply code " + code + " asks the client to go on, but a rule's reply replaces the"
+                    + " command, which is not carried out: use a 2xx, 4xx or 5xx code");
+        }
         if (!replyLines.isEmpty() && code != replyCode) {
             throw error(number, "every line of a reply has the same code: " + replyCode + " before, " + code + " here");
         }

@@ -122,6 +122,11 @@ class RuleSetTest {
                 "[a]\non = mail\ndelay = 1\n[a]\non = rcpt\ndelay = 1\n");
         assertError("rules.txt:3: reply code 600 is not between 200 and 599", "[a]\non = mail\nreply = 600 no\n");
         assertError("rules.txt:3: reply code 199 is not between 200 and 599", "[a]\non = mail\nreply = 199 no\n");
+        // A 354 to DATA the server did not carry out would have the client send its message as commands.
+        assertError("rules.txt:3: reply code 354 asks the client to go on, but a rule's reply replaces the command,"
+                + " which is not carried out: use a 2xx, 4xx or 5xx code", "[a]\non = data\nreply = 354 go ahead\n");
+        assertError("rules.txt:3: reply code 334 asks the client to go on, but a rule's reply replaces the command,"
+                + " which is not carried out: use a 2xx, 4xx or 5xx code", "[a]\non = command\nreply = 334 VXNlcm5hbWU6\n");
         assertError("rules.txt:3: \"discard\" applies to on = data-end only, not on = data",
                 "[a]\non = data\ndiscard = yes\n");
         assertError("rules.txt:2: \"address\" applies to on = mail, rcpt, data or data-end, not on = connect",
