@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -312,12 +313,12 @@ final class MailboxList {
                     wanted.add(user);
                 }
             }
-            List<Path> created = new ArrayList<>();
+            List<User> created = new ArrayList<>();
             try {
                 for (User user : wanted) {
                     try {
                         if (MailboxStore.createMailbox(directory.resolve(user.mailboxFileName()))) {
-                            created.add(directory.resolve(user.mailboxFileName()));
+                            created.add(user);
                         }
                     } catch (IOException e) {
                         throw new UsersFileException(source, user.line(), e.getMessage());
@@ -332,7 +333,7 @@ final class MailboxList {
                     }
                 }
             } catch (UsersFileException | RuntimeException e) {
-                MailboxStore.removeQuietly(created, null);
+                removeUnclaimed(created);
                 throw e;
             }
             List<User> joining = new ArrayList<>(wanted);
@@ -361,6 +362,31 @@ final class MailboxList {
             }
             told(made);
             return change(before, next);
+        }
+    }
+
+    /**
+     * Removes the files a failed {@link #apply} made, but for any that a catch-all's delivery
+     * took for its mailbox meanwhile (the files are made outside {@link #adding}, so that
+     * deliveries to mailboxes being made do not wait for the disk), or that holds anything:
+     * it may hold mail a client was told is stored. Under {@link #adding}, so that no
+     * delivery can take a file as it is removed.
+     */
+    private void removeUnclaimed(List<User> created) {
+        List<Path> unclaimed = new ArrayList<>();
+        synchronized (adding) {
+            for (User user : created) {
+                Path file = directory.resolve(user.mailboxFileName());
+                try {
+                    if (!mailboxesByKey.containsKey(key(user.address())) && Files.readAttributes(file, BasicFileAttributes.class,
+                            LinkOption.NOFOLLOW_LINKS).size() == 0) {
+                        unclaimed.add(file);
+                    }
+                } catch (IOException e) {
+                    // Gone already, or not to be read: left as it is.
+                }
+            }
+            MailboxStore.removeQuietly(unclaimed, null);
         }
     }
 

@@ -342,7 +342,9 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      * earlier run made are found again (see the class comment); a user no longer listed gets
      * {@code 550} for new mail, but keeps its file and index rows, and a recipient accepted
      * before is still delivered. Passwords follow the new list. All or nothing: when a new
-     * user's file cannot be made, the files made for it are removed and the list stays as it was.
+     * user's file cannot be made, the list stays as it was, and the files made for it are
+     * removed again, but for one a catch-all's delivery took meanwhile: no file that may hold
+     * mail a client was told is stored is ever removed.
      *
      * @param source the users file {@code next} was read from, named in a failure
      * @throws UsersFileException naming the user's line, when its mailbox file cannot be made

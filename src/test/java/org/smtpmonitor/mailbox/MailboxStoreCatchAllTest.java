@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,6 +136,49 @@ class MailboxStoreCatchAllTest {
                     store.users().stream().map(User::address).toList());
             deliver(store, "new\n", store.findUser("OLD@catch.test"));
             assertEquals("kept\nnew\n", Files.readString(directory.resolve("mail/old@catch.test.txt")));
+        }
+    }
+
+    @Test
+    void aFailedReloadNeverRemovesAMailboxTheCatchAllDeliveredToMeanwhile() throws Exception {
+        AtomicReference<Runnable> duringDirectorySync = new AtomicReference<>();
+        Disk disk = new Disk() {
+            @Override
+            public void sync(FileChannel channel) throws IOException {
+                channel.force(false);
+            }
+
+            @Override
+            public void syncDirectory(Path dir) throws IOException {
+                Runnable hook = duringDirectorySync.getAndSet(null);
+                if (hook != null) {
+                    hook.run();
+                    throw new IOException("simulated: directory sync failed");
+                }
+            }
+        };
+        Path users = Files.writeString(directory.resolve("users.txt"), "alice@example.com\n*@example.com\n");
+        Path mail = directory.resolve("mail");
+        try (MailboxStore store = new MailboxStore(mail, MailboxFormat.RAW, UsersFile.read(users, "localhost"),
+                "localhost", disk, p -> { })) {
+            store.createMailboxes();
+            Recipients next = read("alice@example.com\nerin@example.com\n*@example.com\n");
+            duringDirectorySync.set(() -> {
+                // A session of the catch-all delivers to erin while the edit that lists her is applied.
+                try {
+                    deliver(store, "caught\n", store.findUser("erin@example.com"));
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            assertThrows(UsersFileException.class, () -> store.apply(users, next));
+            Path erin = mail.resolve("erin@example.com.txt");
+            assertTrue(Files.exists(erin), "the acknowledged message's mailbox was deleted by the rollback");
+            assertEquals("caught\n", Files.readString(erin));
+            assertEquals(List.of("alice@example.com"), store.currentUsers().stream().map(User::address).toList(),
+                    "the list stays as it was");
+            deliver(store, "later\n", store.findUser("ERIN@example.com"));
+            assertEquals("caught\nlater\n", Files.readString(erin));
         }
     }
 }
