@@ -86,6 +86,89 @@ final class MailboxList {
         return mailboxes;
     }
 
+    /**
+     * At start, before any mailbox file is made: a listed user whose own file is missing but
+     * whose address, ignoring case, names a mailbox file of the directory (one an earlier run
+     * made for another spelling, such as a caught {@code Erin@example.com} now listed as
+     * {@code erin@example.com}) takes that file, and its spelling, for its mailbox; else the
+     * mail in it would be out of reach, with a new empty file in its place. A user's own
+     * file, when it exists, stays its mailbox.
+     */
+    void useFilesOnDisk() {
+        Map<String, String> onDisk = null;
+        synchronized (adding) {
+            List<Mailbox> all = all();
+            for (int i = 0; i < all.size(); i++) {
+                Mailbox mailbox = all.get(i);
+                if (Files.exists(mailbox.file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (onDisk == null) {
+                    onDisk = spellingsOnDisk();
+                }
+                User user = withFileOnDisk(mailbox.user, onDisk);
+                if (user == mailbox.user) {
+                    continue;
+                }
+                Mailbox found = new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems);
+                mailboxesByKey.put(key(user.address()), found);
+                mailboxes.remove(mailbox.user.address());
+                mailboxes.put(user.address(), found);
+                replaceInOrder(mailbox, found);
+            }
+        }
+    }
+
+    /**
+     * {@code user}, or, when its own mailbox file is missing and {@code onDisk} (see
+     * {@link #spellingsOnDisk}) has a file for its address in another case, the same user
+     * spelt as that file is: one mailbox per address, since addresses are compared ignoring case.
+     */
+    private User withFileOnDisk(User user, Map<String, String> onDisk) {
+        if (Files.exists(directory.resolve(user.mailboxFileName()), LinkOption.NOFOLLOW_LINKS)) {
+            return user;
+        }
+        String spelt = onDisk.get(key(user.address()));
+        return spelt == null || spelt.equals(user.address()) ? user : new User(spelt, user.line(), user.password());
+    }
+
+    /**
+     * The addresses of the mailbox files of the directory, by {@link #key}: each
+     * {@code <address>.txt} (a regular file, not a link) whose name is an address that passes
+     * the users file's checks and whose mailbox file name it is; of two spellings of one
+     * address, the first in the order of their names, as {@link #caught} takes.
+     */
+    private Map<String, String> spellingsOnDisk() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.txt")) {
+            for (Path file : files) {
+                names.add(file.getFileName().toString());
+            }
+        } catch (IOException e) {
+            // No directory yet, or none to be read: no earlier mailboxes to find.
+            return Map.of();
+        }
+        names.sort(null);
+        Map<String, String> found = new HashMap<>();
+        for (String name : names) {
+            String address = Normalizer.normalize(name.substring(0, name.length() - ".txt".length()),
+                    Normalizer.Form.NFC);
+            if (address.indexOf('@') >= 0 && UsersFile.checkAddress(address, address) == null
+                    && new User(address, 0).mailboxFileName().equals(name)
+                    && Files.isRegularFile(directory.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                found.putIfAbsent(key(address), address);
+            }
+        }
+        return found;
+    }
+
+    private void replaceInOrder(Mailbox was, Mailbox now) {
+        int at = order.indexOf(was);
+        if (at >= 0) {
+            order.set(at, now);
+        }
+    }
+
     /** Adds the mailboxes of the files {@link #caught} finds for the catch-all in force; at start. */
     void addCaught(MessageIndex index) {
         for (User user : caught(accepted.catchAll(), index)) {
@@ -308,9 +391,14 @@ final class MailboxList {
         synchronized (applying) {
             Accepted before = accepted;
             List<User> wanted = new ArrayList<>();
+            Map<String, String> onDisk = null;
             for (User user : next.users()) {
                 if (!mailboxesByKey.containsKey(key(user.address()))) {
-                    wanted.add(user);
+                    if (onDisk == null) {
+                        onDisk = spellingsOnDisk();
+                    }
+                    // A file an earlier run made for the address in another case is its mailbox.
+                    wanted.add(withFileOnDisk(user, onDisk));
                 }
             }
             List<User> created = new ArrayList<>();

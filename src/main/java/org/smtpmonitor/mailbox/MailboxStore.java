@@ -36,7 +36,10 @@ import org.smtpmonitor.smtp.StoredCopy;
  * synced after), and each joins the index. A user taken off the list gets no new mail, but
  * keeps its file, its index rows and its place in {@link #users()}; a recipient accepted
  * before is still delivered. Mailboxes are found by address ignoring case, so two spellings
- * that differ only in case are one mailbox, named by the first spelling seen.
+ * that differ only in case are one mailbox, named by the first spelling seen; a listed user
+ * whose own file is missing takes the file an earlier run made for its address in another
+ * case (at start, and when a new list adds it), so mail caught as {@code Erin@} stays in
+ * view when {@code erin@} is listed later.
  *
  * <p>After a restart with a catch-all on, the mailboxes an earlier run made for caught
  * addresses are found again: every {@code <address>.txt} in the directory whose name is an
@@ -167,6 +170,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     throw new IOException("cannot lock the mailbox directory " + directory + ": " + reason(e));
                 }
             }
+            list.useFilesOnDisk();
             list.addCaught(null);
             for (Mailbox mailbox : list.all()) {
                 Files.deleteIfExists(MailboxRewriter.temporaryFile(mailbox.file));

@@ -11,9 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,6 +181,52 @@ class MailboxStoreCatchAllTest {
                     "the list stays as it was");
             deliver(store, "later\n", store.findUser("ERIN@example.com"));
             assertEquals("caught\nlater\n", Files.readString(erin));
+        }
+    }
+
+    @Test
+    void mailCaughtUnderOneSpellingStaysWithTheUserWhenARestartListsItInAnotherCase() throws Exception {
+        try (MailboxStore store = store("*@example.com\n")) {
+            store.openIndex();
+            deliver(store, "one\n", store.findUser("Erin@example.com"));
+            store.awaitIndexed();
+        }
+        try (MailboxStore store = store("erin@example.com\n*@example.com\n")) {
+            store.openIndex();
+            assertEquals("one\n", Files.readString(store.mailboxFile("erin@example.com")));
+            deliver(store, "two\n", store.findUser("erin@example.com"));
+            assertEquals("one\ntwo\n", Files.readString(directory.resolve("mail/Erin@example.com.txt")));
+            store.awaitIndexed();
+            assertEquals(Map.of("Erin@example.com", 2L), store.index().orElseThrow().counts(),
+                    "both messages in the index, under the one mailbox");
+            assertEquals(List.of("Erin@example.com"), store.users().stream().map(User::address).toList(),
+                    "one mailbox for the address, named as its file is");
+            try (Stream<Path> files = Files.list(directory.resolve("mail"))) {
+                assertEquals(List.of("Erin@example.com.txt"), files.map(f -> f.getFileName().toString())
+                        .filter(n -> n.endsWith(".txt")).toList(), "no second, empty mailbox");
+            }
+        }
+    }
+
+    @Test
+    void aUserAddedByAReloadTakesTheMailboxAnEarlierRunMadeForItInAnotherCase() throws Exception {
+        try (MailboxStore store = store("*@example.com\n")) {
+            deliver(store, "one\n", store.findUser("Erin@example.com"));
+        }
+        try (MailboxStore store = store("alice@example.com\n")) {
+            store.apply(directory.resolve("users.txt"), read("alice@example.com\nerin@example.com\n"));
+            assertEquals("one\n", Files.readString(store.mailboxFile("erin@example.com")));
+            assertTrue(Files.notExists(directory.resolve("mail/erin@example.com.txt")), "no second, empty mailbox");
+        }
+    }
+
+    @Test
+    void aListedUsersOwnFileIsKeptWhenAnotherSpellingsFileExistsToo() throws Exception {
+        Files.createDirectories(directory.resolve("mail"));
+        Files.writeString(directory.resolve("mail/Erin@example.com.txt"), "other\n");
+        Files.writeString(directory.resolve("mail/erin@example.com.txt"), "own\n");
+        try (MailboxStore store = store("erin@example.com\n")) {
+            assertEquals("own\n", Files.readString(store.mailboxFile("erin@example.com")));
         }
     }
 }
