@@ -250,6 +250,33 @@ final class Mailbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the file and its journal while no delivery uses them, to keep the process's
+     * file descriptors bounded (see {@link MailboxList#closeIdle}); the next append opens
+     * both again, and finds the file checked already. Every append made so far is made
+     * durable first, so no sync can be under way or wanted once they are closed. Returns
+     * false, closing nothing, when a delivery or rewrite holds the append lock now, or a
+     * sync failed.
+     */
+    boolean closeIdle() {
+        if (!appendLock.tryLock()) {
+            return false;
+        }
+        try {
+            settleAppends();
+            synchronized (this) {
+                closeChannel();
+                journal.close();
+            }
+            return true;
+        } catch (IOException e) {
+            // The failed sync's appends are cut back and their deliveries fail; it stays open.
+            return false;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     AppendJournal journal() {
         return journal;
     }

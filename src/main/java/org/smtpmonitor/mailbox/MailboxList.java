@@ -28,9 +28,18 @@ import org.smtpmonitor.text.Ascii;
  * new user's file is made when a list is applied ({@link #apply}), a caught address's on its
  * first delivery ({@link #addForDelivery}); a user taken off the list keeps its mailbox.
  * Deliveries read it without a lock (concurrent maps, and the list in force as one immutable
- * value); only adding a mailbox takes one.
+ * value); only adding a mailbox takes one. The mailboxes grow, but their open files do not:
+ * beyond {@link #OPEN_LIMIT}, the least recently used are closed while idle ({@link #closeIdle}).
  */
 final class MailboxList {
+
+    /**
+     * How many mailboxes keep their files open between deliveries (two descriptors each: the
+     * file and its journal). A catch-all makes a mailbox for every address a client names,
+     * so without a bound a client sending to random addresses would use up the process's
+     * descriptors, and every session's deliveries would fail.
+     */
+    static final int OPEN_LIMIT = 256;
 
     /** Who is accepted now; replaced whole by {@link #apply}, read without a lock by deliveries. */
     private volatile Accepted accepted;
@@ -38,8 +47,16 @@ final class MailboxList {
     private final Map<String, Mailbox> mailboxesByKey = new ConcurrentHashMap<>();
     /** Every mailbox, by its address as spelt: the index and the copies name mailboxes so. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
-    /** Every mailbox in the order it was added: the users file's first. */
-    private final List<Mailbox> order = new CopyOnWriteArrayList<>();
+    /** Every mailbox in the order it was added: the users file's first; read and written holding itself. */
+    private final List<Mailbox> order = new ArrayList<>();
+    /**
+     * The mailboxes delivered to since they were last closed idle, least recently used
+     * first; held while read or written. Beyond {@link #openLimit} of them, the least
+     * recently used are closed (see {@link #closeIdle}).
+     */
+    private final LinkedHashMap<Mailbox, Boolean> recent = new LinkedHashMap<>(64, 0.75f, true);
+    /** How many mailboxes may keep their files open between deliveries. */
+    private volatile int openLimit = OPEN_LIMIT;
     /** Held while mailboxes are added (rare), never by a delivery to a mailbox that exists. */
     private final Object adding = new Object();
     /** Held while a list is applied: one at a time. */
@@ -76,9 +93,60 @@ final class MailboxList {
         MessageIndex index();
     }
 
-    /** Every mailbox, in the order added. */
+    /** Every mailbox, in the order added; a copy. */
     List<Mailbox> all() {
-        return order;
+        synchronized (order) {
+            return List.copyOf(order);
+        }
+    }
+
+    /** At most {@code mailboxes} mailboxes keep their files open between deliveries (a test's small number). */
+    void keepOpenAtMost(int mailboxes) {
+        openLimit = mailboxes;
+    }
+
+    /** Notes that these mailboxes were just delivered to, so their files are open (see {@link #closeIdle}). */
+    void used(List<Mailbox> delivered) {
+        synchronized (recent) {
+            for (Mailbox mailbox : delivered) {
+                recent.put(mailbox, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * Closes the files of the least recently used mailboxes beyond {@link #OPEN_LIMIT}, each
+     * once no delivery uses it and its appends are durable (see {@link Mailbox#closeIdle});
+     * one in use stays open, and counts as just used. Called after a delivery's wait for the
+     * disk, off the event loops. A mailbox closed opens again on its next delivery.
+     */
+    void closeIdle() {
+        List<Mailbox> eldest;
+        synchronized (recent) {
+            int over = recent.size() - openLimit;
+            if (over <= 0) {
+                return;
+            }
+            eldest = new ArrayList<>(over);
+            var iterator = recent.keySet().iterator();
+            while (eldest.size() < over && iterator.hasNext()) {
+                eldest.add(iterator.next());
+                iterator.remove();
+            }
+        }
+        List<Mailbox> busy = new ArrayList<>();
+        for (Mailbox mailbox : eldest) {
+            if (!mailbox.closeIdle()) {
+                busy.add(mailbox);
+            }
+        }
+        if (!busy.isEmpty()) {
+            synchronized (recent) {
+                for (Mailbox mailbox : busy) {
+                    recent.putIfAbsent(mailbox, Boolean.TRUE);
+                }
+            }
+        }
     }
 
     /** Every mailbox by its address as spelt; a live view. */
@@ -163,9 +231,11 @@ final class MailboxList {
     }
 
     private void replaceInOrder(Mailbox was, Mailbox now) {
-        int at = order.indexOf(was);
-        if (at >= 0) {
-            order.set(at, now);
+        synchronized (order) {
+            int at = order.indexOf(was);
+            if (at >= 0) {
+                order.set(at, now);
+            }
         }
     }
 
@@ -200,7 +270,9 @@ final class MailboxList {
             return null;
         }
         mailboxes.put(user.address(), mailbox);
-        order.add(mailbox);
+        synchronized (order) {
+            order.add(mailbox);
+        }
         return mailbox;
     }
 
@@ -210,8 +282,9 @@ final class MailboxList {
      * since taken off the list is still here: its mail is kept (see {@link #currentUsers()}).
      */
     List<User> users() {
-        List<User> users = new ArrayList<>(order.size());
-        for (Mailbox mailbox : order) {
+        List<Mailbox> all = all();
+        List<User> users = new ArrayList<>(all.size());
+        for (Mailbox mailbox : all) {
             users.add(mailbox.user);
         }
         return users;

@@ -434,6 +434,8 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             for (Mailbox mailbox : targets) {
                 mailbox.appendLock.unlock();
             }
+            // Their files are open now, even after a failed append: they count (see MailboxList.closeIdle).
+            list.used(targets);
         }
         // The sync happens outside the append locks, so that other sessions append while
         // this one waits for the disk, and one fdatasync covers them all (group commit).
@@ -442,8 +444,13 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
 
             @Override
             public List<StoredCopy> awaitDurable() throws IOException {
-                for (int i = 0; i < targets.size(); i++) {
-                    targets.get(i).syncThrough(sequences[i]);
+                try {
+                    for (int i = 0; i < targets.size(); i++) {
+                        targets.get(i).syncThrough(sequences[i]);
+                    }
+                } finally {
+                    // On the thread that waits for the disk, not an event loop.
+                    list.closeIdle();
                 }
                 IndexWriter writer = indexWriter;
                 if (writer != null && !indexed) {
@@ -578,6 +585,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 // Nothing better can be done here; the delivery reports its own failure.
             }
         }
+    }
+
+    /** At most {@code mailboxes} mailboxes keep their files open between deliveries (a test's small number). */
+    void keepOpenAtMost(int mailboxes) {
+        list.keepOpenAtMost(mailboxes);
     }
 
     /** Closes the mailbox files; a later delivery opens them again. */

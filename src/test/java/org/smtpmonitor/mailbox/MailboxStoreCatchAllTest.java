@@ -10,15 +10,19 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.smtp.Envelope;
 
 /**
@@ -228,5 +232,140 @@ class MailboxStoreCatchAllTest {
         try (MailboxStore store = store("erin@example.com\n")) {
             assertEquals("own\n", Files.readString(store.mailboxFile("erin@example.com")));
         }
+    }
+
+    @Test
+    void caughtMailboxesKeepOnlyABoundedNumberOfFilesOpen() throws Exception {
+        try (MailboxStore store = store("*@example.com\n")) {
+            store.keepOpenAtMost(16);
+            long before = openFiles().size();
+            for (int i = 0; i < 300; i++) {
+                deliver(store, "m" + i + "\n", store.findUser("u" + i + "@example.com"));
+            }
+            long after = openFiles().size();
+            assertTrue(after - before <= 2 * 16 + 8, "open files grew by " + (after - before));
+            for (int i = 0; i < 300; i++) {
+                assertEquals("m" + i + "\n", Files.readString(directory.resolve("mail/u" + i + "@example.com.txt")));
+            }
+        }
+    }
+
+    @Test
+    void aMailboxClosedWhileIdleTakesMailAgainIndexedDeletableAndKeptAcrossARestart() throws Exception {
+        Path mail = directory.resolve("mail");
+        Path a = mail.resolve("a@example.com.txt");
+        List<String> problems = new CopyOnWriteArrayList<>();
+        Path users = Files.writeString(directory.resolve("users.txt"), "*@example.com\n");
+        try (MailboxStore store = new MailboxStore(mail, MailboxFormat.RAW, UsersFile.read(users, "localhost"),
+                "localhost", problems::add)) {
+            store.createMailboxes();
+            store.openIndex();
+            store.keepOpenAtMost(2);
+            deliver(store, "a1\n", store.findUser("a@example.com"));
+            assertTrue(openFiles().contains(a.toRealPath()), "open while in use");
+            for (String other : List.of("b", "c", "d")) {
+                deliver(store, other + "\n", store.findUser(other + "@example.com"));
+            }
+            assertTrue(!openFiles().contains(a.toRealPath()), "closed once idle and least recently used");
+            deliver(store, "a2\n", "a@example.com");
+            deliver(store, "a3\n", "a@example.com");
+            assertEquals("a1\na2\na3\n", Files.readString(a));
+            store.awaitIndexed();
+            MessageIndex index = store.index().orElseThrow();
+            List<IndexedMessage> rows = index.newest("a@example.com", 0, 10);
+            assertEquals(3, rows.size());
+            for (String other : List.of("b", "c", "d")) {
+                deliver(store, other + "2\n", other + "@example.com");
+            }
+            assertTrue(!openFiles().contains(a.toRealPath()), "closed again");
+            long a2 = rows.stream().filter(m -> m.offset() == 3).findFirst().orElseThrow().id();
+            assertEquals(1, store.delete(List.of(a2)), "a closed mailbox is rewritten");
+            assertEquals("a1\na3\n", Files.readString(a));
+            deliver(store, "a4\n", "a@example.com");
+            assertEquals("a1\na3\na4\n", Files.readString(a));
+            store.awaitIndexed();
+            assertEquals(3, index.newest("a@example.com", 0, 10).size());
+        }
+        try (MailboxStore store = new MailboxStore(mail, MailboxFormat.RAW, UsersFile.read(users, "localhost"),
+                "localhost", problems::add)) {
+            store.createMailboxes();
+            store.openIndex();
+            assertEquals(List.of(), problems, "nothing torn, nothing to repair");
+            assertEquals(0, store.unindexedBytes("a@example.com"));
+            List<IndexedMessage> rows = store.index().orElseThrow().newest("a@example.com", 0, 10);
+            assertEquals(List.of(0L, 3L, 6L), rows.stream().map(IndexedMessage::offset).sorted().toList());
+            assertEquals(3, store.clear("a@example.com"));
+            assertEquals("", Files.readString(a));
+        }
+    }
+
+    @Test
+    void concurrentDeliveriesWhileIdleMailboxesAreClosedLoseNothing() throws Exception {
+        Path mail = directory.resolve("mail");
+        List<String> problems = new CopyOnWriteArrayList<>();
+        Path users = Files.writeString(directory.resolve("users.txt"), "*@example.com\n");
+        int threads = 6;
+        int each = 60;
+        try (MailboxStore store = new MailboxStore(mail, MailboxFormat.RAW, UsersFile.read(users, "localhost"),
+                "localhost", problems::add)) {
+            store.createMailboxes();
+            store.openIndex();
+            store.keepOpenAtMost(3);
+            List<Thread> running = new ArrayList<>();
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Thread worker = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            String one = store.findUser("r" + ((thread + i) % 10) + "@example.com");
+                            String two = store.findUser("r" + ((thread * 7 + i * 3) % 10) + "@example.com");
+                            deliver(store, thread + "-" + i + "\n", one, two);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                worker.start();
+                running.add(worker);
+            }
+            for (Thread thread : running) {
+                thread.join();
+            }
+            assertEquals(List.of(), failures);
+            store.awaitIndexed();
+            Map<String, Long> counts = store.index().orElseThrow().counts();
+            for (int r = 0; r < 10; r++) {
+                String address = "r" + r + "@example.com";
+                Set<String> expected = new TreeSet<>();
+                for (int t = 0; t < threads; t++) {
+                    for (int i = 0; i < each; i++) {
+                        if ((t + i) % 10 == r || (t * 7 + i * 3) % 10 == r) {
+                            expected.add(t + "-" + i);
+                        }
+                    }
+                }
+                List<String> lines = Files.readAllLines(mail.resolve(address + ".txt"));
+                assertEquals(expected.size(), lines.size(), address + ": each message once, none torn");
+                assertEquals(expected, new TreeSet<>(lines), address);
+                assertEquals(expected.size(), counts.getOrDefault(address, 0L), address + " indexed");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    private static Set<Path> openFiles() throws Exception {
+        Set<Path> open = new HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    open.add(Files.readSymbolicLink(fd));
+                } catch (IOException gone) {
+                    // The listing's own descriptor, closed by now.
+                    open.add(fd);
+                }
+            }
+        }
+        return open;
     }
 }
