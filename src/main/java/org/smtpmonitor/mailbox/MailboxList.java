@@ -265,7 +265,19 @@ final class MailboxList {
 
     /** Adds a mailbox for {@code user} unless one has its key; returns it, or null when one had. */
     private Mailbox register(User user) {
+        return register(user, false);
+    }
+
+    /**
+     * As {@link #register(User)}; {@code nameUnsynced} when the directory was not synced since
+     * its file was made, which the mailbox then does before its first append is durable.
+     */
+    private Mailbox register(User user, boolean nameUnsynced) {
         Mailbox mailbox = new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems);
+        if (nameUnsynced) {
+            // Before any delivery can find it: every one must wait for the directory sync.
+            mailbox.madeNow();
+        }
         if (mailboxesByKey.putIfAbsent(key(user.address()), mailbox) != null) {
             return null;
         }
@@ -383,8 +395,9 @@ final class MailboxList {
 
     /**
      * The mailboxes of these recipients, which had none: each file made as at start (never
-     * through a link, the directory synced once for all), for a recipient a catch-all
-     * accepted. A recipient accepted before its user or catch-all was taken off the list is
+     * through a link), for a recipient a catch-all accepted; the directory is synced not
+     * here, on the event loop, but before the first delivery to each is durable (see
+     * {@link Mailbox#madeNow}), so the name is on disk before the client hears 250. A recipient accepted before its user or catch-all was taken off the list is
      * delivered all the same: an accepted message is never lost.
      *
      * @throws IllegalArgumentException for an address that could not be a mailbox, or when
@@ -418,9 +431,10 @@ final class MailboxList {
     }
 
     /**
-     * Makes each user's file (unless it exists) and syncs the directory once, then adds
-     * their mailboxes; call holding {@link #adding}. When a file cannot be made, none of
-     * them is added, and the files made are removed again.
+     * Makes each user's file (unless it exists), then adds their mailboxes, each to sync the
+     * directory before its first append is durable (a file found made may be one a list being
+     * applied made, not yet synced); call holding {@link #adding}. When a file cannot be
+     * made, none of them is added, and the files made are removed again.
      */
     private List<Mailbox> createAndRegister(List<User> users) throws IOException {
         if (users.isEmpty()) {
@@ -438,16 +452,13 @@ final class MailboxList {
                     created.add(file);
                 }
             }
-            if (!created.isEmpty()) {
-                disk.syncDirectory(directory);
-            }
         } catch (IOException | RuntimeException e) {
             MailboxStore.removeQuietly(created, null);
             throw e;
         }
         List<Mailbox> made = new ArrayList<>();
         for (User user : users) {
-            Mailbox mailbox = register(user);
+            Mailbox mailbox = register(user, true);
             if (mailbox != null) {
                 made.add(mailbox);
             }

@@ -33,7 +33,8 @@ import org.smtpmonitor.smtp.StoredCopy;
  * mailboxes only ever grow while the store is open: a new user's file is made when the
  * list is applied, a caught address's on its first delivery (see {@link #append}), with
  * the same care as at start (never through a link, a regular file only, the directory
- * synced after), and each joins the index. A user taken off the list gets no new mail, but
+ * synced before a delivery to it is acknowledged: for a caught address, by the thread that
+ * waits for the disk, not the event loop), and each joins the index. A user taken off the list gets no new mail, but
  * keeps its file, its index rows and its place in {@link #users()}; a recipient accepted
  * before is still delivered. Mailboxes are found by address ignoring case, so two spellings
  * that differ only in case are one mailbox, named by the first spelling seen; a listed user

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.smtp.Envelope;
+import org.smtpmonitor.smtp.MessageStore;
 
 /**
  * The store's side of a catch-all and of a users list applied while it runs: which address
@@ -352,6 +353,60 @@ class MailboxStoreCatchAllTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void aCaughtAddressesNewFileNameIsSyncedWhileTheDeliveryWaitsForTheDiskNotWhenItIsAppended() throws Exception {
+        List<String> syncs = new CopyOnWriteArrayList<>();
+        AtomicReference<IOException> failNextDirectorySync = new AtomicReference<>();
+        Disk disk = new Disk() {
+            @Override
+            public void sync(FileChannel channel) throws IOException {
+                syncs.add("file");
+                channel.force(false);
+            }
+
+            @Override
+            public void syncDirectory(Path dir) throws IOException {
+                IOException failure = failNextDirectorySync.getAndSet(null);
+                if (failure != null) {
+                    throw failure;
+                }
+                syncs.add("directory");
+                Disk.super.syncDirectory(dir);
+            }
+        };
+        Path users = Files.writeString(directory.resolve("users.txt"), "*@example.com\n");
+        Path mail = directory.resolve("mail");
+        try (MailboxStore store = new MailboxStore(mail, MailboxFormat.RAW, UsersFile.read(users, "localhost"),
+                "localhost", disk, p -> { })) {
+            store.createMailboxes();
+            syncs.clear();
+            byte[] one = "one\n".getBytes(StandardCharsets.ISO_8859_1);
+            byte[] two = "two\n".getBytes(StandardCharsets.ISO_8859_1);
+            // Two sessions: the first makes the mailbox, the second appends to it before either waits.
+            MessageStore.Pending first = store.append(new Envelope("Q1", "c.test", "s@c.test",
+                    List.of(store.findUser("new@example.com"))), one, one.length);
+            MessageStore.Pending second = store.append(new Envelope("Q2", "c.test", "s@c.test",
+                    List.of(store.findUser("NEW@example.com"))), two, two.length);
+            assertEquals(List.of(), syncs, "nothing synced on the event loop's side of a delivery");
+            second.awaitDurable();
+            assertEquals(List.of("directory", "file"), syncs, "the new name is durable before either hears 250");
+            first.awaitDurable();
+            assertEquals(List.of("directory", "file"), syncs, "once for both");
+            assertEquals("one\ntwo\n", Files.readString(mail.resolve("new@example.com.txt")));
+
+            syncs.clear();
+            failNextDirectorySync.set(new IOException("simulated: directory sync failed"));
+            MessageStore.Pending failing = store.append(new Envelope("Q3", "c.test", "s@c.test",
+                    List.of(store.findUser("other@example.com"))), one, one.length);
+            assertThrows(IOException.class, failing::awaitDurable, "no 250 while the name may not be durable");
+            assertEquals("", Files.readString(mail.resolve("other@example.com.txt")), "cut back, as after a failed sync");
+            syncs.clear();
+            store.deliver(new Envelope("Q4", "c.test", "s@c.test", List.of("other@example.com")), two, two.length);
+            assertEquals(List.of("directory", "file"), syncs, "tried again by the next delivery");
+            assertEquals("two\n", Files.readString(mail.resolve("other@example.com.txt")));
+        }
     }
 
     private static Set<Path> openFiles() throws Exception {
