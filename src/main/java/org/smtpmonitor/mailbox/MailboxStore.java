@@ -416,6 +416,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         for (Mailbox mailbox : targets) {
             mailbox.appendLock.lock();
         }
+        boolean appended = false;
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Mailbox mailbox = targets.get(i);
@@ -431,12 +432,18 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
                 files.put(mailbox.user.address(), new RewriteHistory.FileVersion(mailbox.identity(), mailbox.rewrites()));
             }
+            appended = true;
         } finally {
             for (Mailbox mailbox : targets) {
                 mailbox.appendLock.unlock();
             }
             // Their files are open now, even after a failed append: they count (see MailboxList.closeIdle).
             list.used(targets);
+            if (!appended) {
+                // No wait for the disk follows to close idle files then, and deliveries that
+                // all fail (a full disk) must not use up the descriptors either.
+                list.closeIdle();
+            }
         }
         // The sync happens outside the append locks, so that other sessions append while
         // this one waits for the disk, and one fdatasync covers them all (group commit).

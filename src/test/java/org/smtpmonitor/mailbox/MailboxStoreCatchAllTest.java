@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -353,6 +354,34 @@ class MailboxStoreCatchAllTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void deliveriesThatAllFailOnAFullDiskDoNotKeepTheirFilesOpenEither() throws Exception {
+        Disk full = new Disk() {
+            @Override
+            public void sync(FileChannel channel) throws IOException {
+                channel.force(false);
+            }
+
+            @Override
+            public int append(FileChannel channel, ByteBuffer bytes) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        };
+        Path users = Files.writeString(directory.resolve("users.txt"), "*@example.com\n");
+        try (MailboxStore store = new MailboxStore(directory.resolve("mail"), MailboxFormat.RAW,
+                UsersFile.read(users, "localhost"), "localhost", full, p -> { })) {
+            store.createMailboxes();
+            store.keepOpenAtMost(8);
+            long before = openFiles().size();
+            for (int i = 0; i < 100; i++) {
+                String recipient = store.findUser("u" + i + "@example.com");
+                assertThrows(IOException.class, () -> deliver(store, "m\n", recipient));
+            }
+            long grown = openFiles().size() - before;
+            assertTrue(grown <= 2 * 8 + 8, "open files grew by " + grown);
+        }
     }
 
     @Test
