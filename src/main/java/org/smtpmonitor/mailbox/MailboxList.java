@@ -397,8 +397,9 @@ final class MailboxList {
      * The mailboxes of these recipients, which had none: each file made as at start (never
      * through a link), for a recipient a catch-all accepted; the directory is synced not
      * here, on the event loop, but before the first delivery to each is durable (see
-     * {@link Mailbox#madeNow}), so the name is on disk before the client hears 250. A recipient accepted before its user or catch-all was taken off the list is
-     * delivered all the same: an accepted message is never lost.
+     * {@link Mailbox#madeNow}), so the name is on disk before the client hears 250. A
+     * recipient accepted before its user or catch-all was taken off the list is delivered
+     * all the same: an accepted message is never lost.
      *
      * @throws IllegalArgumentException for an address that could not be a mailbox, or when
      *                                  no catch-all was ever on (the session accepts neither:
@@ -550,8 +551,9 @@ final class MailboxList {
             for (User user : created) {
                 Path file = directory.resolve(user.mailboxFileName());
                 try {
-                    if (!mailboxesByKey.containsKey(key(user.address())) && Files.readAttributes(file, BasicFileAttributes.class,
-                            LinkOption.NOFOLLOW_LINKS).size() == 0) {
+                    boolean empty = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .size() == 0;
+                    if (empty && !mailboxesByKey.containsKey(key(user.address()))) {
                         unclaimed.add(file);
                     }
                 } catch (IOException e) {

@@ -34,13 +34,13 @@ import org.smtpmonitor.smtp.StoredCopy;
  * list is applied, a caught address's on its first delivery (see {@link #append}), with
  * the same care as at start (never through a link, a regular file only, the directory
  * synced before a delivery to it is acknowledged: for a caught address, by the thread that
- * waits for the disk, not the event loop), and each joins the index. A user taken off the list gets no new mail, but
- * keeps its file, its index rows and its place in {@link #users()}; a recipient accepted
- * before is still delivered. Mailboxes are found by address ignoring case, so two spellings
- * that differ only in case are one mailbox, named by the first spelling seen; a listed user
- * whose own file is missing takes the file an earlier run made for its address in another
- * case (at start, and when a new list adds it), so mail caught as {@code Erin@} stays in
- * view when {@code erin@} is listed later.
+ * waits for the disk, not the event loop), and each joins the index. A user taken off the
+ * list gets no new mail, but keeps its file, its index rows and its place in
+ * {@link #users()}; a recipient accepted before is still delivered. Mailboxes are found by
+ * address ignoring case, so two spellings that differ only in case are one mailbox, named
+ * by the first spelling seen; a listed user whose own file is missing takes the file an
+ * earlier run made for its address in another case (at start, and when a new list adds
+ * it), so mail caught as {@code Erin@} stays in view when {@code erin@} is listed later.
  *
  * <p>After a restart with a catch-all on, the mailboxes an earlier run made for caught
  * addresses are found again: every {@code <address>.txt} in the directory whose name is an
@@ -437,7 +437,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
             for (Mailbox mailbox : targets) {
                 mailbox.appendLock.unlock();
             }
-            // Their files are open now, even after a failed append: they count (see MailboxList.closeIdle).
+            // Their files are open now, even after a failed append: they count (MailboxList.closeIdle).
             list.used(targets);
             if (!appended) {
                 // No wait for the disk follows to close idle files then, and deliveries that

@@ -430,7 +430,8 @@ class MailboxStoreCatchAllTest {
             MessageStore.Pending failing = store.append(new Envelope("Q3", "c.test", "s@c.test",
                     List.of(store.findUser("other@example.com"))), one, one.length);
             assertThrows(IOException.class, failing::awaitDurable, "no 250 while the name may not be durable");
-            assertEquals("", Files.readString(mail.resolve("other@example.com.txt")), "cut back, as after a failed sync");
+            assertEquals("", Files.readString(mail.resolve("other@example.com.txt")),
+                    "cut back, as after a failed sync");
             syncs.clear();
             store.deliver(new Envelope("Q4", "c.test", "s@c.test", List.of("other@example.com")), two, two.length);
             assertEquals(List.of("directory", "file"), syncs, "tried again by the next delivery");
