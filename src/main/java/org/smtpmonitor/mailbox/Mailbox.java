@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -57,6 +58,10 @@ final class Mailbox implements AutoCloseable {
     private IOException failure;
     /** A sync failed and its thread waits for the append lock to cut back what it covered. */
     private boolean cuttingBack;
+    /** Counts the times the file was made (see {@link #madeNow}); its name is durable through {@link #namesSynced}. */
+    private final AtomicLong namesMade = new AtomicLong();
+    /** How many of {@link #namesMade} a directory sync covered; read and written by the syncing thread only. */
+    private long namesSynced;
 
     Mailbox(User user, Path file, MailboxFormat format, Disk disk, Consumer<String> problems) {
         this.user = user;
@@ -65,6 +70,17 @@ final class Mailbox implements AutoCloseable {
         this.disk = disk;
         this.problems = problems;
         this.journal = new AppendJournal(file);
+    }
+
+    /**
+     * Notes that the file was just made: its name must outlive a power loss as its bytes
+     * will, so the next sync of its appends syncs the directory first, and fails as a failed
+     * sync does when that fails (see {@link #syncThrough}). Done in the wait for the disk
+     * that every delivery has anyway, so that the event loop that made the file does not
+     * wait, and one directory sync covers every delivery waiting on the new mailbox.
+     */
+    void madeNow() {
+        namesMade.incrementAndGet();
     }
 
     /**
@@ -168,6 +184,11 @@ final class Mailbox implements AutoCloseable {
     private IOException syncAppends(long target) {
         IOException problem = null;
         try {
+            long made = namesMade.get();
+            if (made != namesSynced) {
+                disk.syncDirectory(file.getParent());
+                namesSynced = made;
+            }
             disk.sync(currentChannel());
         } catch (IOException e) {
             problem = e;
@@ -250,6 +271,33 @@ final class Mailbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the file and its journal while no delivery uses them, to keep the process's
+     * file descriptors bounded (see {@link MailboxList#closeIdle}); the next append opens
+     * both again, and finds the file checked already. Every append made so far is made
+     * durable first, so no sync can be under way or wanted once they are closed. Returns
+     * false, closing nothing, when a delivery or rewrite holds the append lock now, or a
+     * sync failed.
+     */
+    boolean closeIdle() {
+        if (!appendLock.tryLock()) {
+            return false;
+        }
+        try {
+            settleAppends();
+            synchronized (this) {
+                closeChannel();
+                journal.close();
+            }
+            return true;
+        } catch (IOException e) {
+            // The failed sync's appends are cut back and their deliveries fail; it stays open.
+            return false;
+        } finally {
+            appendLock.unlock();
+        }
+    }
+
     AppendJournal journal() {
         return journal;
     }
@@ -308,8 +356,8 @@ final class Mailbox implements AutoCloseable {
             }
             channel = open();
             if (attributes == null) {
-                // A file made now: its name must outlive a power loss as its bytes will.
-                disk.syncDirectory(file.getParent());
+                // A file made now (deleted while the server runs): its name is synced with the append.
+                madeNow();
             }
             BasicFileAttributes now = attributes();
             channelFileKey = now == null ? null : now.fileKey();

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +28,18 @@ import org.smtpmonitor.text.Ascii;
  * new user's file is made when a list is applied ({@link #apply}), a caught address's on its
  * first delivery ({@link #addForDelivery}); a user taken off the list keeps its mailbox.
  * Deliveries read it without a lock (concurrent maps, and the list in force as one immutable
- * value); only adding a mailbox takes one.
+ * value); only adding a mailbox takes one. The mailboxes grow, but their open files do not:
+ * beyond {@link #OPEN_LIMIT}, the least recently used are closed while idle ({@link #closeIdle}).
  */
 final class MailboxList {
+
+    /**
+     * How many mailboxes keep their files open between deliveries (two descriptors each: the
+     * file and its journal). A catch-all makes a mailbox for every address a client names,
+     * so without a bound a client sending to random addresses would use up the process's
+     * descriptors, and every session's deliveries would fail.
+     */
+    static final int OPEN_LIMIT = 256;
 
     /** Who is accepted now; replaced whole by {@link #apply}, read without a lock by deliveries. */
     private volatile Accepted accepted;
@@ -37,8 +47,16 @@ final class MailboxList {
     private final Map<String, Mailbox> mailboxesByKey = new ConcurrentHashMap<>();
     /** Every mailbox, by its address as spelt: the index and the copies name mailboxes so. */
     private final Map<String, Mailbox> mailboxes = new ConcurrentHashMap<>();
-    /** Every mailbox in the order it was added: the users file's first. */
-    private final List<Mailbox> order = new CopyOnWriteArrayList<>();
+    /** Every mailbox in the order it was added: the users file's first; read and written holding itself. */
+    private final List<Mailbox> order = new ArrayList<>();
+    /**
+     * The mailboxes delivered to since they were last closed idle, least recently used
+     * first; held while read or written. Beyond {@link #openLimit} of them, the least
+     * recently used are closed (see {@link #closeIdle}).
+     */
+    private final LinkedHashMap<Mailbox, Boolean> recent = new LinkedHashMap<>(64, 0.75f, true);
+    /** How many mailboxes may keep their files open between deliveries. */
+    private volatile int openLimit = OPEN_LIMIT;
     /** Held while mailboxes are added (rare), never by a delivery to a mailbox that exists. */
     private final Object adding = new Object();
     /** Held while a list is applied: one at a time. */
@@ -75,14 +93,150 @@ final class MailboxList {
         MessageIndex index();
     }
 
-    /** Every mailbox, in the order added. */
+    /** Every mailbox, in the order added; a copy. */
     List<Mailbox> all() {
-        return order;
+        synchronized (order) {
+            return List.copyOf(order);
+        }
+    }
+
+    /** At most {@code mailboxes} mailboxes keep their files open between deliveries (a test's small number). */
+    void keepOpenAtMost(int mailboxes) {
+        openLimit = mailboxes;
+    }
+
+    /** Notes that these mailboxes were just delivered to, so their files are open (see {@link #closeIdle}). */
+    void used(List<Mailbox> delivered) {
+        synchronized (recent) {
+            for (Mailbox mailbox : delivered) {
+                recent.put(mailbox, Boolean.TRUE);
+            }
+        }
+    }
+
+    /**
+     * Closes the files of the least recently used mailboxes beyond {@link #OPEN_LIMIT}, each
+     * once no delivery uses it and its appends are durable (see {@link Mailbox#closeIdle});
+     * one in use stays open, and counts as just used. Called after a delivery's wait for the
+     * disk, off the event loops. A mailbox closed opens again on its next delivery.
+     */
+    void closeIdle() {
+        List<Mailbox> eldest;
+        synchronized (recent) {
+            int over = recent.size() - openLimit;
+            if (over <= 0) {
+                return;
+            }
+            eldest = new ArrayList<>(over);
+            var iterator = recent.keySet().iterator();
+            while (eldest.size() < over && iterator.hasNext()) {
+                eldest.add(iterator.next());
+                iterator.remove();
+            }
+        }
+        List<Mailbox> busy = new ArrayList<>();
+        for (Mailbox mailbox : eldest) {
+            if (!mailbox.closeIdle()) {
+                busy.add(mailbox);
+            }
+        }
+        if (!busy.isEmpty()) {
+            synchronized (recent) {
+                for (Mailbox mailbox : busy) {
+                    recent.putIfAbsent(mailbox, Boolean.TRUE);
+                }
+            }
+        }
     }
 
     /** Every mailbox by its address as spelt; a live view. */
     Map<String, Mailbox> bySpelling() {
         return mailboxes;
+    }
+
+    /**
+     * At start, before any mailbox file is made: a listed user whose own file is missing but
+     * whose address, ignoring case, names a mailbox file of the directory (one an earlier run
+     * made for another spelling, such as a caught {@code Erin@example.com} now listed as
+     * {@code erin@example.com}) takes that file, and its spelling, for its mailbox; else the
+     * mail in it would be out of reach, with a new empty file in its place. A user's own
+     * file, when it exists, stays its mailbox.
+     */
+    void useFilesOnDisk() {
+        Map<String, String> onDisk = null;
+        synchronized (adding) {
+            List<Mailbox> all = all();
+            for (int i = 0; i < all.size(); i++) {
+                Mailbox mailbox = all.get(i);
+                if (Files.exists(mailbox.file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                if (onDisk == null) {
+                    onDisk = spellingsOnDisk();
+                }
+                User user = withFileOnDisk(mailbox.user, onDisk);
+                if (user == mailbox.user) {
+                    continue;
+                }
+                Mailbox found = new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems);
+                mailboxesByKey.put(key(user.address()), found);
+                mailboxes.remove(mailbox.user.address());
+                mailboxes.put(user.address(), found);
+                replaceInOrder(mailbox, found);
+            }
+        }
+    }
+
+    /**
+     * {@code user}, or, when its own mailbox file is missing and {@code onDisk} (see
+     * {@link #spellingsOnDisk}) has a file for its address in another case, the same user
+     * spelt as that file is: one mailbox per address, since addresses are compared ignoring case.
+     */
+    private User withFileOnDisk(User user, Map<String, String> onDisk) {
+        if (Files.exists(directory.resolve(user.mailboxFileName()), LinkOption.NOFOLLOW_LINKS)) {
+            return user;
+        }
+        String spelt = onDisk.get(key(user.address()));
+        return spelt == null || spelt.equals(user.address()) ? user : new User(spelt, user.line(), user.password());
+    }
+
+    /**
+     * The addresses of the mailbox files of the directory, by {@link #key}: each
+     * {@code <address>.txt} (a regular file, not a link) whose name is an address that passes
+     * the users file's checks and whose mailbox file name it is; of two spellings of one
+     * address, the first in the order of their names, as {@link #caught} takes.
+     */
+    private Map<String, String> spellingsOnDisk() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*.txt")) {
+            for (Path file : files) {
+                names.add(file.getFileName().toString());
+            }
+        } catch (IOException e) {
+            // No directory yet, or none to be read: no earlier mailboxes to find.
+            return Map.of();
+        }
+        names.sort(null);
+        Map<String, String> found = new HashMap<>();
+        for (String name : names) {
+            String address = Normalizer.normalize(name.substring(0, name.length() - ".txt".length()),
+                    Normalizer.Form.NFC);
+            if (address.indexOf('@') >= 0 && UsersFile.checkAddress(address, address) == null
+                    && new User(address, 0).mailboxFileName().equals(name)
+                    && Files.isRegularFile(directory.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+                found.putIfAbsent(key(address), address);
+            }
+        }
+        return found;
+    }
+
+    private void replaceInOrder(Mailbox was, Mailbox now) {
+        synchronized (order) {
+            int at = order.indexOf(was);
+            if (at >= 0) {
+                order.set(at, now);
+            }
+        }
     }
 
     /** Adds the mailboxes of the files {@link #caught} finds for the catch-all in force; at start. */
@@ -111,12 +265,26 @@ final class MailboxList {
 
     /** Adds a mailbox for {@code user} unless one has its key; returns it, or null when one had. */
     private Mailbox register(User user) {
+        return register(user, false);
+    }
+
+    /**
+     * As {@link #register(User)}; {@code nameUnsynced} when the directory was not synced since
+     * its file was made, which the mailbox then does before its first append is durable.
+     */
+    private Mailbox register(User user, boolean nameUnsynced) {
         Mailbox mailbox = new Mailbox(user, directory.resolve(user.mailboxFileName()), format, disk, problems);
+        if (nameUnsynced) {
+            // Before any delivery can find it: every one must wait for the directory sync.
+            mailbox.madeNow();
+        }
         if (mailboxesByKey.putIfAbsent(key(user.address()), mailbox) != null) {
             return null;
         }
         mailboxes.put(user.address(), mailbox);
-        order.add(mailbox);
+        synchronized (order) {
+            order.add(mailbox);
+        }
         return mailbox;
     }
 
@@ -126,8 +294,9 @@ final class MailboxList {
      * since taken off the list is still here: its mail is kept (see {@link #currentUsers()}).
      */
     List<User> users() {
-        List<User> users = new ArrayList<>(order.size());
-        for (Mailbox mailbox : order) {
+        List<Mailbox> all = all();
+        List<User> users = new ArrayList<>(all.size());
+        for (Mailbox mailbox : all) {
             users.add(mailbox.user);
         }
         return users;
@@ -226,9 +395,11 @@ final class MailboxList {
 
     /**
      * The mailboxes of these recipients, which had none: each file made as at start (never
-     * through a link, the directory synced once for all), for a recipient a catch-all
-     * accepted. A recipient accepted before its user or catch-all was taken off the list is
-     * delivered all the same: an accepted message is never lost.
+     * through a link), for a recipient a catch-all accepted; the directory is synced not
+     * here, on the event loop, but before the first delivery to each is durable (see
+     * {@link Mailbox#madeNow}), so the name is on disk before the client hears 250. A
+     * recipient accepted before its user or catch-all was taken off the list is delivered
+     * all the same: an accepted message is never lost.
      *
      * @throws IllegalArgumentException for an address that could not be a mailbox, or when
      *                                  no catch-all was ever on (the session accepts neither:
@@ -261,9 +432,10 @@ final class MailboxList {
     }
 
     /**
-     * Makes each user's file (unless it exists) and syncs the directory once, then adds
-     * their mailboxes; call holding {@link #adding}. When a file cannot be made, none of
-     * them is added, and the files made are removed again.
+     * Makes each user's file (unless it exists), then adds their mailboxes, each to sync the
+     * directory before its first append is durable (a file found made may be one a list being
+     * applied made, not yet synced); call holding {@link #adding}. When a file cannot be
+     * made, none of them is added, and the files made are removed again.
      */
     private List<Mailbox> createAndRegister(List<User> users) throws IOException {
         if (users.isEmpty()) {
@@ -281,16 +453,13 @@ final class MailboxList {
                     created.add(file);
                 }
             }
-            if (!created.isEmpty()) {
-                disk.syncDirectory(directory);
-            }
         } catch (IOException | RuntimeException e) {
             MailboxStore.removeQuietly(created, null);
             throw e;
         }
         List<Mailbox> made = new ArrayList<>();
         for (User user : users) {
-            Mailbox mailbox = register(user);
+            Mailbox mailbox = register(user, true);
             if (mailbox != null) {
                 made.add(mailbox);
             }
@@ -307,17 +476,22 @@ final class MailboxList {
         synchronized (applying) {
             Accepted before = accepted;
             List<User> wanted = new ArrayList<>();
+            Map<String, String> onDisk = null;
             for (User user : next.users()) {
                 if (!mailboxesByKey.containsKey(key(user.address()))) {
-                    wanted.add(user);
+                    if (onDisk == null) {
+                        onDisk = spellingsOnDisk();
+                    }
+                    // A file an earlier run made for the address in another case is its mailbox.
+                    wanted.add(withFileOnDisk(user, onDisk));
                 }
             }
-            List<Path> created = new ArrayList<>();
+            List<User> created = new ArrayList<>();
             try {
                 for (User user : wanted) {
                     try {
                         if (MailboxStore.createMailbox(directory.resolve(user.mailboxFileName()))) {
-                            created.add(directory.resolve(user.mailboxFileName()));
+                            created.add(user);
                         }
                     } catch (IOException e) {
                         throw new UsersFileException(source, user.line(), e.getMessage());
@@ -332,7 +506,7 @@ final class MailboxList {
                     }
                 }
             } catch (UsersFileException | RuntimeException e) {
-                MailboxStore.removeQuietly(created, null);
+                removeUnclaimed(created);
                 throw e;
             }
             List<User> joining = new ArrayList<>(wanted);
@@ -361,6 +535,32 @@ final class MailboxList {
             }
             told(made);
             return change(before, next);
+        }
+    }
+
+    /**
+     * Removes the files a failed {@link #apply} made, but for any that a catch-all's delivery
+     * took for its mailbox meanwhile (the files are made outside {@link #adding}, so that
+     * deliveries to mailboxes being made do not wait for the disk), or that holds anything:
+     * it may hold mail a client was told is stored. Under {@link #adding}, so that no
+     * delivery can take a file as it is removed.
+     */
+    private void removeUnclaimed(List<User> created) {
+        List<Path> unclaimed = new ArrayList<>();
+        synchronized (adding) {
+            for (User user : created) {
+                Path file = directory.resolve(user.mailboxFileName());
+                try {
+                    boolean empty = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .size() == 0;
+                    if (empty && !mailboxesByKey.containsKey(key(user.address()))) {
+                        unclaimed.add(file);
+                    }
+                } catch (IOException e) {
+                    // Gone already, or not to be read: left as it is.
+                }
+            }
+            MailboxStore.removeQuietly(unclaimed, null);
         }
     }
 

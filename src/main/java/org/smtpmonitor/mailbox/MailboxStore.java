@@ -33,10 +33,14 @@ import org.smtpmonitor.smtp.StoredCopy;
  * mailboxes only ever grow while the store is open: a new user's file is made when the
  * list is applied, a caught address's on its first delivery (see {@link #append}), with
  * the same care as at start (never through a link, a regular file only, the directory
- * synced after), and each joins the index. A user taken off the list gets no new mail, but
- * keeps its file, its index rows and its place in {@link #users()}; a recipient accepted
- * before is still delivered. Mailboxes are found by address ignoring case, so two spellings
- * that differ only in case are one mailbox, named by the first spelling seen.
+ * synced before a delivery to it is acknowledged: for a caught address, by the thread that
+ * waits for the disk, not the event loop), and each joins the index. A user taken off the
+ * list gets no new mail, but keeps its file, its index rows and its place in
+ * {@link #users()}; a recipient accepted before is still delivered. Mailboxes are found by
+ * address ignoring case, so two spellings that differ only in case are one mailbox, named
+ * by the first spelling seen; a listed user whose own file is missing takes the file an
+ * earlier run made for its address in another case (at start, and when a new list adds
+ * it), so mail caught as {@code Erin@} stays in view when {@code erin@} is listed later.
  *
  * <p>After a restart with a catch-all on, the mailboxes an earlier run made for caught
  * addresses are found again: every {@code <address>.txt} in the directory whose name is an
@@ -167,6 +171,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                     throw new IOException("cannot lock the mailbox directory " + directory + ": " + reason(e));
                 }
             }
+            list.useFilesOnDisk();
             list.addCaught(null);
             for (Mailbox mailbox : list.all()) {
                 Files.deleteIfExists(MailboxRewriter.temporaryFile(mailbox.file));
@@ -342,7 +347,9 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
      * earlier run made are found again (see the class comment); a user no longer listed gets
      * {@code 550} for new mail, but keeps its file and index rows, and a recipient accepted
      * before is still delivered. Passwords follow the new list. All or nothing: when a new
-     * user's file cannot be made, the files made for it are removed and the list stays as it was.
+     * user's file cannot be made, the list stays as it was, and the files made for it are
+     * removed again, but for one a catch-all's delivery took meanwhile: no file that may hold
+     * mail a client was told is stored is ever removed.
      *
      * @param source the users file {@code next} was read from, named in a failure
      * @throws UsersFileException naming the user's line, when its mailbox file cannot be made
@@ -409,6 +416,7 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
         for (Mailbox mailbox : targets) {
             mailbox.appendLock.lock();
         }
+        boolean appended = false;
         try {
             for (int i = 0; i < targets.size(); i++) {
                 Mailbox mailbox = targets.get(i);
@@ -424,9 +432,17 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 copies.add(new StoredCopy(mailbox.user.address(), mailbox.file, offset, content.size()));
                 files.put(mailbox.user.address(), new RewriteHistory.FileVersion(mailbox.identity(), mailbox.rewrites()));
             }
+            appended = true;
         } finally {
             for (Mailbox mailbox : targets) {
                 mailbox.appendLock.unlock();
+            }
+            // Their files are open now, even after a failed append: they count (MailboxList.closeIdle).
+            list.used(targets);
+            if (!appended) {
+                // No wait for the disk follows to close idle files then, and deliveries that
+                // all fail (a full disk) must not use up the descriptors either.
+                list.closeIdle();
             }
         }
         // The sync happens outside the append locks, so that other sessions append while
@@ -436,8 +452,13 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
 
             @Override
             public List<StoredCopy> awaitDurable() throws IOException {
-                for (int i = 0; i < targets.size(); i++) {
-                    targets.get(i).syncThrough(sequences[i]);
+                try {
+                    for (int i = 0; i < targets.size(); i++) {
+                        targets.get(i).syncThrough(sequences[i]);
+                    }
+                } finally {
+                    // On the thread that waits for the disk, not an event loop.
+                    list.closeIdle();
                 }
                 IndexWriter writer = indexWriter;
                 if (writer != null && !indexed) {
@@ -572,6 +593,11 @@ public final class MailboxStore implements MessageStore, AutoCloseable {
                 // Nothing better can be done here; the delivery reports its own failure.
             }
         }
+    }
+
+    /** At most {@code mailboxes} mailboxes keep their files open between deliveries (a test's small number). */
+    void keepOpenAtMost(int mailboxes) {
+        list.keepOpenAtMost(mailboxes);
     }
 
     /** Closes the mailbox files; a later delivery opens them again. */

@@ -169,6 +169,25 @@ class CatchAllTest {
     }
 
     @Test
+    void mailCaughtForOneSpellingIsStillInTheWindowsListWhenTheNextRunListsTheUserInAnotherCase() throws Exception {
+        try (TestMonitor monitor = start("*@example.com\n", false)) {
+            assertTrue(deliver(monitor, "Erin@example.com", "Subject: caught\r\n\r\nfirst\r\n").startsWith("250 "));
+            monitor.monitor().store().awaitIndexed();
+        }
+        try (TestMonitor monitor = start("erin@example.com\n*@example.com\n", false)) {
+            assertTrue(deliver(monitor, "erin@example.com", "Subject: listed\r\n\r\nsecond\r\n").startsWith("250 "));
+            monitor.monitor().store().awaitIndexed();
+            assertEquals(Set.of("Erin@example.com.txt"), mailboxFiles(), "one file for the address");
+            MailboxDirectory mail = monitor.monitor().mail();
+            assertEquals(List.of("Erin@example.com"),
+                    mail.mailboxes().stream().map(MailboxDirectory.MailboxInfo::address).toList());
+            assertEquals(Set.of("caught", "listed"), mail.messages("Erin@example.com", 0, 10).stream()
+                    .map(IndexedMessage::subject).collect(Collectors.toSet()));
+            assertTrue(monitor.monitor().accepts("ERIN@example.com"));
+        }
+    }
+
+    @Test
     void aNewMailboxIsAnnouncedListedSearchedAndToldToMailListeners() throws Exception {
         try (TestMonitor monitor = start("alice@example.com\n*@catch.test\n", false)) {
             List<Set<String>> changes = new CopyOnWriteArrayList<>();

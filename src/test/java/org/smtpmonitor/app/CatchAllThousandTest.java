@@ -25,7 +25,8 @@ import org.smtpmonitor.testing.TestMonitor;
 /**
  * A catch-all domain and 1,000 addresses no users file lists, sent by Python's smtplib in
  * ten messages of 100 recipients: a mailbox file each, holding its message once and nothing
- * else, listed by the index, and found again by the next start.
+ * else, listed by the index, and found again by the next start; and the server keeps no more
+ * than a bounded number of those files open meanwhile.
  */
 class CatchAllThousandTest {
 
@@ -72,12 +73,16 @@ class CatchAllThousandTest {
             expectedFiles.add(address(i) + ".txt");
         }
         try (TestMonitor monitor = TestMonitor.start(directory)) {
+            long openBefore = openFiles();
             String out = Python.run(directory, SENDER, String.valueOf(monitor.port()));
             List<String> expectedOut = new ArrayList<>();
             for (int batch = 0; batch < RECIPIENTS / PER_MESSAGE; batch++) {
                 expectedOut.add(batch + " 0");
             }
             assertEquals(expectedOut, out.lines().toList(), "every recipient accepted, every message 250");
+            // Two descriptors (file and journal) for each of at most 256 mailboxes kept open, not 2,000.
+            long grown = openFiles() - openBefore;
+            assertTrue(grown <= 2 * 256 + 64, "open files grew by " + grown + " for " + RECIPIENTS + " mailboxes");
 
             assertSameFiles(expectedFiles, mailboxFiles());
             for (int i = 0; i < RECIPIENTS; i++) {
@@ -109,6 +114,13 @@ class CatchAllThousandTest {
                     StandardCharsets.ISO_8859_1));
             assertTrue(again.events().all().stream().noneMatch(MailboxAdded.class::isInstance),
                     "no mailbox is new after the restart");
+        }
+    }
+
+    /** How many files this process has open (the server runs in it); Linux's count. */
+    private static long openFiles() throws Exception {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
         }
     }
 
