@@ -97,6 +97,17 @@ class ArchitectureTest {
     static final ArchRule cliUsesNeitherTheServerNorTheStore = noClasses().that().resideInAPackage(ours("cli"))
             .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"));
 
+    /** The HTTP API is a thin layer over the facade: it reaches neither the server, the store, nor the SMTP client. */
+    @ArchTest
+    static final ArchRule apiUsesOnlyTheFacade = noClasses().that().resideInAPackage(ours("api"))
+            .should().dependOnClassesThat().resideInAnyPackage(ours("server"), ours("mailbox"), ours("client"),
+                    ours("ui"), ours("cli"));
+
+    /** JSON parsing (Jackson) serves the API's requests and the command line's reading of the API. */
+    @ArchTest
+    static final ArchRule jacksonOnlyInApiAndCli = noClasses().that().resideOutsideOfPackages(ours("api"), ours("cli"))
+            .should().dependOnClassesThat().resideInAPackage("com.fasterxml.jackson..");
+
     /** JavaFX, and AtlantaFX's themes for it, belong to the window. */
     @ArchTest
     static final ArchRule nothingOutsideUiUsesJavaFx = noClasses().that().resideOutsideOfPackage(ours("ui"))

@@ -312,6 +312,18 @@ public final class MailboxDirectory implements AutoCloseable {
         out.flush();
     }
 
+    /**
+     * Sends stored message {@code id} on to a real SMTP server with our own client: its exact
+     * stored bytes, to the stored envelope's recipients or {@code target}'s. Blocks for the
+     * whole conversation: never call it on the window's thread.
+     *
+     * @throws java.nio.file.NoSuchFileException when there is no such message
+     * @throws IOException when it cannot be read; a server that cannot be reached or refuses is an outcome, not an exception
+     */
+    public ReleaseOutcome release(long id, ReleaseTarget target) throws IOException {
+        throw new UnsupportedOperationException("release is being built");
+    }
+
     /** Deletes these messages from their mailbox files and the index; returns how many it deleted. */
     public int delete(Collection<Long> ids) throws IOException {
         return editor.delete(ids);

@@ -341,6 +341,11 @@ public final class Monitor implements AutoCloseable {
         return certificate.summary();
     }
 
+    /** Where the server takes SMTP connections: the bound port even when {@code --port 0} asked for any. */
+    public InetSocketAddress smtpAddress() {
+        return server.address();
+    }
+
     /** Where the server takes implicit-TLS connections, or null when it does not ({@code --tls-port}). */
     public InetSocketAddress tlsAddress() {
         return server.tlsAddress();

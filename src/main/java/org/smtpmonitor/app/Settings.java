@@ -27,15 +27,26 @@ import org.smtpmonitor.smtp.SmtpConfig;
  * @param rulesFile the scripted failures ({@code --rules FILE}); null for none
  * @param catchAll  every address of every domain is accepted ({@code --catch-all}), each into
  *                  a mailbox of its own made on its first delivery; a listed user keeps its own
+ * @param http      the HTTP API ({@code --http-port}, {@code --http-token}); off by default
  */
 public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
                        String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
                        boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth,
-                       Path rulesFile, boolean catchAll) {
+                       Path rulesFile, boolean catchAll, HttpSettings http) {
 
     public Settings {
         tls = tls == null ? TlsSettings.defaults() : tls;
         auth = auth == null ? AuthPolicy.OFF : auth;
+        http = http == null ? HttpSettings.OFF : http;
+    }
+
+    /** Without the HTTP API. */
+    public Settings(InetAddress bindAddress, int port, Path mailboxDirectory, MailboxFormat format,
+                    String defaultDomain, long maxMessageSize, int maxConnections, Duration idleTimeout,
+                    boolean requireHeloDomain, long maxMemory, boolean index, TlsSettings tls, AuthPolicy auth,
+                    Path rulesFile, boolean catchAll) {
+        this(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize, maxConnections, idleTimeout,
+                requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll, HttpSettings.OFF);
     }
 
     /** Without a rules file or a catch-all. */
@@ -110,44 +121,50 @@ public record Settings(InetAddress bindAddress, int port, Path mailboxDirectory,
 
     public Settings withPort(int newPort) {
         return new Settings(bindAddress, newPort, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll, http);
     }
 
     public Settings withMailboxDirectory(Path directory) {
         return new Settings(bindAddress, port, directory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll, http);
     }
 
     public Settings withMaxMemory(long bytes) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, bytes, index, tls, auth, rulesFile, catchAll, http);
     }
 
     public Settings withIndex(boolean kept) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, kept, tls, auth, rulesFile, catchAll, http);
     }
 
     public Settings withAuth(AuthPolicy policy) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, policy, rulesFile, catchAll, http);
     }
 
     /** With the scripted failures of {@code file} ({@code --rules}); null for none. */
     public Settings withRulesFile(Path file) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, file, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, file, catchAll, http);
     }
 
     public Settings withTls(TlsSettings newTls) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, rulesFile, catchAll);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, newTls, auth, rulesFile, catchAll, http);
     }
 
     /** With or without {@code --catch-all}. */
     public Settings withCatchAll(boolean everyAddress) {
         return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
-                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, everyAddress);
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, everyAddress, http);
+    }
+
+    /** With the HTTP API set as {@code newHttp} says. */
+    public Settings withHttp(HttpSettings newHttp) {
+        return new Settings(bindAddress, port, mailboxDirectory, format, defaultDomain, maxMessageSize,
+                maxConnections, idleTimeout, requireHeloDomain, maxMemory, index, tls, auth, rulesFile, catchAll, newHttp);
     }
 
     /** The server configuration for users whose first domain is {@code serverDomain}, without TLS. */

@@ -13,10 +13,11 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import org.smtpmonitor.app.AtomicFiles;
+import org.smtpmonitor.app.MailJson;
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.Settings;
-import org.smtpmonitor.message.Arrival;
 import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.text.Json;
 import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
@@ -108,8 +109,7 @@ final class MailboxCommand implements Callable<Integer> {
             return run(spec, where, (mailboxes, out) -> {
                 List<MailboxDirectory.MailboxInfo> all = mailboxes.mailboxes();
                 if (json) {
-                    out.println(Json.array(all, m -> Json.object().field("address", m.address())
-                            .field("messages", m.messages()).field("bytes", m.bytes())));
+                    out.println(Json.array(all, MailJson::mailbox));
                     return;
                 }
                 for (MailboxDirectory.MailboxInfo m : all) {
@@ -120,32 +120,9 @@ final class MailboxCommand implements Callable<Integer> {
         }
     }
 
-    /** The fields of a message in {@code show} and {@code search}. */
-    static Json.Fields fields(IndexedMessage m) {
-        return Json.object().field("id", m.id()).field("mailbox", m.mailbox()).field("received", m.received().toString())
-                .field("envelopeFrom", m.envelopeFrom()).field("envelopeTo", m.envelopeTo())
-                .field("from", m.from()).field("subject", m.subject()).field("size", m.size())
-                .field("arrival", arrival(m.arrival()));
-    }
-
-    /**
-     * How a message came: {@code {"tls": {"protocol", "cipher"} or null, "auth": {"mechanism",
-     * "user"} or null}}; null when not known (indexed before it was recorded, or found by a rescan).
-     */
-    private static Json.Fields arrival(Arrival arrival) {
-        if (!arrival.known()) {
-            return null;
-        }
-        return Json.object()
-                .field("tls", arrival.overTls() ? Json.object().field("protocol", arrival.tlsProtocol())
-                        .field("cipher", arrival.tlsCipher()) : null)
-                .field("auth", arrival.authenticated() ? Json.object().field("mechanism", arrival.authMechanism())
-                        .field("user", arrival.authUser()) : null);
-    }
-
     static void print(List<IndexedMessage> messages, boolean json, PrintWriter out) {
         if (json) {
-            out.println(Json.array(messages, MailboxCommand::fields));
+            out.println(Json.array(messages, MailJson::message));
             return;
         }
         for (IndexedMessage m : messages) {

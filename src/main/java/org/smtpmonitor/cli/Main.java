@@ -13,6 +13,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.smtpmonitor.api.ApiServer;
+import org.smtpmonitor.app.HttpSettings;
 import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
@@ -151,6 +153,15 @@ public final class Main implements Callable<Integer> {
                     + " and switches them live. A file that does not parse stops the start, naming its line.")
     Path rulesFile;
 
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Serve the HTTP API (JSON and live events, for tests and CI; docs/openapi.yaml) on PORT of"
+                    + " --bind's address (0 for any free port). Off by default.")
+    Integer httpPort;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+            description = "Make every HTTP API request carry 'Authorization: Bearer TOKEN'; others get 401.")
+    String httpToken;
+
     /** Hidden: for bench/store.sh, which measures what the index costs a delivery. */
     @Option(names = "--no-index", hidden = true,
             description = "Keep no message index: mail is stored as usual, but cannot be listed or searched.")
@@ -249,7 +260,28 @@ public final class Main implements Callable<Integer> {
         return new Settings(address, port, mailboxDirectory, Settings.formatNamed(format), domain, maxMessageSize,
                 maxConnections, idleTimeout, requireHeloDomain,
                 maxMemory != null ? maxMemory : Settings.defaultMaxMemory(maxMessageSize, maxConnections), !noIndex,
-                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth), rulesFile, catchAll);
+                tlsSettings(), AuthPolicy.of(authMode, requireAuth, allowInsecureAuth), rulesFile, catchAll,
+                httpSettings());
+    }
+
+    private HttpSettings httpSettings() {
+        CommandLine cmd = spec.commandLine();
+        if (httpPort == null) {
+            if (httpToken != null) {
+                throw new CommandLine.ParameterException(cmd, "--http-token needs --http-port");
+            }
+            return HttpSettings.OFF;
+        }
+        if (httpPort < 0 || httpPort > 65535) {
+            throw new CommandLine.ParameterException(cmd, "--http-port: " + httpPort + " is not between 0 and 65535");
+        }
+        if (httpPort != 0 && (httpPort == port || tlsPort != null && httpPort.equals(tlsPort))) {
+            throw new CommandLine.ParameterException(cmd, "--http-port: " + httpPort + " is an SMTP port already");
+        }
+        if (httpToken != null && (httpToken.isEmpty() || !httpToken.matches("[\\x21-\\x7e]+"))) {
+            throw new CommandLine.ParameterException(cmd, "--http-token: must be printable ASCII without spaces");
+        }
+        return new HttpSettings(httpPort, httpToken);
     }
 
     private TlsSettings tlsSettings() {
@@ -285,6 +317,8 @@ public final class Main implements Callable<Integer> {
         // Ended by SIGTERM (through the shutdown hook) or by a failure of the server.
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicReference<String> failure = new AtomicReference<>();
+        // Made before the start, so that the sessions it holds and the events it streams miss nothing.
+        ApiServer api = settings.http().enabled() ? new ApiServer(events, settings.http()) : null;
         Monitor monitor;
         try {
             monitor = Monitor.start(usersFile, settings, events, (message, cause) -> {
@@ -297,7 +331,23 @@ public final class Main implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        if (api != null) {
+            try {
+                api.start(monitor, settings.bindAddress());
+            } catch (IOException e) {
+                monitor.close();
+                closeQuietly(listener);
+                err.println("smtp-monitor: " + Printable.escape(String.valueOf(e.getMessage())));
+                err.flush();
+                return 1;
+            }
+            System.out.println("HTTP API on " + api.url() + (api.tokenRequired() ? " (bearer token required)" : ""));
+            System.out.flush();
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (api != null) {
+                api.close();
+            }
             monitor.close();
             closeQuietly(listener);
             stopped.countDown();

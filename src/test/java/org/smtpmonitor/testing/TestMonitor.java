@@ -74,7 +74,17 @@ public final class TestMonitor implements AutoCloseable {
         if (!Files.exists(usersFile)) {
             Files.writeString(usersFile, USERS, StandardCharsets.UTF_8);
         }
-        EventBus bus = new EventBus();
+        return start(directory, settings, new EventBus(), listeners);
+    }
+
+    /** Starts a monitor on {@code bus} (to which the caller may have subscribed already), with {@code listeners} and the recorder. */
+    @SafeVarargs
+    public static TestMonitor start(Path directory, Settings settings, EventBus bus,
+                                    Consumer<? super SessionEvent>... listeners) throws IOException, StartupException {
+        Path usersFile = directory.resolve("users.txt");
+        if (!Files.exists(usersFile)) {
+            Files.writeString(usersFile, USERS, StandardCharsets.UTF_8);
+        }
         EventRecorder events = new EventRecorder();
         for (Consumer<? super SessionEvent> listener : listeners) {
             bus.subscribe(listener);

@@ -1,36 +1,36 @@
-package org.smtpmonitor.cli;
+package org.smtpmonitor.text;
 
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Just enough JSON (RFC 8259) for the command line's {@code --json} output: objects of
- * strings, numbers, string arrays, and objects or null. Every control character, and
+ * Just enough JSON (RFC 8259) for the command line's {@code --json} output and the HTTP API's
+ * answers: objects of strings, numbers, booleans, string arrays, arrays of objects, and objects or null. Every control character, and
  * U+2028/U+2029, is escaped, so a hostile subject cannot break the output or a terminal.
  */
-final class Json {
+public final class Json {
 
     private Json() {
     }
 
-    static Fields object() {
+    public static Fields object() {
         return new Fields();
     }
 
     /** One JSON object, built field by field. */
-    static final class Fields {
+    public static final class Fields {
         private final StringBuilder text = new StringBuilder("{");
 
-        Fields field(String name, String value) {
+        public Fields field(String name, String value) {
             return name(name).string(value);
         }
 
-        Fields field(String name, long value) {
+        public Fields field(String name, long value) {
             name(name).text.append(value);
             return this;
         }
 
-        Fields field(String name, List<String> values) {
+        public Fields field(String name, List<String> values) {
             name(name).text.append('[');
             for (int i = 0; i < values.size(); i++) {
                 if (i > 0) {
@@ -43,8 +43,28 @@ final class Json {
         }
 
         /** {@code value} as a nested object, or JSON {@code null} when it is null. */
-        Fields field(String name, Fields value) {
+        public Fields field(String name, Fields value) {
             name(name).text.append(value == null ? "null" : value.toString());
+            return this;
+        }
+
+        /** {@code value}, or JSON {@code null} when it is null (where {@link #field(String, String)} writes ""). */
+        public Fields nullable(String name, String value) {
+            if (value == null) {
+                name(name).text.append("null");
+                return this;
+            }
+            return field(name, value);
+        }
+
+        public Fields field(String name, boolean value) {
+            name(name).text.append(value);
+            return this;
+        }
+
+        /** {@code values} as an array of objects. */
+        public <T> Fields objects(String name, List<T> values, Function<T, Fields> toObject) {
+            name(name).text.append(array(values, toObject));
             return this;
         }
 
@@ -67,7 +87,7 @@ final class Json {
         }
     }
 
-    static <T> String array(List<T> items, Function<T, Fields> toObject) {
+    public static <T> String array(List<T> items, Function<T, Fields> toObject) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < items.size(); i++) {
             text.append(i == 0 ? "" : ",").append(toObject.apply(items.get(i)));
@@ -75,7 +95,7 @@ final class Json {
         return text.append(']').toString();
     }
 
-    static void quote(StringBuilder out, String value) {
+    public static void quote(StringBuilder out, String value) {
         out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -1,0 +1,223 @@
+package org.smtpmonitor.api;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.smtpmonitor.app.HttpSettings;
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.event.EventBus;
+import org.smtpmonitor.text.Json;
+import org.smtpmonitor.text.Printable;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The HTTP API ({@code --http-port}): JSON over the monitor's facade, for tests and CI jobs.
+ * The JDK's {@code com.sun.net.httpserver} serves it: the API is a few routes of small JSON
+ * answers on loopback, which needs no framework (docs/REFERENCE.md says more).
+ *
+ * <p>Made before the monitor starts, so that what listens to the event bus (the sessions
+ * held, the event stream) misses nothing; bound by {@link #start(Monitor, InetAddress)}.
+ * Requests run on a small pool of threads named {@code http-N}, never on the server's.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    /** The threads that answer requests; more requests wait in a queue of {@link #QUEUE}. */
+    static final int THREADS = 8;
+    static final int QUEUE = 1024;
+
+    private final EventBus events;
+    private final HttpSettings settings;
+    private final byte[] token;
+    private final List<Route> routes = new ArrayList<>();
+    private HttpServer server;
+    private ThreadPoolExecutor executor;
+    private Monitor monitor;
+
+    public ApiServer(EventBus events, HttpSettings settings) {
+        if (!settings.enabled()) {
+            throw new IllegalArgumentException("the HTTP API is off");
+        }
+        this.events = events;
+        this.settings = settings;
+        this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Binds the API to {@code address} on the settings' port and begins answering, over
+     * {@code monitor}'s facade.
+     *
+     * @throws IOException when the port cannot be bound, saying which
+     */
+    public synchronized void start(Monitor monitor, InetAddress address) throws IOException {
+        if (server != null) {
+            throw new IllegalStateException("the HTTP API is running");
+        }
+        this.monitor = monitor;
+        routes.clear();
+        addRoutes();
+        HttpServer bound;
+        try {
+            bound = HttpServer.create(new InetSocketAddress(address, settings.port()), 64);
+        } catch (BindException e) {
+            throw new BindException("HTTP port " + settings.port() + " on " + address.getHostAddress()
+                    + " is in use or not allowed (" + e.getMessage() + ")");
+        }
+        AtomicInteger threads = new AtomicInteger();
+        executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread thread = new Thread(r, "http-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        executor.allowCoreThreadTimeOut(true);
+        bound.setExecutor(executor);
+        bound.createContext("/", this::dispatch);
+        bound.start();
+        server = bound;
+    }
+
+    /** Where the API listens; null before {@link #start}. */
+    public synchronized InetSocketAddress address() {
+        return server == null ? null : server.getAddress();
+    }
+
+    /** The API's base address, such as {@code http://127.0.0.1:8025}; null before {@link #start}. */
+    public String url() {
+        InetSocketAddress address = address();
+        if (address == null) {
+            return null;
+        }
+        String host = address.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
+    /** Whether requests must carry the bearer token. */
+    public boolean tokenRequired() {
+        return token != null;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            server = null;
+        }
+    }
+
+    Monitor monitor() {
+        return monitor;
+    }
+
+    EventBus events() {
+        return events;
+    }
+
+    /** Adds a route; routes are tried in the order added. */
+    void route(String method, String pattern, Route.Handler handler) {
+        routes.add(new Route(method, pattern, handler));
+    }
+
+    private void addRoutes() {
+        route("GET", "/api/status", this::status);
+    }
+
+    private void status(Request request) throws IOException {
+        Monitor m = monitor;
+        InetSocketAddress smtp = m.smtpAddress();
+        InetSocketAddress tls = m.tlsAddress();
+        request.json(200, Json.object().field("version", version()).field("running", m.isRunning())
+                .field("smtpPort", smtp == null ? -1 : smtp.getPort())
+                .field("tlsPort", tls == null ? -1 : tls.getPort())
+                .field("mailboxDirectory", m.mailboxDirectory().toString()).field("format", m.format())
+                .toString());
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try {
+            if (token != null && !authorized(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"smtp-monitor\"");
+                throw new ApiException(401, "this API needs the header 'Authorization: Bearer TOKEN' with --http-token's token");
+            }
+            String path = exchange.getRequestURI().getRawPath();
+            String method = exchange.getRequestMethod();
+            TreeSet<String> allowed = new TreeSet<>();
+            for (Route route : routes) {
+                Map<String, String> parameters = route.match(path);
+                if (parameters == null) {
+                    continue;
+                }
+                if (route.method().equals(method) || method.equals("HEAD") && route.method().equals("GET")) {
+                    route.handler().handle(new Request(exchange, parameters));
+                    return;
+                }
+                allowed.add(route.method());
+            }
+            if (!allowed.isEmpty()) {
+                exchange.getResponseHeaders().set("Allow", String.join(", ", allowed));
+                throw new ApiException(405, method + " is not allowed here; " + String.join(", ", allowed) + " is");
+            }
+            throw ApiException.notFound("no such path: " + path);
+        } catch (ApiException e) {
+            error(exchange, e.status(), e.getMessage());
+        } catch (IOException e) {
+            // The client went away, or the store could not be read: tell it if it is still there.
+            error(exchange, 500, String.valueOf(e.getMessage()));
+        } catch (RuntimeException e) {
+            error(exchange, 500, e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private boolean authorized(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Answers {@code {"error": reason}}, unless an answer has begun already. */
+    private static void error(HttpExchange exchange, int status, String reason) {
+        try {
+            if (exchange.getResponseCode() != -1) {
+                return;
+            }
+            byte[] body = Json.object().field("error", Printable.escape(reason)).toString().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
+            if (!exchange.getRequestMethod().equals("HEAD")) {
+                exchange.getResponseBody().write(body);
+            }
+        } catch (IOException e) {
+            // The client has gone: nobody to tell.
+        }
+    }
+
+    private static String version() {
+        Properties properties = new Properties();
+        try (var in = ApiServer.class.getResourceAsStream("/org/smtpmonitor/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (IOException e) {
+            // Unknown, then.
+        }
+        return properties.getProperty("version", "unknown");
+    }
+}
