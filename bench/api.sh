@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# The HTTP API under load, with N messages stored (default 100,000 of 1 KB over 10 raw
+# mailboxes, made by the server itself over SMTP). Two figures, each the median of ROUNDS:
+#   1. the API's rate for "the latest message of a mailbox"
+#      (GET /api/messages?mailbox=ADDR&size=1) at CLIENTS concurrent clients (20), each on a
+#      keep-alive connection of its own (org.smtpmonitor.api.ApiLoad, JDK HttpClient);
+#   2. SMTP delivery (`smtp-monitor bench`, 20 connections, 1 KB) with that API load running,
+#      against the same delivery without it, on the same server: rounds alternate the order.
+# Everything runs on this machine's cores: the API's load generator takes CPU the server
+# would otherwise have, as smtp-monitor's own bench generator does.
+#
+#   bench/api.sh                 # about 6 minutes on a quiet 2-core machine
+#   N=20000 ROUNDS=2 bench/api.sh   # a smoke run
+#   SECONDS_API=10 DELIVERY_N=20000 ...
+#   REUSE=1 ...                  # keep the mailboxes an earlier run filled with the same N
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK=$ROOT/target/api-bench
+JAR=$ROOT/target/smtp-monitor.jar
+N=${N:-100000}
+MAILBOXES=10
+CONNS=20
+CLIENTS=${CLIENTS:-20}
+SIZE=1024
+ROUNDS=${ROUNDS:-4}
+SECONDS_API=${SECONDS_API:-10}
+DELIVERY_N=${DELIVERY_N:-20000}
+
+. bench/lib.sh
+mkdir -p "$WORK"
+
+if [ ! -f "$JAR" ] || [ ! -f target/test-classes/org/smtpmonitor/api/ApiLoad.class ] \
+        || [ -n "$(find src pom.xml fxml -newer "$JAR" -print -quit)" ]; then
+    log "building target/smtp-monitor.jar and the test classes"
+    mvn -B -ntp -q package -DskipTests
+fi
+if [ ! -f "$WORK/classpath.txt" ] || [ pom.xml -nt "$WORK/classpath.txt" ]; then
+    mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
+fi
+CLASSPATH_TEST="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/classpath.txt")"
+
+USERS=()
+for i in $(seq -w 1 $MAILBOXES); do USERS+=("user$i@bench.test"); done
+printf '%s\n' "${USERS[@]}" > "$WORK/users.txt"
+rcpts() { local u; for u in "${USERS[@]}"; do printf -- '--rcpt %s ' "$u"; done; }
+
+MAIL=$WORK/mail
+PORT=$(free_port)
+HTTP=$(free_port)
+if [ -z "${REUSE:-}" ] || [ "$(cat "$WORK/filled" 2>/dev/null)" != "$N" ]; then
+    rm -rf "$MAIL" "$WORK/filled"
+fi
+mkdir -p "$MAIL"
+java -jar "$JAR" "$WORK/users.txt" --headless --port "$PORT" --http-port "$HTTP" --mailbox-dir "$MAIL" \
+    > /dev/null 2> "$WORK/server.err" &
+PIDS+=("$!")
+wait_port "$PORT"
+wait_port "$HTTP"
+API=http://127.0.0.1:$HTTP
+
+stored() {
+    curl -s "$API/api/mailboxes" | /usr/bin/python3 -c 'import json,sys; print(sum(m["messages"] for m in json.load(sys.stdin)))'
+}
+
+if [ "$(cat "$WORK/filled" 2>/dev/null)" != "$N" ]; then
+    log "filling: $N messages of $SIZE bytes over $CONNS connections, spread over $MAILBOXES mailboxes"
+    # shellcheck disable=SC2046
+    java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages "$N" --size $SIZE --spread $(rcpts) > /dev/null
+    for _ in $(seq 1 600); do
+        [ "$(stored)" -ge "$N" ] && break
+        sleep 1
+    done
+    echo "$N" > "$WORK/filled"
+fi
+log "stored: $(stored) messages"
+TARGET="$API/api/messages?mailbox=${USERS[0]}&size=1"
+
+api_round() {
+    java -cp "$CLASSPATH_TEST" org.smtpmonitor.api.ApiLoad "$TARGET" "$CLIENTS" "$SECONDS_API"
+}
+
+# smtp_round with|without: one delivery run of DELIVERY_N messages; prints its JSON.
+smtp_round() {
+    local kind=$1 load_pid=
+    if [ "$kind" = with ]; then
+        java -cp "$CLASSPATH_TEST" org.smtpmonitor.api.ApiLoad "$TARGET" "$CLIENTS" 3600 > "$WORK/load.json" &
+        load_pid=$!
+        sleep 3   # the load running at full speed before the clock starts
+    fi
+    # shellcheck disable=SC2046
+    java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages "$DELIVERY_N" --size $SIZE --warmup 2000 \
+        --spread $(rcpts) --json > "$WORK/smtp.json"
+    if [ -n "$load_pid" ]; then
+        kill "$load_pid"; wait "$load_pid" 2>/dev/null || true
+    fi
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["messagesPerSecond"]), d["errors"])' "$WORK/smtp.json"
+}
+
+log "warming up the server and the API"
+java -cp "$CLASSPATH_TEST" org.smtpmonitor.api.ApiLoad "$TARGET" "$CLIENTS" 3 > /dev/null
+# shellcheck disable=SC2046
+java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages 5000 --size $SIZE --spread $(rcpts) > /dev/null
+
+: > "$WORK/rounds.txt"
+for round in $(seq 1 "$ROUNDS"); do
+    settle
+    result=$(api_round)
+    log "round $round, API alone: $result"
+    echo "api $result" >> "$WORK/rounds.txt"
+    if [ $(( round % 2 )) = 1 ]; then order="without with"; else order="with without"; fi
+    for kind in $order; do
+        settle
+        result=$(smtp_round "$kind")
+        extra=""
+        [ "$kind" = with ] && extra=" (API meanwhile: $(cat "$WORK/load.json"))"
+        log "round $round, SMTP $kind the API load: $result (msgs/s, errors)$extra"
+        echo "smtp-$kind $result" >> "$WORK/rounds.txt"
+        [ "$kind" = with ] && echo "load $(cat "$WORK/load.json")" >> "$WORK/rounds.txt"
+    done
+done
+
+/usr/bin/python3 - "$WORK/rounds.txt" "$N" "$CLIENTS" <<'PY'
+import json, statistics, sys
+rows = [l.split(" ", 1) for l in open(sys.argv[1]).read().splitlines()]
+api = [json.loads(v) for k, v in rows if k == "api"]
+load = [json.loads(v) for k, v in rows if k == "load"]
+without = [int(v.split()[0]) for k, v in rows if k == "smtp-without"]
+with_ = [int(v.split()[0]) for k, v in rows if k == "smtp-with"]
+errors = sum(int(v.split()[1]) for k, v in rows if k.startswith("smtp-")) + sum(a["errors"] for a in api + load)
+med = statistics.median
+ratios = [w / o for w, o in zip(with_, without)]
+print()
+print(f"HTTP API, {sys.argv[2]} messages stored, {sys.argv[3]} concurrent clients, latest message of a mailbox:")
+print(f"  rate {med([a['rate'] for a in api]):,.0f} requests/s (rounds {', '.join(f'{a['rate']:,.0f}' for a in api)}),"
+      f" p50 {med([a['p50_ms'] for a in api]):.2f} ms, p99 {med([a['p99_ms'] for a in api]):.2f} ms")
+print(f"SMTP delivery, 20 connections, 1 KB, with the API load vs without:")
+print(f"  {med(with_):,.0f} vs {med(without):,.0f} msgs/s = {100 * med(with_) / med(without):.0f} %"
+      f" (target >= 80 %); rounds {', '.join(f'{100 * r:.0f} %' for r in ratios)}")
+print(f"  with: {', '.join(map(str, with_))}; without: {', '.join(map(str, without))};"
+      f" API meanwhile {med([l['rate'] for l in load]):,.0f} requests/s")
+print(f"  errors: {errors}")
+PY
