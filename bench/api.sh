@@ -132,7 +132,8 @@ med = statistics.median
 ratios = [w / o for w, o in zip(with_, without)]
 print()
 print(f"HTTP API, {sys.argv[2]} messages stored, {sys.argv[3]} concurrent clients, latest message of a mailbox:")
-print(f"  rate {med([a['rate'] for a in api]):,.0f} requests/s (rounds {', '.join(f'{a['rate']:,.0f}' for a in api)}),"
+api_rounds = ", ".join(format(a["rate"], ",.0f") for a in api)
+print(f"  rate {med([a['rate'] for a in api]):,.0f} requests/s (rounds {api_rounds}),"
       f" p50 {med([a['p50_ms'] for a in api]):.2f} ms, p99 {med([a['p99_ms'] for a in api]):.2f} ms")
 print(f"SMTP delivery, 20 connections, 1 KB, with the API load vs without:")
 print(f"  {med(with_):,.0f} vs {med(without):,.0f} msgs/s = {100 * med(with_) / med(without):.0f} %"
