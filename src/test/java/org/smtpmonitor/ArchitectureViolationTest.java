@@ -13,6 +13,9 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 
 import org.junit.jupiter.api.Test;
+import org.smtpmonitor.api.ApiServer;
+import org.smtpmonitor.api.fixture.BypassesTheFacade;
+import org.smtpmonitor.architecture.fixture.ParsesJson;
 import org.smtpmonitor.architecture.fixture.UsesJavaFx;
 import org.smtpmonitor.architecture.fixture.UsesBouncyCastle;
 import org.smtpmonitor.architecture.fixture.UsesJsoup;
@@ -112,6 +115,22 @@ class ArchitectureViolationTest {
         assertTrue(report(result).contains("org.smtpmonitor.mailbox.MailboxStore"), report(result));
         assertFalse(evaluate(ArchitectureTest.uiUsesNeitherTheServerNorTheStore, Launcher.class, MonitorApp.class)
                 .hasViolation(), "the window's own classes, which go through app");
+    }
+
+    @Test
+    void theApiReachingTheServerTheStoreOrTheClientIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.apiUsesOnlyTheFacade, BypassesTheFacade.class);
+        assertTrue(report(result).contains("org.smtpmonitor.server.SmtpServer.isRunning()"), report(result));
+        assertTrue(report(result).contains("org.smtpmonitor.mailbox.MailboxStore"), report(result));
+        assertTrue(report(result).contains("org.smtpmonitor.client.SmtpConnection"), report(result));
+        assertFalse(evaluate(ArchitectureTest.apiUsesOnlyTheFacade, ApiServer.class).hasViolation(),
+                "the API's own server, which goes through app");
+    }
+
+    @Test
+    void jsonParsingOutsideApiAndCliIsAViolation() {
+        EvaluationResult result = evaluate(ArchitectureTest.jacksonOnlyInApiAndCli, ParsesJson.class);
+        assertTrue(report(result).contains("com.fasterxml.jackson.databind.ObjectMapper"), report(result));
     }
 
     @Test
