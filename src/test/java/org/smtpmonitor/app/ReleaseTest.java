@@ -225,7 +225,7 @@ class ReleaseTest {
     }
 
     @Test
-    void aPortWhereNothingListensIsAnOutcome() throws Exception {
+    void aPortWhereNothingListensAndAnUnknownHostAreOutcomes() throws Exception {
         int closed;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = socket.getLocalPort();
@@ -240,6 +240,12 @@ class ReleaseTest {
             assertEquals(List.of(), outcome.refused());
             assertTrue(outcome.summary().contains("cannot connect to 127.0.0.1:" + closed), outcome.summary());
             assertEquals("-- " + outcome.summary(), outcome.transcript().get(outcome.transcript().size() - 1));
+
+            // RFC 2606 reserves .invalid: no such host anywhere.
+            ReleaseOutcome unknown = release(source, id, new ReleaseTarget("no-such-host.invalid", 25,
+                    ReleaseTarget.Security.PLAIN, null, null, false, List.of()));
+            assertFalse(unknown.delivered());
+            assertEquals("unknown host 'no-such-host.invalid'", unknown.summary());
         }
     }
 
