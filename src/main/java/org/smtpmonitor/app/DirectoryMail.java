@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.smtpmonitor.message.HtmlText;
+import org.smtpmonitor.message.BodyText;
 import org.smtpmonitor.message.IndexedMessage;
 import org.smtpmonitor.message.ParsedMessage;
 
@@ -31,9 +31,12 @@ public final class DirectoryMail implements MailWait.Source {
         return page;
     }
 
-    /** The body's text: the plain-text part, else the text of the HTML part, else empty. */
+    /**
+     * The body's text: the plain-text part, else the text of the HTML part, else empty; as
+     * the window shows it and the API's {@code text} gives it.
+     */
     static String bodyText(ParsedMessage parsed) {
-        return parsed.textBody().or(() -> parsed.htmlBody().map(HtmlText::of)).orElse("");
+        return BodyText.of(parsed, null).map(BodyText::text).orElse("");
     }
 
     private record Copy(IndexedMessage message, MailboxDirectory directory) implements MailCandidate {
