@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -52,7 +54,9 @@ public final class MailWait {
     private final Expectation expectation;
     private final Source source;
     private final Set<Long> seen = new HashSet<>();
-    private final Map<String, Expectation.Evaluation> matches = new LinkedHashMap<>();
+    private final List<Expectation.Evaluation> matches = new ArrayList<>();
+    /** For each delivery's key, how many matching copies each mailbox holds: see {@link #isAnotherDelivery}. */
+    private final Map<String, Map<String, Integer>> copies = new HashMap<>();
     private Expectation.Evaluation closest;
     /** With {@code onlyNew}: the newest id when the wait began; older messages are not weighed. */
     private long baseline = Long.MIN_VALUE;
@@ -86,7 +90,7 @@ public final class MailWait {
             }
             Thread.sleep(Math.min(POLL.toMillis(), Math.max(1, left / 1_000_000)));
         }
-        return new Result(new ArrayList<>(matches.values()), closest, seen.size(),
+        return new Result(matches, closest, seen.size(),
                 Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -127,7 +131,9 @@ public final class MailWait {
         }
         Expectation.Evaluation evaluation = expectation.evaluate(message);
         if (evaluation.matched()) {
-            matches.putIfAbsent(delivery(message), evaluation);
+            if (isAnotherDelivery(message)) {
+                matches.add(evaluation);
+            }
         } else if (closest == null || evaluation.score() > closest.score()
                 || evaluation.score() == closest.score() && message.received().isAfter(closest.message().received())) {
             closest = evaluation;
@@ -135,11 +141,19 @@ public final class MailWait {
     }
 
     /**
-     * What the copies of one delivery share (each mailbox's copy has an id of its own): the
-     * moment it was received, its envelope and its subject.
+     * Whether {@code message} is a delivery not counted yet rather than another mailbox's copy
+     * of one: each mailbox's copy of a delivery has an id of its own, and shares the moment it
+     * was received (to the millisecond), its envelope and its subject. Two deliveries can share
+     * those too (the same message sent twice within a millisecond), but then the same mailbox
+     * holds two copies, so a delivery is counted for each copy past the most that any other
+     * mailbox holds of that key.
      */
-    private static String delivery(MailCandidate message) {
-        return message.received() + "\n" + message.envelopeFrom() + "\n" + message.envelopeTo() + "\n"
+    private boolean isAnotherDelivery(MailCandidate message) {
+        String key = message.received() + "\n" + message.envelopeFrom() + "\n" + message.envelopeTo() + "\n"
                 + message.subject();
+        Map<String, Integer> byMailbox = copies.computeIfAbsent(key, k -> new HashMap<>());
+        int before = byMailbox.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        int here = byMailbox.merge(message.mailbox().toLowerCase(Locale.ROOT), 1, Integer::sum);
+        return here > before;
     }
 }

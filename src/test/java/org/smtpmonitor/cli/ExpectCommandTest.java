@@ -251,6 +251,14 @@ class ExpectCommandTest {
             assertEquals(0, two.exit(), two.out());
             assertEquals(2, matchIds(two).size(), two.out());
             assertEquals(2, expect("--subject", "report", "--count", "0").exit(), "a count must be positive");
+
+            // The same message twice in one session, to two mailboxes: as like as copies, but two deliveries.
+            String ping = message("Ping", "same bytes");
+            deliver(monitor, List.of(ALICE, "bob@example.com"), ping, ping);
+            CommandRun twice = expect("--subject", "ping", "--count", "2");
+            assertEquals(0, twice.exit(), twice.out());
+            assertEquals(2, matchIds(twice).size(), twice.out());
+            assertEquals(1, expect("--subject", "ping", "--count", "3").exit());
         }
     }
 
