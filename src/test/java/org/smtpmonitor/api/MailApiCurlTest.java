@@ -99,6 +99,8 @@ class MailApiCurlTest {
                     .contains("no mailbox"));
             assertTrue(Curl.run(work, api, "GET", "/api/messages", "--get", "--data-urlencode", "q=after:someday")
                     .error(400).startsWith("bad query"));
+            assertTrue(Curl.run(work, api, "GET", "/api/messages", "--get", "--data-urlencode", "q=subject:\"open")
+                    .error(400).contains("a quote is not closed"));
             assertTrue(Curl.run(work, api, "GET", "/api/messages?size=501").error(400).contains("size"));
             assertTrue(Curl.run(work, api, "GET", "/api/messages?page=0").error(400).contains("page"));
             Curl put = Curl.run(work, api, "PUT", "/api/messages/" + id);

@@ -113,6 +113,8 @@ class MailApiTest {
             assertTrue(error(api.get("/api/messages?q=" + enc("after:yesterday")), 400).contains("YYYY-MM-DD"));
             assertTrue(error(api.get("/api/messages?mailbox=alice@example.com&q=" + enc("before:2026-13-45")), 400)
                     .startsWith("bad query"));
+            assertTrue(error(api.get("/api/messages?q=" + enc("subject:\"weekly report")), 400)
+                    .contains("a quote is not closed"));
             for (String page : List.of("0", "-1", "x", "1.5", "99999999999")) {
                 assertTrue(error(api.get("/api/messages?page=" + page), 400).contains("page"), page);
             }
