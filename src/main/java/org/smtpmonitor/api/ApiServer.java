@@ -139,8 +139,14 @@ public final class ApiServer implements AutoCloseable {
         routes.add(new Route(method, pattern, handler));
     }
 
+    /** The routes, in the order tried (for the test that holds them and docs/openapi.yaml together). */
+    synchronized List<Route> routes() {
+        return List.copyOf(routes);
+    }
+
     private void addRoutes() {
         route("GET", "/api/status", this::status);
+        MailRoutes.add(this);
         ReleaseRoute.add(this);
     }
 

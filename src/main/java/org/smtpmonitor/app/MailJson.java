@@ -1,7 +1,16 @@
 package org.smtpmonitor.app;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 import org.smtpmonitor.message.Arrival;
+import org.smtpmonitor.message.BodyText;
+import org.smtpmonitor.message.HeaderField;
 import org.smtpmonitor.message.IndexedMessage;
+import org.smtpmonitor.message.ParsedMessage;
+import org.smtpmonitor.message.Part;
 import org.smtpmonitor.text.Json;
 
 /**
@@ -40,5 +49,51 @@ public final class MailJson {
                         .field("cipher", arrival.tlsCipher()) : null)
                 .field("auth", arrival.authenticated() ? Json.object().field("mechanism", arrival.authMechanism())
                         .field("user", arrival.authUser()) : null);
+    }
+
+    /**
+     * One message in full, as {@code GET /api/messages/{id}} answers it: the fields of
+     * {@link #message}, then {@code headers} ({@code name}, decoded {@code value}), {@code parts}
+     * (see {@link #part}), {@code text} (the text/plain body, or the text of the HTML body;
+     * null if neither), {@code html} (the HTML body as sent, or null) and {@code problems}
+     * (what the MIME model found wrong).
+     */
+    public static Json.Fields messageDetail(IndexedMessage m, ParsedMessage parsed) {
+        List<Part> parts = parsed.parts();
+        Set<String> attachments = parsed.attachments().stream().map(Part::path).collect(Collectors.toSet());
+        List<Json.Fields> partFields = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+            partFields.add(part(i + 1, parts.get(i), attachments.contains(parts.get(i).path())));
+        }
+        return message(m).objects("headers", parsed.headers(), MailJson::header)
+                .objects("parts", partFields, fields -> fields)
+                .nullable("text", BodyText.of(parsed, null).map(BodyText::text).orElse(null))
+                .nullable("html", parsed.htmlBody().orElse(null))
+                .field("problems", parsed.problems());
+    }
+
+    /** A header field: name, value (unfolded, encoded words decoded). */
+    public static Json.Fields header(HeaderField field) {
+        return Json.object().field("name", field.name()).field("value", field.value());
+    }
+
+    /**
+     * A MIME part: {@code index} (its place, from 1, among {@link ParsedMessage#parts()}: the
+     * number {@code GET /api/messages/{id}/parts/{n}} takes), path, contentType, charset,
+     * transferEncoding, disposition, filename, contentId (each null when absent), size (of the
+     * decoded body), and attachment (whether a reader offers it to save).
+     */
+    public static Json.Fields part(int index, Part part, boolean attachment) {
+        return Json.object().field("index", index).field("path", part.path()).field("contentType", part.contentType())
+                .nullable("charset", emptyToNull(part.charset()))
+                .nullable("transferEncoding", emptyToNull(part.transferEncoding()))
+                .nullable("disposition", emptyToNull(part.disposition()))
+                .nullable("filename", emptyToNull(part.filename()))
+                .nullable("contentId", emptyToNull(part.contentId()))
+                .field("size", part.size()).field("attachment", attachment);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 }

@@ -62,7 +62,7 @@ public final class SearchQuery {
         }
     }
 
-    /** The terms of {@code text}, split at spaces outside double quotes. */
+    /** The terms of {@code text}, split at spaces outside double quotes; a quote left open is refused. */
     private static List<String> terms(String text) {
         List<String> terms = new ArrayList<>();
         StringBuilder term = new StringBuilder();
@@ -80,6 +80,10 @@ public final class SearchQuery {
             } else {
                 term.append(c);
             }
+        }
+        if (quoted) {
+            // Where the value ends is not known: searching for a guess would mislead.
+            throw new IllegalArgumentException("'" + term + "': a quote is not closed");
         }
         if (term.length() > 0) {
             terms.add(term.toString());

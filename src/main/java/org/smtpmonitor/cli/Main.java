@@ -44,7 +44,7 @@ import picocli.CommandLine.Parameters;
                 "<address>.txt for each user that has none, and delivers every accepted message to",
                 "the end of its recipients' mailboxes. Without USERS_FILE the window asks for one."},
         subcommands = {CommandLine.HelpCommand.class, ClientCommand.class, SendCommand.class,
-                BenchCommand.class, MailboxCommand.class},
+                BenchCommand.class, MailboxCommand.class, ExpectCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:stopped cleanly", "1:could not start (users file, mailbox directory, port, TLS certificate,"
                 + " rules file)",

@@ -43,4 +43,11 @@ class SearchQueryTest {
         assertTrue(e.getMessage().contains("'before:tomorrow'") && e.getMessage().contains("YYYY-MM-DD"),
                 e.getMessage());
     }
+
+    @Test
+    void aQuoteLeftOpenIsRefusedNamingTheTerm() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SearchQuery.parse("invoice subject:\"weekly report", null, PARIS));
+        assertEquals("'subject:\"weekly report': a quote is not closed", e.getMessage());
+    }
 }
