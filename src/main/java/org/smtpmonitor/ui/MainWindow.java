@@ -119,7 +119,8 @@ final class MainWindow {
                         monitor.mailboxDirectory().resolve(".smtp-monitor").resolve("webview")),
                 this::showSession, attachmentDialogs);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
-        MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
+        MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set,
+                () -> desktop.node("release"));
         UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
         this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery),
@@ -196,6 +197,7 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+4"), () -> controller.focus(mailController.messagesTable));
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+F"), mailController::focusSearch);
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+Delete"), mailController::clearMailbox);
+        keys.put(KeyCombination.keyCombination("Shortcut+Shift+R"), mailController::releaseMessage);
         keys.put(KeyCombination.keyCombination("Shortcut+F"), () -> {
             controller.filterField.requestFocus();
             controller.filterField.selectAll();
