@@ -10,7 +10,7 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.Tooltip;
 
 /**
- * The status bar's HTTP API entry ({@code --http-port}): the API's address, and a "Copy curl"
+ * The tool bar's HTTP API entry ({@code --http-port}): the API's address, and a "Copy curl"
  * button that puts a working example on the clipboard, a request for the messages of the
  * mailbox on view. When the API was asked for but could not start (its port in use), a banner
  * says so instead; when it is off, nothing shows.

@@ -171,6 +171,8 @@ final class MainWindow {
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "
                 + monitor.mailboxDirectory() + " (" + monitor.format() + ")");
+        // Cut short when the tool bar is full (the HTTP API's entry is there too): the whole of it on hover.
+        controller.usersFileLabel.setTooltip(new javafx.scene.control.Tooltip(controller.usersFileLabel.getText()));
         stage.titleProperty().bind(Bindings.createStringBinding(() -> "smtp-monitor \u2014 "
                 + (model.listeningProperty().get() == null ? "stopped"
                 : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,

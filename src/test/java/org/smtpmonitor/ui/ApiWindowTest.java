@@ -27,7 +27,7 @@ import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.testing.RawSmtpClient;
 
-/** The HTTP API in window mode: started beside the window, shown in its status bar, closed with it. */
+/** The HTTP API in window mode: started beside the window, shown in its tool bar, closed with it. */
 class ApiWindowTest extends WindowTestBase {
 
     private static final String TOKEN = "s3cret-T0ken";
@@ -55,7 +55,7 @@ class ApiWindowTest extends WindowTestBase {
     }
 
     @Test
-    void theStatusBarShowsTheApiWhichAnswersOutlivesAStopOfTheServerAndClosesWithTheWindow() throws Exception {
+    void theToolBarShowsTheApiWhichAnswersOutlivesAStopOfTheServerAndClosesWithTheWindow() throws Exception {
         MainWindow window = app.open(settings(new HttpSettings(0, TOKEN)), users());
         int port = window.api().address().getPort();
         String url = "http://127.0.0.1:" + port;
