@@ -134,6 +134,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void addRoutes() {
         route("GET", "/api/status", this::status);
+        ReleaseRoute.add(this);
     }
 
     private void status(Request request) throws IOException {

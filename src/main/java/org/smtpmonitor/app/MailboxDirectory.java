@@ -1,5 +1,6 @@
 package org.smtpmonitor.app;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -319,9 +320,13 @@ public final class MailboxDirectory implements AutoCloseable {
      *
      * @throws java.nio.file.NoSuchFileException when there is no such message
      * @throws IOException when it cannot be read; a server that cannot be reached or refuses is an outcome, not an exception
+     * @throws IllegalArgumentException when a recipient of {@code target} is not an address
      */
     public ReleaseOutcome release(long id, ReleaseTarget target) throws IOException {
-        throw new UnsupportedOperationException("release is being built");
+        IndexedMessage message = find(id);
+        ByteArrayOutputStream stored = new ByteArrayOutputStream((int) Math.min(message.length(), MAX_PARSED));
+        export(id, stored);
+        return Release.send(message, stored.toByteArray(), target);
     }
 
     /** Deletes these messages from their mailbox files and the index; returns how many it deleted. */

@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
                 "delete and clear rewrite the mailbox files: themselves when no server runs on the",
                 "directory, or by asking the server that does (and waiting up to 30 s for it)."},
         subcommands = {MailboxCommand.ListMailboxes.class, MailboxCommand.Show.class, MailboxCommand.Search.class,
-                MailboxCommand.Export.class, MailboxCommand.Delete.class, MailboxCommand.Clear.class},
+                MailboxCommand.Export.class, MailboxCommand.Delete.class, MailboxCommand.Clear.class,
+                MailboxRelease.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done", "1:no index, no such mailbox or message, or it could not be read or deleted",
                 "2:bad command line"})
@@ -73,11 +74,11 @@ final class MailboxCommand implements Callable<Integer> {
     }
 
     /** Runs {@code body} on the opened directory; a problem is one line on stderr and exit status 1. */
-    private interface Body {
+    interface Body {
         void run(MailboxDirectory mailboxes, PrintWriter out) throws IOException;
     }
 
-    private static int run(CommandLine.Model.CommandSpec spec, Where where, Body body) {
+    static int run(CommandLine.Model.CommandSpec spec, Where where, Body body) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (MailboxDirectory mailboxes = where.open(spec.commandLine())) {
