@@ -76,7 +76,7 @@ class ReleaseWindowTest extends WindowTestBase {
         Files.createDirectories(directory.resolve("second"));
         try (TestMonitor second = TestMonitor.start(directory.resolve("second"),
                 TestMonitor.settings(directory.resolve("second")).withAuth(AuthPolicy.of(AuthMode.ANY, false, false)))) {
-            fill(dialog, second.port(), Security.STARTTLS, "tester", PASSWORD, "carol@example.com");
+            fill(dialog, second.port(), Security.STARTTLS, "tester", PASSWORD, "bob@example.com");
             clickOn(fx(() -> dialog.sendButton));
             await("the outcome shows", () -> !dialog.busyProperty().get() && !dialog.transcriptList.getItems().isEmpty(),
                     () -> dialog.summaryLabel.getText() + " " + dialog.transcriptList.getItems());
@@ -86,12 +86,12 @@ class ReleaseWindowTest extends WindowTestBase {
             assertTrue(summary.startsWith("Delivered: "), summary + "\n" + transcript);
             assertTrue(fx(() -> dialog.summaryLabel.getPseudoClassStates().contains(PseudoClass.getPseudoClass("delivered"))));
             assertTrue(transcript.stream().anyMatch(line -> line.startsWith("C: STARTTLS")), transcript.toString());
-            assertTrue(transcript.stream().anyMatch(line -> line.startsWith("C: RCPT TO:<carol@example.com>")),
+            assertTrue(transcript.stream().anyMatch(line -> line.startsWith("C: RCPT TO:<bob@example.com>")),
                     transcript.toString());
             assertTrue(transcript.stream().anyMatch(line -> line.startsWith("S: 250")), transcript.toString());
             assertFalse(String.join("\n", transcript).contains(PASSWORD), "the password is never shown");
             // The override's recipient got the stored message; the stored envelope's did not.
-            String arrived = second.mailboxText("carol@example.com");
+            String arrived = second.mailboxText("bob@example.com");
             assertTrue(arrived.contains("Subject: To be released\r\n\r\n" + BODY + "\r\n"), arrived);
             assertFalse(Files.exists(second.mailbox("alice@example.com")) && second.mailboxText("alice@example.com")
                     .contains(BODY));
@@ -107,7 +107,7 @@ class ReleaseWindowTest extends WindowTestBase {
             });
             ReleaseDialog again = awaitDialog(app.launcher.window(), dialog);
             assertEquals(List.of("127.0.0.1", Integer.toString(second.port()), "STARTTLS", "tester", "true",
-                    "carol@example.com", ""), fx(() -> List.of(again.hostField.getText(), again.portField.getText(),
+                    "bob@example.com", ""), fx(() -> List.of(again.hostField.getText(), again.portField.getText(),
                     again.securityBox.getValue().name(), again.userField.getText(),
                     Boolean.toString(again.insecureBox.isSelected()), again.recipientsField.getText(),
                     again.passwordField.getText())));

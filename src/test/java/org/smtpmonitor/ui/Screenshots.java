@@ -209,6 +209,7 @@ public final class Screenshots {
      */
     private static void releaseShot(MainWindow window, Path work, Path out) throws Exception {
         Path secondDirectory = Files.createDirectories(work.resolve("second"));
+        Files.write(secondDirectory.resolve("users.txt"), List.of("carol@example.com"));
         try (TestMonitor second = TestMonitor.start(secondDirectory,
                 TestMonitor.settings(secondDirectory).withAuth(AuthPolicy.of(AuthMode.ANY, false, false)))) {
             HeadlessFx.fx(() -> {
