@@ -164,7 +164,7 @@ final class MainWindow {
         themeSwitch = new ThemeSwitch(controller.themeToggle, remembered, actions, desktop::saveTheme);
         TlsStatus.install(controller.tlsLabel, model.tlsProperty(), monitor.tlsCertificateSummary(),
                 windowActions.messageProperty()::set);
-        ApiStatus.install(controller, api == null ? null : api.url(),
+        ApiStatus.install(controller, apiUrl(),
                 api == null ? null : monitor.settings().http().token(), apiProblem, this::mailboxOnView,
                 windowActions.messageProperty()::set);
         installShortcuts(scene);
@@ -330,6 +330,19 @@ final class MainWindow {
             return selected.address();
         }
         return model.mailboxes().isEmpty() ? null : model.mailboxes().get(0).address();
+    }
+
+    /**
+     * Where a client on this machine reaches the API: its address, but for one bound to every
+     * address ({@code --bind 0.0.0.0}), which is reached on loopback; null when it is off.
+     */
+    private String apiUrl() {
+        if (api == null) {
+            return null;
+        }
+        java.net.InetSocketAddress bound = api.address();
+        return bound != null && bound.getAddress().isAnyLocalAddress()
+                ? "http://127.0.0.1:" + bound.getPort() : api.url();
     }
 
     /** The HTTP API beside the window, or null when it is off or could not start. */

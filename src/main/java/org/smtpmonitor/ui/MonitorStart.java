@@ -70,14 +70,22 @@ final class MonitorStart {
                 started.complete(new Started(monitor, mail, mailboxes, problem, apiProblem == null ? api : null,
                         apiProblem));
             } catch (StartupException e) {
+                closeQuietly(api);
                 started.completeExceptionally(e);
             } catch (RuntimeException e) {
+                closeQuietly(api);
                 started.completeExceptionally(new StartupException(StartupException.Kind.USERS_FILE, usersFile,
                         usersFile + ": " + e, e));
             }
         }, "monitor-start");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void closeQuietly(ApiServer api) {
+        if (api != null) {
+            api.close();
+        }
     }
 
     /** Binds the API beside the started monitor; answers why it could not, or null. */
