@@ -3,7 +3,6 @@ package org.smtpmonitor.ui;
 import java.io.File;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -15,9 +14,6 @@ import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
-import org.smtpmonitor.app.MailboxDirectory;
-import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
-import org.smtpmonitor.app.Monitor;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.app.StartupException;
 
@@ -124,8 +120,7 @@ public final class Launcher {
             // Before any control exists: the theme is the first stylesheet loaded, and the only one.
             state.theme().apply();
             if (failure == null) {
-                opened(started.monitor(), started.mail(), started.mailboxes(), started.mailProblem(), starting.inbox,
-                        starting.subscription, state);
+                opened(started, starting.inbox, starting.subscription, state);
             } else {
                 // MonitorStart fails only so.
                 failed((StartupException) failure);
@@ -133,10 +128,15 @@ public final class Launcher {
         })));
     }
 
-    private void opened(Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
-                        EventInbox inbox, AutoCloseable subscription, WindowState state) {
-        MainWindow main = new MainWindow(stage, monitor, mail, mailboxes, mailProblem, inbox, subscription, saveChooser,
-                exportChooser, desktop, attachmentDialogs, state);
+    private void opened(MonitorStart.Started started, EventInbox inbox, AutoCloseable subscription, WindowState state) {
+        if (started.apiProblem() != null) {
+            // The window shows it too; said here for whoever reads the terminal or a log.
+            err.println("smtp-monitor: the HTTP API is not running: " + started.apiProblem());
+            err.flush();
+        }
+        MainWindow main = new MainWindow(stage, started.monitor(), started.mail(), started.mailboxes(),
+                started.mailProblem(), inbox, subscription, saveChooser, exportChooser, desktop, attachmentDialogs, state,
+                started.api(), started.apiProblem());
         window = main;
         main.closed().thenRun(() -> exit.complete(serverFailed ? 3 : 0));
         main.show();

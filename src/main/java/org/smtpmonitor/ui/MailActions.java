@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.prefs.Preferences;
 
 import javafx.stage.FileChooser;
 import javafx.stage.Window;
@@ -18,7 +20,8 @@ import org.smtpmonitor.app.MailboxDirectory;
 
 /**
  * What the window does to stored mail: delete messages, clear a mailbox (after the user
- * confirmed it), export a message as .eml or a mailbox as .mbox. The work runs on
+ * confirmed it), export a message as .eml or a mailbox as .mbox, release a message to a real
+ * SMTP server ({@link ReleaseDialog}). The work runs on
  * {@code actions} (a delete rewrites a mailbox file, which may take seconds), never on
  * the FX thread; its outcome goes to {@code status}. Where to export is asked through
  * {@code exportChooser} (the owner window and a suggested file name; null to cancel), so
@@ -36,13 +39,29 @@ final class MailActions {
     private final Executor actions;
     private final BiFunction<Window, String, Path> exportChooser;
     private final Consumer<String> status;
+    private final Supplier<Preferences> releasePreferences;
 
+    /**
+     * @param releasePreferences where the Release… form is remembered, asked for off the FX thread
+     *                           (null from it for nowhere)
+     */
     MailActions(MailboxDirectory mail, Executor actions, BiFunction<Window, String, Path> exportChooser,
-                Consumer<String> status) {
+                Consumer<String> status, Supplier<Preferences> releasePreferences) {
         this.mail = mail;
         this.actions = actions;
         this.exportChooser = exportChooser;
         this.status = status;
+        this.releasePreferences = releasePreferences;
+    }
+
+    /** Opens the Release… dialog for one message; it sends off the FX thread and shows the outcome itself. */
+    ReleaseDialog release(MessageSummary message, Window owner) {
+        if (message == null || !message.isMessage() || mail == null) {
+            return null;
+        }
+        ReleaseDialog dialog = new ReleaseDialog(mail, actions, releasePreferences, message);
+        dialog.show(owner);
+        return dialog;
     }
 
     /** Deletes the selected messages (rows that are no message are passed over); then {@code done}. */

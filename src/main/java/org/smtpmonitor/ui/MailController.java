@@ -57,6 +57,7 @@ final class MailController {
     @FXML TextField searchField;
     @FXML Button exportMessageButton;
     @FXML Button deleteButton;
+    @FXML Button releaseButton;
     @FXML Label previewStatus;
     @FXML TableView<MessageSummary> messagesTable;
     @FXML TableColumn<MessageSummary, String> messageReceivedColumn;
@@ -66,6 +67,7 @@ final class MailController {
     @FXML TableColumn<MessageSummary, String> messageSizeColumn;
     @FXML MenuItem deleteMenuItem;
     @FXML MenuItem exportMenuItem;
+    @FXML MenuItem releaseMenuItem;
     @FXML MenuItem clearMenuItem;
 
     private final MonitorViewModel model;
@@ -82,6 +84,7 @@ final class MailController {
     private boolean scrollToSelection;
     /** The message a jump is to select once listed (0 for none). */
     private long jumpingTo;
+    private ReleaseDialog lastRelease;
 
     /**
      * @param refresh lists and counts again soon (after a delete or clear)
@@ -204,6 +207,8 @@ final class MailController {
                 messagesTable.getSelectionModel().getSelectedItems()));
         deleteMenuItem.disableProperty().bind(deleteButton.disableProperty());
         exportMenuItem.disableProperty().bind(exportMessageButton.disableProperty());
+        releaseButton.disableProperty().bind(exportMessageButton.disableProperty());
+        releaseMenuItem.disableProperty().bind(exportMessageButton.disableProperty());
         clearMenuItem.disableProperty().bind(clearMailboxButton.disableProperty());
     }
 
@@ -334,6 +339,18 @@ final class MailController {
     @FXML
     void exportMessage() {
         actions.exportMessage(messagesTable.getSelectionModel().getSelectedItem(), messagesTable.getScene().getWindow());
+    }
+
+    /** Opens Release… for the selected message (the one shown); nothing when none is. */
+    @FXML
+    void releaseMessage() {
+        lastRelease = actions.release(messagesTable.getSelectionModel().getSelectedItem(),
+                messagesTable.getScene().getWindow());
+    }
+
+    /** The last Release… dialog opened, or null; for tests and screenshots. */
+    ReleaseDialog lastRelease() {
+        return lastRelease;
     }
 
     @FXML

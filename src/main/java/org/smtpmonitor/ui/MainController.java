@@ -56,6 +56,12 @@ final class MainController {
     @FXML Label usersFileLabel;
     @FXML HBox usersFileBanner;
     @FXML Label usersFileProblemLabel;
+    /** Wired by MainWindow's {@link ApiStatus}. */
+    @FXML HBox apiBanner;
+    @FXML Label apiProblemLabel;
+    @FXML Label apiLabel;
+    @FXML Button copyCurlButton;
+    @FXML javafx.scene.control.Separator apiSeparator;
     @FXML TableView<SessionRow> sessionsTable;
     @FXML TableColumn<SessionRow, Long> sessionIdColumn;
     @FXML TableColumn<SessionRow, String> sessionClientColumn;
@@ -349,6 +355,12 @@ final class MainController {
     @FXML
     void dismissUsersFileProblem() {
         model.usersFileProblemProperty().set("");
+    }
+
+    @FXML
+    void dismissApiProblem() {
+        apiBanner.setVisible(false);
+        apiBanner.setManaged(false);
     }
 
     @FXML

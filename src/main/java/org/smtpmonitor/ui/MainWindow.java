@@ -22,6 +22,7 @@ import javafx.scene.input.KeyCombination;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
+import org.smtpmonitor.api.ApiServer;
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.MailboxDirectory.MailboxInfo;
 import org.smtpmonitor.app.Monitor;
@@ -34,7 +35,8 @@ import org.smtpmonitor.event.SessionEvent;
  * message index changed wait in an {@link EventInbox}; an {@link AnimationTimer} drains it
  * (events at most ten times a second, four under a flood) and applies the whole batch to the
  * view models. The stored mail is read only through the facade ({@link MailboxDirectory}),
- * on the window's executors, never on the FX thread. Closing the window stops the server.
+ * on the window's executors, never on the FX thread. Closing the window stops the server
+ * and the HTTP API.
  */
 final class MainWindow {
 
@@ -50,6 +52,9 @@ final class MainWindow {
     private final Monitor monitor;
     private final EventInbox inbox;
     private final AutoCloseable subscription;
+    /** The HTTP API beside the window ({@code --http-port}), or null; stopping the SMTP server leaves it up. */
+    private final ApiServer api;
+    private final String apiProblem;
     /** File and index work, one task after another: listing, counting, reading a message, saving a transcript. */
     private final ExecutorService background = Executors.newSingleThreadExecutor(new DaemonThreads("ui-background"));
     /**
@@ -90,12 +95,16 @@ final class MainWindow {
      * @param mailProblem why {@code mail} is null
      * @param desktop     where the window's look and place are remembered, and the screens
      * @param remembered  the look and place remembered from the last run (its theme already applied)
+     * @param api         the running HTTP API, or null; closed with the window
+     * @param apiProblem  why the HTTP API asked for could not start, or null
      */
     MainWindow(Stage stage, Monitor monitor, MailboxDirectory mail, List<MailboxInfo> mailboxes, String mailProblem,
                EventInbox inbox, AutoCloseable subscription, Function<Window, Path> saveChooser,
                BiFunction<Window, String, Path> exportChooser, WindowDesktop desktop,
-               AttachmentDialogs attachmentDialogs, WindowState remembered) {
+               AttachmentDialogs attachmentDialogs, WindowState remembered, ApiServer api, String apiProblem) {
         this.stage = stage;
+        this.api = api;
+        this.apiProblem = apiProblem;
         this.desktop = desktop;
         this.remembered = remembered;
         this.monitor = monitor;
@@ -110,7 +119,8 @@ final class MainWindow {
                         monitor.mailboxDirectory().resolve(".smtp-monitor").resolve("webview")),
                 this::showSession, attachmentDialogs);
         this.counts = new MailboxCounts(mail, background, model, windowActions.messageProperty()::set);
-        MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set);
+        MailActions mailActions = new MailActions(mail, actions, exportChooser, windowActions.messageProperty()::set,
+                () -> desktop.node("release"));
         UnreadMarks unread = new UnreadMarks(mail, background, counts::changed, windowActions.messageProperty()::set);
         this.drag = new DragFiles(mail, actions, windowActions.messageProperty()::set);
         this.controller = new MainController(model, windowActions, delivery -> mailController().showDelivery(delivery),
@@ -154,10 +164,15 @@ final class MainWindow {
         themeSwitch = new ThemeSwitch(controller.themeToggle, remembered, actions, desktop::saveTheme);
         TlsStatus.install(controller.tlsLabel, model.tlsProperty(), monitor.tlsCertificateSummary(),
                 windowActions.messageProperty()::set);
+        ApiStatus.install(controller, apiUrl(),
+                api == null ? null : monitor.settings().http().token(), apiProblem, this::mailboxOnView,
+                windowActions.messageProperty()::set);
         installShortcuts(scene);
         String usersFile = String.valueOf(monitor.usersFile().getFileName());
         controller.usersFileLabel.setText("Users: " + monitor.usersFile() + "  \u00b7  mailboxes: "
                 + monitor.mailboxDirectory() + " (" + monitor.format() + ")");
+        // Cut short when the tool bar is full (the HTTP API's entry is there too): the whole of it on hover.
+        controller.usersFileLabel.setTooltip(new javafx.scene.control.Tooltip(controller.usersFileLabel.getText()));
         stage.titleProperty().bind(Bindings.createStringBinding(() -> "smtp-monitor \u2014 "
                 + (model.listeningProperty().get() == null ? "stopped"
                 : EventText.address(model.listeningProperty().get())) + " \u2014 " + usersFile,
@@ -184,6 +199,7 @@ final class MainWindow {
         keys.put(KeyCombination.keyCombination("Shortcut+4"), () -> controller.focus(mailController.messagesTable));
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+F"), mailController::focusSearch);
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+Delete"), mailController::clearMailbox);
+        keys.put(KeyCombination.keyCombination("Shortcut+Shift+R"), mailController::releaseMessage);
         keys.put(KeyCombination.keyCombination("Shortcut+F"), () -> {
             controller.filterField.requestFocus();
             controller.filterField.selectAll();
@@ -286,6 +302,9 @@ final class MainWindow {
             if (state != null) {
                 desktop.save(state);
             }
+            if (api != null) {
+                api.close();
+            }
             monitor.close();
             try {
                 subscription.close();
@@ -302,6 +321,33 @@ final class MainWindow {
 
     MailController mailController() {
         return mailController;
+    }
+
+    /** The address of the mailbox selected, else of the first one; null when there is none. */
+    private String mailboxOnView() {
+        MailboxRow selected = model.selectedMailboxProperty().get();
+        if (selected != null) {
+            return selected.address();
+        }
+        return model.mailboxes().isEmpty() ? null : model.mailboxes().get(0).address();
+    }
+
+    /**
+     * Where a client on this machine reaches the API: its address, but for one bound to every
+     * address ({@code --bind 0.0.0.0}), which is reached on loopback; null when it is off.
+     */
+    private String apiUrl() {
+        if (api == null) {
+            return null;
+        }
+        java.net.InetSocketAddress bound = api.address();
+        return bound != null && bound.getAddress().isAnyLocalAddress()
+                ? "http://127.0.0.1:" + bound.getPort() : api.url();
+    }
+
+    /** The HTTP API beside the window, or null when it is off or could not start. */
+    ApiServer api() {
+        return api;
     }
 
     MessageListViewModel messageList() {

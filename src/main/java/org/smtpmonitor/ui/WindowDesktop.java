@@ -109,6 +109,16 @@ public final class WindowDesktop {
         }
     }
 
+    /**
+     * A child node of the window's preferences, for what else the window remembers (the
+     * Release… form); null when nothing is remembered or before {@link #load} is done.
+     * Off the FX thread: it may touch files.
+     */
+    Preferences node(String child) {
+        Preferences preferences = resolved;
+        return preferences == null ? null : preferences.node(child);
+    }
+
     /** The visual bounds of the screens, the primary first; on the FX thread. */
     List<Rectangle2D> screens() {
         return screens.get();

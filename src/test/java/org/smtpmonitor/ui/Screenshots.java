@@ -22,6 +22,8 @@ import javafx.stage.Window;
 
 import javax.imageio.ImageIO;
 
+import org.smtpmonitor.app.HttpSettings;
+import org.smtpmonitor.app.ReleaseTarget;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.client.AuthMechanism;
 import org.smtpmonitor.client.Credentials;
@@ -45,7 +47,9 @@ import org.smtpmonitor.testing.TestMonitor;
  * headless (Monocle): the main window with a live session (with replies in error), a session
  * over STARTTLS with AUTH (its padlock) and a message selected, the same in the dark theme, the inspector's HTML, attachments and headers
  * tabs ({@link InspectorShots}), a session whose client the check warned about, the scripted
- * failure rules' window after a rule applied, and the error dialog for a bad users file.
+ * failure rules' window after a rule applied, a message released to a second smtp-monitor
+ * (the Release… dialog with its outcome), and the error dialog for a bad users file. The HTTP
+ * API is on, so the status bar shows its address and Copy curl.
  *
  * <pre>mvn -B -ntp test-compile exec:java -Dexec.mainClass=org.smtpmonitor.ui.Screenshots -Dexec.classpathScope=test</pre>
  */
@@ -84,7 +88,8 @@ public final class Screenshots {
                 "enabled = no",
                 ""));
         Settings settings = TestMonitor.settings(work.resolve("mail"), MailboxFormat.MBOX)
-                .withAuth(AuthPolicy.of(AuthMode.ANY, false, false)).withRulesFile(rules);
+                .withAuth(AuthPolicy.of(AuthMode.ANY, false, false)).withRulesFile(rules)
+                .withHttp(new HttpSettings(0, null));
 
         Launcher launcher = HeadlessFx.fx(() -> {
             Launcher l = new Launcher(settings, owner -> null, owner -> null, new Stage(), System.err);
@@ -166,6 +171,7 @@ public final class Screenshots {
         });
 
         InspectorShots.write(window, out);
+        releaseShot(window, work, out);
 
         // The error dialog, for a users file with a bad line.
         Path bad = work.resolve("users-with-typo.txt");
@@ -192,8 +198,54 @@ public final class Screenshots {
         });
         window.closed().get();
         System.out.println("Wrote main-window.png, dark-theme.png, client-warnings.png, rules-editor.png, "
-                + "inspector-html.png, inspector-attachments.png, inspector-headers.png and startup-error.png in " + out);
+                + "inspector-html.png, inspector-attachments.png, inspector-headers.png, release.png and startup-error.png in "
+                + out);
         System.exit(0);
+    }
+
+    /**
+     * Release… of bob's newest message to a second smtp-monitor, over STARTTLS with AUTH, to
+     * carol: the dialog with its outcome.
+     */
+    private static void releaseShot(MainWindow window, Path work, Path out) throws Exception {
+        Path secondDirectory = Files.createDirectories(work.resolve("second"));
+        Files.write(secondDirectory.resolve("users.txt"), List.of("carol@example.com"));
+        try (TestMonitor second = TestMonitor.start(secondDirectory,
+                TestMonitor.settings(secondDirectory).withAuth(AuthPolicy.of(AuthMode.ANY, false, false)))) {
+            HeadlessFx.fx(() -> {
+                @SuppressWarnings("unchecked")
+                TableView<MailboxRow> mailboxes = (TableView<MailboxRow>) window.stage().getScene().lookup("#mailboxesTable");
+                mailboxes.getSelectionModel().select(1);
+                return null;
+            });
+            await(() -> window.stage().getScene().lookup("#messagesTable") instanceof TableView<?> t && !t.getItems().isEmpty());
+            HeadlessFx.fx(() -> {
+                ((TableView<?>) window.stage().getScene().lookup("#messagesTable")).getSelectionModel().clearAndSelect(0);
+                window.mailController().releaseMessage();
+                return null;
+            });
+            await(() -> window.mailController().lastRelease() != null
+                    && !window.mailController().lastRelease().busyProperty().get());
+            ReleaseDialog dialog = window.mailController().lastRelease();
+            HeadlessFx.fx(() -> {
+                dialog.hostField.setText("127.0.0.1");
+                dialog.securityBox.setValue(ReleaseTarget.Security.STARTTLS);
+                dialog.portField.setText(Integer.toString(second.port()));
+                dialog.userField.setText("bob");
+                dialog.passwordField.setText("not shown anywhere");
+                dialog.insecureBox.setSelected(true);
+                dialog.recipientsField.setText("carol@example.com");
+                dialog.send();
+                return null;
+            });
+            await(() -> !dialog.busyProperty().get() && !dialog.transcriptList.getItems().isEmpty());
+            Thread.sleep(500);
+            snapshot(dialog.stage().getScene(), out.resolve("release.png"));
+            HeadlessFx.fx(() -> {
+                dialog.close();
+                return null;
+            });
+        }
     }
 
     private static void sendTraffic(InetSocketAddress server) throws Exception {
