@@ -56,7 +56,7 @@ final class MailRoutes {
         MailboxDirectory mail = mail();
         String mailbox = request.query("mailbox");
         if (mailbox != null) {
-            mailbox = mailbox(mail, mailbox).address();
+            mailbox = mailbox(mail, mailbox);
         }
         String query = request.query("q");
         int skip = (page - 1) * size;
@@ -152,7 +152,7 @@ final class MailRoutes {
 
     private void clear(Request request) throws IOException, ApiException {
         MailboxDirectory mail = mail();
-        String address = mailbox(mail, request.path("address")).address();
+        String address = mailbox(mail, request.path("address"));
         request.json(200, Json.object().field("deleted", mail.clear(address)).toString());
     }
 
@@ -164,9 +164,9 @@ final class MailRoutes {
         }
     }
 
-    private static MailboxDirectory.MailboxInfo mailbox(MailboxDirectory mail, String address)
-            throws IOException, ApiException {
-        Optional<MailboxDirectory.MailboxInfo> found = mail.mailbox(address);
+    /** The address of the mailbox {@code address} spells, in any case. */
+    private static String mailbox(MailboxDirectory mail, String address) throws IOException, ApiException {
+        Optional<String> found = mail.address(address);
         if (found.isEmpty()) {
             throw ApiException.notFound("no mailbox '" + address + "'");
         }

@@ -134,8 +134,7 @@ public final class MailboxDirectory implements AutoCloseable {
     public List<MailboxInfo> mailboxes() throws IOException {
         Map<String, Long> counts = index.counts();
         Map<String, Long> read = ReadMarks.readCounts(index);
-        List<String> addresses = store != null ? store.users().stream().map(User::address).toList()
-                : index.addresses();
+        List<String> addresses = addresses();
         List<MailboxInfo> mailboxes = new ArrayList<>();
         for (String address : addresses) {
             Path file = file(address);
@@ -147,6 +146,18 @@ public final class MailboxDirectory implements AutoCloseable {
             mailboxes.add(new MailboxInfo(address, file, messages, bytes, unindexed, unread));
         }
         return mailboxes;
+    }
+
+    /**
+     * The address of the mailbox spelled {@code address} in any case, without counting or
+     * measuring anything: the cheap check of a request that names a mailbox.
+     */
+    public Optional<String> address(String address) throws IOException {
+        return addresses().stream().filter(a -> a.equalsIgnoreCase(address)).findFirst();
+    }
+
+    private List<String> addresses() throws IOException {
+        return store != null ? store.users().stream().map(User::address).toList() : index.addresses();
     }
 
     /** The mailbox of {@code address}, spelled in any case. */
