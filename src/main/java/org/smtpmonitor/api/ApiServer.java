@@ -202,7 +202,10 @@ public final class ApiServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
             if (!exchange.getRequestMethod().equals("HEAD")) {
-                exchange.getResponseBody().write(body);
+                // Closed here, as Request.bytes does: left open, the kept-alive connection hung on its next request.
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
             }
         } catch (IOException e) {
             // The client has gone: nobody to tell.
