@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer server;
     private ThreadPoolExecutor executor;
     private Monitor monitor;
+    private final Live live;
 
     public ApiServer(EventBus events, HttpSettings settings) {
         if (!settings.enabled()) {
@@ -55,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         this.events = events;
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
+        this.live = new Live(events);
     }
 
     /**
@@ -112,6 +114,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        live.close();
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
@@ -134,6 +137,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void addRoutes() {
         route("GET", "/api/status", this::status);
+        live.addRoutes(this, monitor);
     }
 
     private void status(Request request) throws IOException {
@@ -180,7 +184,9 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             error(exchange, 500, e.toString());
         } finally {
-            exchange.close();
+            if (!Request.detached(exchange)) {
+                exchange.close();
+            }
         }
     }
 
