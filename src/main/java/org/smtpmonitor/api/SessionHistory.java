@@ -27,6 +27,31 @@ import org.smtpmonitor.text.Json;
  * JSON. The listener runs on the server's threads: it looks the session up in a concurrent map
  * and appends under that session's lock alone, so sessions on different event loops never wait
  * for each other, and nothing here blocks.
+ *
+ * <p>{@code GET /api/sessions[?limit=N]} (N from 1 to 1,000; all held by default) answers an
+ * array, newest first, of
+ * <pre>
+ * {"id":7, "client":"127.0.0.1:40000", "opened":"2026-11-30T16:00:00.123Z",
+ *  "closed":"2026-11-30T16:00:01.456Z" (null while open),
+ *  "outcome":"quit" (how it closed, null while open: quit, client disconnected, idle timeout,
+ *             command timeout, data timeout, too many connections, too many failed AUTH attempts,
+ *             server shutdown, TLS error, closed by a rule, I/O error),
+ *  "delivered":1 (messages stored),
+ *  "tls":{"protocol":"TLSv1.3","cipher":"TLS_AES_128_GCM_SHA256","sni":"mail.example.com" or null} or null,
+ *  "auth":{"mechanism":"PLAIN","user":"alice@example.com"} or null,
+ *  "warnings":[{"kind":"bare-lf","text":"..."}],
+ *  "lines":42 (transcript lines, including any past the cut),
+ *  "transcriptCut":false}
+ * </pre>
+ * {@code GET /api/sessions/{id}} answers the same object with
+ * {@code "transcript":[{"at":"...","kind":"in"|"out"|"note","text":"..."}]}: {@code in} a line
+ * the client sent ({@code MAIL FROM:<a@x>}; message data as one line such as
+ * {@code <message: 1,234 bytes, 20 lines>}; an AUTH's secrets as {@code ****}), {@code out} a
+ * reply line, {@code note} what else happened, in the console log's words
+ * ({@code Connection from ...}, {@code -- TLS 1.3 ...}, {@code -- AUTH PLAIN alice@example.com},
+ * {@code Delivered Q: N bytes from <a@x> to ...}, {@code Closed (quit)}, and
+ * {@code -- transcript cut} as the last line kept). A bad id is 400; a session not held
+ * (never was, or let go) is 404.
  */
 final class SessionHistory implements Consumer<SessionEvent> {
 
