@@ -161,6 +161,25 @@ class SessionsApiTest {
     }
 
     @Test
+    void aSessionOverStartTlsShowsItsProtocolCipherAndServerName() throws Exception {
+        start();
+        try (RawSmtpClient clear = api.monitor().ehloClient()) {
+            assertEquals("220 Ready to start TLS", clear.command("STARTTLS"));
+            try (RawSmtpClient tls = clear.startTls(api.monitor().trustingContext(), "localhost")) {
+                assertTrue(tls.command("EHLO client.test").startsWith("250"));
+                assertEquals(221, tls.readCodeOf("QUIT"));
+            }
+        }
+        JsonNode session = awaitClosedNewest();
+        JsonNode tls = session.get("tls");
+        assertTrue(tls.get("protocol").asText().startsWith("TLSv1."), session.toString());
+        assertTrue(tls.get("cipher").asText().startsWith("TLS_"), session.toString());
+        assertEquals("localhost", tls.get("sni").asText());
+        List<String> notes = lines(get("/api/sessions/" + session.get("id").asLong()).get("transcript"), "note");
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("-- TLS 1.") && n.endsWith(" SNI localhost")), notes.toString());
+    }
+
+    @Test
     void controlAndBidiCharactersFromTheClientAreEscaped() throws Exception {
         start();
         try (RawSmtpClient client = api.monitor().ehloClient()) {
