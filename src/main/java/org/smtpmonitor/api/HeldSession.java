@@ -34,6 +34,11 @@ final class HeldSession {
     /** Warnings kept: each kind comes once per session, so this is more than there are kinds. */
     static final int MAX_WARNINGS = 50;
     static final String CUT = "-- transcript cut";
+    /**
+     * What a line costs beyond its text (its record, time and string), counted against the
+     * history's total so that many short lines are bounded as surely as a few long ones.
+     */
+    static final int LINE_COST = 64;
 
     private record Line(Instant at, String kind, String text) {
     }
@@ -53,6 +58,8 @@ final class HeldSession {
     private String authMechanism;
     private String authUser;
     private long chars;
+    /** What the transcript counts against the history's total: its characters and {@link #LINE_COST} a line. */
+    private long held;
     /** Lines that came after the cut: counted, not kept. */
     private long cutLines;
     private boolean evicted;
@@ -68,8 +75,8 @@ final class HeldSession {
     }
 
     /**
-     * Notes {@code event} of this session, adding the characters of transcript it added to
-     * {@code total} (under this session's lock, so that {@link #evict} takes back exactly
+     * Notes {@code event} of this session, adding what its transcript line holds (its
+     * characters and {@link #LINE_COST}) to {@code total} (under this session's lock, so that {@link #evict} takes back exactly
      * what was added); returns the new total.
      */
     synchronized long apply(SessionEvent event, AtomicLong total) {
@@ -109,18 +116,20 @@ final class HeldSession {
             lines.add(new Line(at, "note", CUT));
             cutLines = 1;
             chars += CUT.length();
-            return CUT.length();
+            held += CUT.length() + LINE_COST;
+            return CUT.length() + LINE_COST;
         }
         lines.add(new Line(at, kind, shown));
         chars += shown.length();
-        return shown.length();
+        held += shown.length() + LINE_COST;
+        return shown.length() + LINE_COST;
     }
 
-    /** Lets go of the transcript, taking its characters from {@code total}. Later events are ignored. */
+    /** Lets go of the transcript, taking what it held from {@code total}. Later events are ignored. */
     synchronized void evict(AtomicLong total) {
         evicted = true;
         lines.clear();
-        total.addAndGet(-chars);
+        total.addAndGet(-held);
     }
 
     /** The session without its transcript: {@code GET /api/sessions}. */

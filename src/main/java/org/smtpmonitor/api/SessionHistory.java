@@ -18,8 +18,8 @@ import org.smtpmonitor.text.Json;
 /**
  * The sessions the API holds, for {@code GET /api/sessions} and {@code GET /api/sessions/{id}}:
  * the last {@link #MAX_SESSIONS}, open or closed, with their transcripts (each capped as
- * {@link HeldSession} says), and at most {@link #MAX_TOTAL_CHARS} characters of transcript in
- * all; past either bound the oldest sessions go first. Subscribed to the event bus before the
+ * {@link HeldSession} says), and at most {@link #MAX_TOTAL_CHARS} of transcript in all;
+ * past either bound the oldest sessions go first. Subscribed to the event bus before the
  * monitor starts, so it misses no session.
  *
  * <p>Kept in {@code api}, not shared with the window: the window keeps its own sessions as
@@ -56,7 +56,10 @@ import org.smtpmonitor.text.Json;
 final class SessionHistory implements Consumer<SessionEvent> {
 
     static final int MAX_SESSIONS = 1_000;
-    /** 64 MB of text: {@link #MAX_SESSIONS} full transcripts would be a quarter of a gigabyte. */
+    /**
+     * 64 MB of transcript in all, each line counted as its text and {@link HeldSession#LINE_COST}:
+     * {@link #MAX_SESSIONS} full transcripts would be a quarter of a gigabyte.
+     */
     static final long MAX_TOTAL_CHARS = 64L * 1024 * 1024;
 
     private final Map<Long, HeldSession> byId = new ConcurrentHashMap<>();

@@ -42,7 +42,7 @@ class SessionHistoryTest {
 
     @Test
     void pastItsTextTheOldestSessionsGo() throws Exception {
-        SessionHistory history = new SessionHistory(100, 10_000);
+        SessionHistory history = new SessionHistory(100, 10_000 + 8 * HeldSession.LINE_COST);
         open(history, 1);
         open(history, 2);
         String line = "x".repeat(1_000);
@@ -53,7 +53,7 @@ class SessionHistoryTest {
         for (int i = 0; i < 6; i++) {
             history.accept(new LineReceived(2, line, Instant.now()));
         }
-        // 12,000 characters and more: session 1, the oldest, went; session 2 stays whole.
+        // Over the bound: session 1, the oldest, went; session 2 stays whole.
         assertNull(history.session(1));
         assertEquals(7, JSON.readTree(history.session(2)).get("transcript").size());
     }
