@@ -156,6 +156,21 @@ class EventsApiTest {
     }
 
     @Test
+    void aCatchAllsNewMailboxIsAnnouncedAndItsMessageFound() throws Exception {
+        api = TestApi.start(directory, TestMonitor.settings(directory).withCatchAll(true), null);
+        SseEvents sse = subscribe("/api/events");
+        mail(List.of("newcomer@example.net"), "to a new mailbox");
+        SseEvents.Event added = sse.await("mailbox-added", d -> true, Duration.ofSeconds(10));
+        assertEquals("newcomer@example.net", added.data().get("address").asText());
+        SseEvents.Event delivered = sse.await("message-delivered", d -> true, Duration.ofSeconds(10));
+        JsonNode copy = delivered.data().get("messages").get(0);
+        assertEquals("newcomer@example.net", copy.get("mailbox").asText());
+        assertEquals("to a new mailbox", api.monitor().monitor().mail().message(copy.get("id").asLong())
+                .orElseThrow().subject());
+        assertTrue(added.id() < delivered.id());
+    }
+
+    @Test
     void curlWithNoBufferingGetsTheEvents() throws Exception {
         assumeTrue(Files.isExecutable(CURL), "curl is not installed");
         api = TestApi.start(directory);
