@@ -49,6 +49,7 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer server;
     private ThreadPoolExecutor executor;
     private Monitor monitor;
+    private final Live live;
 
     public ApiServer(EventBus events, HttpSettings settings) {
         if (!settings.enabled()) {
@@ -57,6 +58,7 @@ public final class ApiServer implements AutoCloseable {
         this.events = events;
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
+        this.live = new Live(events);
     }
 
     /**
@@ -119,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        live.close();
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
@@ -148,6 +151,7 @@ public final class ApiServer implements AutoCloseable {
         route("GET", "/api/status", this::status);
         MailRoutes.add(this);
         ReleaseRoute.add(this);
+        live.addRoutes(this, monitor);
     }
 
     private void status(Request request) throws IOException {
@@ -194,7 +198,9 @@ public final class ApiServer implements AutoCloseable {
         } catch (RuntimeException e) {
             error(exchange, 500, e.toString());
         } finally {
-            exchange.close();
+            if (!Request.detached(exchange)) {
+                exchange.close();
+            }
         }
     }
 
@@ -216,7 +222,10 @@ public final class ApiServer implements AutoCloseable {
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             exchange.sendResponseHeaders(status, exchange.getRequestMethod().equals("HEAD") ? -1 : body.length);
             if (!exchange.getRequestMethod().equals("HEAD")) {
-                exchange.getResponseBody().write(body);
+                // Closed here, as Request.bytes does: left open, the kept-alive connection hung on its next request.
+                try (var out = exchange.getResponseBody()) {
+                    out.write(body);
+                }
             }
         } catch (IOException e) {
             // The client has gone: nobody to tell.

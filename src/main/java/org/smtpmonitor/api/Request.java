@@ -20,6 +20,7 @@ final class Request {
 
     /** The most bytes of a request body read; a larger one gets 413. */
     static final int MAX_BODY = 64 * 1024;
+    private static final String DETACHED = "org.smtpmonitor.api.detached";
 
     private final HttpExchange exchange;
     private final Map<String, String> path;
@@ -112,6 +113,18 @@ final class Request {
         exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.sendResponseHeaders(status, 0);
         return exchange.getResponseBody();
+    }
+
+    /**
+     * Keeps the exchange open after the handler returns: a thread of the caller's answers
+     * it and closes it (an event stream, which must not hold a request thread).
+     */
+    void detach() {
+        exchange.setAttribute(DETACHED, Boolean.TRUE);
+    }
+
+    static boolean detached(HttpExchange exchange) {
+        return exchange.getAttribute(DETACHED) != null;
     }
 
     private static Map<String, String> parseQuery(String raw) throws ApiException {

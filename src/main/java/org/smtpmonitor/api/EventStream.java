@@ -1,0 +1,241 @@
+package org.smtpmonitor.api;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import org.smtpmonitor.app.Monitor;
+import org.smtpmonitor.event.ClientWarning;
+import org.smtpmonitor.event.EventText;
+import org.smtpmonitor.event.MailboxAdded;
+import org.smtpmonitor.event.MessageDelivered;
+import org.smtpmonitor.event.RuleApplied;
+import org.smtpmonitor.event.SessionClosed;
+import org.smtpmonitor.event.SessionEvent;
+import org.smtpmonitor.event.SessionOpened;
+import org.smtpmonitor.text.Json;
+import org.smtpmonitor.text.Printable;
+
+import com.sun.net.httpserver.HttpExchange;
+
+/**
+ * {@code GET /api/events}: the server's events as Server-Sent Events ({@code text/event-stream}),
+ * so that a test can wait for "the next message to alice" without polling. Each event is
+ * <pre>
+ * id: N              (1, 2, 3... in the order the API saw them; no replay on reconnect)
+ * event: TYPE
+ * data: {JSON on one line}
+ * (blank line)
+ * </pre>
+ * The stream begins with {@code retry: 2000} and the comment {@code : subscribed}, sent once
+ * the client is subscribed (so an event after that is never missed), and a comment
+ * {@code : ping} comes after every 15 s without an event. Times are ISO-8601 instants; every
+ * text that came from a client is escaped as {@link Printable} says. The types and their data:
+ * <ul>
+ * <li>{@code session-opened}: {@code {"sessionId":1,"client":"127.0.0.1:40000","at":"..."}}</li>
+ * <li>{@code session-closed}: {@code {"sessionId":1,"reason":"quit","at":"..."}}, reason as
+ *     in {@code GET /api/sessions}' {@code outcome} ({@code quit}, {@code client disconnected},
+ *     {@code idle timeout}, {@code closed by a rule}...)</li>
+ * <li>{@code message-delivered}: {@code {"sessionId":1,"queueId":"...","envelopeFrom":"a@x",
+ *     "envelopeTo":["alice@example.com"],"size":1234,"at":"...","messages":[{"id":42,
+ *     "mailbox":"alice@example.com"}]}}: one entry in {@code messages} per mailbox the message
+ *     was stored in. Sent once the message index has every copy, so that
+ *     {@code GET /api/messages/{id}} right after finds it; so it may come a little after the
+ *     session's 250, and after its {@code session-closed}. A copy the index does not have
+ *     within 10 s (deleted at once, or the index is off) is left out of {@code messages}.
+ *     {@code at} is when the message was stored.</li>
+ * <li>{@code rule-applied}: {@code {"sessionId":1,"rule":"NAME","action":"reply 452","at":"..."}}</li>
+ * <li>{@code client-warning}: {@code {"sessionId":1,"kind":"bare-lf","text":"...","at":"..."}}</li>
+ * <li>{@code mailbox-added}: {@code {"address":"new@example.com","at":"..."}}</li>
+ * <li>{@code overflow}: {@code {"error":"..."}}, the last event of a client that fell more
+ *     than 1,024 events behind; the stream then ends (connect again).</li>
+ * </ul>
+ * {@code ?mailbox=ADDR} (any case) limits the stream to the message-delivered events with a
+ * copy in that mailbox: a test waiting for alice's next message gets nothing else. At most
+ * {@link #MAX_CLIENTS} streams are open at once; one more gets 503.
+ *
+ * <p>Threads: the listener runs on the server's threads and only offers each event to each
+ * client's bounded queue (see {@link SseClient}); each client has a writer thread of its own,
+ * so a stream holds none of the API's request threads; deliveries wait for the index on
+ * {@link DeliveryResolver}'s thread. When no client is connected, events cost nothing more.
+ */
+final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
+
+    static final int MAX_CLIENTS = 64;
+    /** How long a request waits for probed streams to be let go when all are taken. */
+    static final long PROBE_MILLIS = 300;
+
+    private final List<SseClient> clients = new CopyOnWriteArrayList<>();
+    private final AtomicInteger clientCount = new AtomicInteger();
+    private final AtomicInteger clientNames = new AtomicInteger();
+    private final AtomicLong ids = new AtomicLong();
+    private final DeliveryResolver deliveries = new DeliveryResolver(this::delivered);
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "api-events-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
+
+    /** Begins resolving deliveries in {@code monitor}'s index, and adds the route to {@code api}. */
+    void start(Monitor monitor, ApiServer api) {
+        deliveries.start(monitor);
+        api.route("GET", "/api/events", this::subscribe);
+    }
+
+    @Override
+    public void accept(SessionEvent event) {
+        if (clients.isEmpty()) {
+            return;
+        }
+        if (event instanceof MessageDelivered e) {
+            deliveries.add(e);
+        } else if (event instanceof SessionOpened e) {
+            send("session-opened", Json.object().field("sessionId", e.sessionId())
+                    .field("client", EventText.address(e.client())).field("at", e.at().toString()), Set.of());
+        } else if (event instanceof SessionClosed e) {
+            send("session-closed", Json.object().field("sessionId", e.sessionId())
+                    .field("reason", e.reason().label()).field("at", e.at().toString()), Set.of());
+        } else if (event instanceof RuleApplied e) {
+            send("rule-applied", Json.object().field("sessionId", e.sessionId())
+                    .field("rule", Printable.escape(e.rule())).field("action", Printable.escape(e.action()))
+                    .field("at", e.at().toString()), Set.of());
+        } else if (event instanceof ClientWarning e) {
+            send("client-warning", Json.object().field("sessionId", e.sessionId())
+                    .field("kind", Printable.escape(e.kind())).field("text", Printable.escape(e.text()))
+                    .field("at", e.at().toString()), Set.of());
+        } else if (event instanceof MailboxAdded e) {
+            send("mailbox-added", Json.object().field("address", Printable.escape(e.address()))
+                    .field("at", e.at().toString()), Set.of());
+        }
+    }
+
+    /** A delivery the index has (or has given up on), with its copies' ids by mailbox. */
+    private void delivered(MessageDelivered e, Map<String, Long> copies) {
+        List<Map.Entry<String, Long>> found = new ArrayList<>(copies.entrySet());
+        Set<String> mailboxes = new HashSet<>();
+        e.copies().forEach(copy -> mailboxes.add(copy.recipient().toLowerCase(Locale.ROOT)));
+        send("message-delivered", Json.object().field("sessionId", e.sessionId())
+                .field("queueId", e.queueId()).field("envelopeFrom", Printable.escape(e.sender()))
+                .field("envelopeTo", e.recipients().stream().map(Printable::escape).toList())
+                .field("size", e.size()).field("at", e.at().toString())
+                .objects("messages", found, m -> Json.object().field("id", m.getValue())
+                        .field("mailbox", Printable.escape(m.getKey()))), mailboxes);
+    }
+
+    private void send(String type, Json.Fields data, Set<String> mailboxes) {
+        StreamEvent event = StreamEvent.of(ids.incrementAndGet(), type, data.toString(), mailboxes);
+        for (SseClient client : clients) {
+            if (client.offer(event)) {
+                // Fell behind: its writer says so and ends; if the writer is stuck in a write, end it.
+                watchdog.schedule(() -> {
+                    if (client.stuck()) {
+                        client.interrupt();
+                    }
+                }, SseClient.STUCK_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    private void subscribe(Request request) throws IOException, ApiException {
+        String mailbox = request.query("mailbox");
+        if (mailbox != null && mailbox.isBlank()) {
+            throw ApiException.badRequest("mailbox must be an address, such as ?mailbox=alice@example.com");
+        }
+        HttpExchange exchange = request.exchange();
+        if (request.method().equals("HEAD")) {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.sendResponseHeaders(200, -1);
+            return;
+        }
+        if (closed) {
+            throw new ApiException(503, "the API is shutting down");
+        }
+        if (!admit()) {
+            throw new ApiException(503, "too many event streams are open (at most " + MAX_CLIENTS
+                    + "); close one and try again");
+        }
+        SseClient[] self = new SseClient[1];
+        self[0] = new SseClient(exchange, mailbox, "api-events-" + clientNames.incrementAndGet(), () -> {
+            if (clients.remove(self[0])) {
+                clientCount.decrementAndGet();
+            }
+        });
+        try {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+            exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
+            // When the stream ends, so does the connection: a client that reads on sees its end.
+            exchange.getResponseHeaders().set("Connection", "close");
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            // Subscribed before the headers go out, so that a client that has them misses nothing after.
+            clients.add(self[0]);
+            exchange.sendResponseHeaders(200, 0);
+        } catch (IOException | RuntimeException e) {
+            if (clients.remove(self[0])) {
+                clientCount.decrementAndGet();
+            }
+            throw e;
+        }
+        request.detach();
+        self[0].start();
+    }
+
+    /**
+     * Counts one more client, if there is room. When there is none, every stream is probed
+     * first, and those whose clients have gone are let go (a stream learns that only when it
+     * writes, which a quiet stream does once per ping): a test suite that opens a stream per
+     * test and drops it must not find the streams all taken by the dead.
+     */
+    private boolean admit() {
+        if (clientCount.incrementAndGet() <= MAX_CLIENTS) {
+            return true;
+        }
+        clientCount.decrementAndGet();
+        clients.forEach(SseClient::probe);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_MILLIS);
+        while (System.nanoTime() < deadline) {
+            if (clientCount.incrementAndGet() <= MAX_CLIENTS) {
+                return true;
+            }
+            clientCount.decrementAndGet();
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Ends every stream (each writer sends what it has and closes) and stops the threads. */
+    @Override
+    public void close() {
+        closed = true;
+        deliveries.close();
+        watchdog.shutdownNow();
+        for (SseClient client : clients) {
+            client.end();
+        }
+        for (SseClient client : clients) {
+            try {
+                client.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
