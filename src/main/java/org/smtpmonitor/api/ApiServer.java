@@ -138,8 +138,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /** Adds a route; routes are tried in the order added. */
-    void route(String method, String pattern, Route.Handler handler) {
-        routes.add(new Route(method, pattern, handler));
+    void route(String method, String pattern, Route.Handler handler, String... query) {
+        routes.add(new Route(method, pattern, handler, java.util.Set.of(query)));
     }
 
     /** The routes, in the order tried (for the test that holds them and docs/openapi.yaml together). */
@@ -180,7 +180,9 @@ public final class ApiServer implements AutoCloseable {
                     continue;
                 }
                 if (route.method().equals(method) || method.equals("HEAD") && route.method().equals("GET")) {
-                    route.handler().handle(new Request(exchange, parameters));
+                    Request request = new Request(exchange, parameters);
+                    request.takesOnly(route.query());
+                    route.handler().handle(request);
                     return;
                 }
                 allowed.add(route.method());

@@ -91,7 +91,7 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
     /** Begins resolving deliveries in {@code monitor}'s index, and adds the route to {@code api}. */
     void start(Monitor monitor, ApiServer api) {
         deliveries.start(monitor);
-        api.route("GET", "/api/events", this::subscribe);
+        api.route("GET", "/api/events", this::subscribe, "mailbox");
     }
 
     @Override

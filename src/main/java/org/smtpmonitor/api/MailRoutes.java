@@ -39,7 +39,7 @@ final class MailRoutes {
         MailRoutes routes = new MailRoutes(server);
         server.route("GET", "/api/mailboxes", routes::mailboxes);
         server.route("DELETE", "/api/mailboxes/{address}/messages", routes::clear);
-        server.route("GET", "/api/messages", routes::messages);
+        server.route("GET", "/api/messages", routes::messages, "mailbox", "q", "page", "size");
         server.route("GET", "/api/messages/{id}", routes::message);
         server.route("DELETE", "/api/messages/{id}", routes::delete);
         server.route("GET", "/api/messages/{id}/raw", routes::raw);

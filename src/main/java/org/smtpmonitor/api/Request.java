@@ -45,6 +45,16 @@ final class Request {
         return path.get(name);
     }
 
+    /** Refuses (400) a query parameter not in {@code names}, naming the ones this path takes. */
+    void takesOnly(java.util.Set<String> names) throws ApiException {
+        for (String name : query.keySet()) {
+            if (!names.contains(name)) {
+                throw ApiException.badRequest("unknown query parameter '" + name + "'" + (names.isEmpty()
+                        ? ": this path takes none" : "; this path takes " + String.join(", ", new java.util.TreeSet<>(names))));
+            }
+        }
+    }
+
     /** The query parameter {@code name}, decoded, or null when absent. */
     String query(String name) {
         return query.get(name);

@@ -9,9 +9,10 @@ import java.util.Map;
 /**
  * One method and path pattern of the API, such as {@code GET /api/messages/{id}/parts/{n}},
  * and what answers it. A {@code {name}} segment matches any one non-empty segment, passed to
- * the handler decoded.
+ * the handler decoded. {@code query} names the query parameters the route takes: any other
+ * gets 400, so that a misspelt one is told, not ignored.
  */
-record Route(String method, String pattern, Handler handler) {
+record Route(String method, String pattern, Handler handler, java.util.Set<String> query) {
 
     /** Answers a request to a route. */
     @FunctionalInterface

@@ -129,7 +129,7 @@ final class SessionHistory implements Consumer<SessionEvent> {
     /** Adds {@code GET /api/sessions} and {@code GET /api/sessions/{id}} to {@code api}. */
     void addRoutes(ApiServer api) {
         api.route("GET", "/api/sessions", request ->
-                request.json(200, list(request.queryInt("limit", maxSessions, 1, maxSessions))));
+                request.json(200, list(request.queryInt("limit", maxSessions, 1, maxSessions))), "limit");
         api.route("GET", "/api/sessions/{id}", request -> {
             String value = request.path("id");
             if (!value.matches("[1-9]\\d{0,17}")) {

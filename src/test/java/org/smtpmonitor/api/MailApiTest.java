@@ -123,6 +123,11 @@ class MailApiTest {
                         size);
             }
             assertTrue(error(api.get("/api/messages?size=2&size=3"), 400).contains("twice"));
+            // A misspelt parameter is told, not ignored (which would list every mailbox's mail).
+            assertEquals("unknown query parameter 'mailbx'; this path takes mailbox, page, q, size",
+                    error(api.get("/api/messages?mailbx=alice@example.com"), 400));
+            assertEquals("unknown query parameter 'verbose': this path takes none", error(api.get("/api/mailboxes?verbose"), 400));
+            assertTrue(error(api.get("/api/sessions?limt=1"), 400).contains("this path takes limit"));
             assertEquals(1, json(api.get("/api/messages?size=500"), 200).get("messages").size(), "nothing lost");
         }
     }
