@@ -28,12 +28,19 @@ public final class MailJson {
         return Json.object().field("address", m.address()).field("messages", m.messages()).field("bytes", m.bytes());
     }
 
-    /** A message: id, mailbox, received, envelopeFrom, envelopeTo, from, subject, size, arrival. */
+    /**
+     * A message: id, mailbox, received, envelopeFrom, envelopeTo, from, subject, size, arrival,
+     * queueId (what the server's 250 named; null when not recorded), sessionId (the session that
+     * delivered it, as {@code GET /api/sessions/{id}} knows it; 0 when not recorded), messageId
+     * (the Message-ID field, or null).
+     */
     public static Json.Fields message(IndexedMessage m) {
         return Json.object().field("id", m.id()).field("mailbox", m.mailbox()).field("received", m.received().toString())
                 .field("envelopeFrom", m.envelopeFrom()).field("envelopeTo", m.envelopeTo())
                 .field("from", m.from()).field("subject", m.subject()).field("size", m.size())
-                .field("arrival", arrival(m.arrival()));
+                .field("arrival", arrival(m.arrival()))
+                .nullable("queueId", emptyToNull(m.queueId())).field("sessionId", m.sessionId())
+                .nullable("messageId", emptyToNull(m.messageId()));
     }
 
     /**

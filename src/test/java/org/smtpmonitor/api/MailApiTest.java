@@ -152,6 +152,12 @@ class MailApiTest {
             assertEquals("<p>Caf\u00e9 <b>au lait</b></p>", m.get("html").asText().strip());
             assertEquals(0, m.get("problems").size(), m.get("problems").toString());
 
+            // The queue id and the session link a message to the SMTP conversation that brought it.
+            String queueId = m.get("queueId").asText();
+            assertTrue(queueId.matches("[A-Za-z0-9.]+"), m.toString());
+            JsonNode session = json(api.get("/api/sessions/" + m.get("sessionId").asLong()), 200);
+            assertTrue(session.get("transcript").toString().contains("queued as " + queueId), session.toString());
+
             JsonNode parts = m.get("parts");
             assertEquals(5, parts.size(), parts.toString());
             List<String> types = new ArrayList<>();

@@ -67,7 +67,7 @@ class MailboxJsonArrivalTest {
     /** The arrival object of the message with this subject, as printed. */
     private static String arrival(String json, String subject) {
         Matcher m = Pattern.compile("\"subject\":\"" + subject + "\",\"size\":\\d+,\"arrival\":(null|\\{\"tls\":"
-                + "(?:null|\\{[^}]*\\}),\"auth\":(?:null|\\{[^}]*\\})\\})\\}").matcher(json);
+                + "(?:null|\\{[^}]*\\}),\"auth\":(?:null|\\{[^}]*\\})\\})[,}]").matcher(json);
         assertTrue(m.find(), json);
         return m.group(1);
     }
