@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +40,8 @@ public final class ApiServer implements AutoCloseable {
     /** The threads that answer requests; more requests wait in a queue of {@link #QUEUE}. */
     static final int THREADS = 8;
     static final int QUEUE = 1024;
+    /** Releases at once, each on a thread of its own for its whole SMTP conversation (up to a minute). */
+    static final int RELEASES = 4;
     private static final String NODELAY = "sun.net.httpserver.nodelay";
     private static final String VERSION = version();
 
@@ -48,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private HttpServer server;
     private ThreadPoolExecutor executor;
+    private ThreadPoolExecutor releases;
     private Monitor monitor;
     private final Live live;
 
@@ -126,6 +130,10 @@ public final class ApiServer implements AutoCloseable {
             server.stop(0);
             executor.shutdownNow();
             server = null;
+        }
+        if (releases != null) {
+            // A release under way ends with its SMTP conversation's next read; its client has gone.
+            releases.shutdownNow();
         }
     }
 
@@ -232,6 +240,28 @@ public final class ApiServer implements AutoCloseable {
         } catch (IOException e) {
             // The client has gone: nobody to tell.
         }
+    }
+
+    /** Answers {@code {"error": reason}} on an exchange a route detached, and closes it. */
+    static void fail(HttpExchange exchange, int status, String reason) {
+        try {
+            error(exchange, status, reason);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** The threads releases run on (see {@link #RELEASES}). */
+    synchronized ThreadPoolExecutor releases() {
+        if (releases == null) {
+            AtomicInteger threads = new AtomicInteger();
+            releases = new ThreadPoolExecutor(0, RELEASES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+                Thread thread = new Thread(r, "http-release-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return releases;
     }
 
     private static String version() {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.smtpmonitor.app.MailboxDirectory;
 import org.smtpmonitor.app.ReleaseOutcome;
@@ -47,19 +48,34 @@ final class ReleaseRoute {
     private void release(Request request) throws IOException, ApiException {
         long id = request.id("id");
         ReleaseTarget target = target(request.body());
-        try (MailboxDirectory mail = server.monitor().mail()) {
-            if (mail.message(id).isEmpty()) {
-                throw ApiException.notFound("no message " + id);
-            }
-            ReleaseOutcome outcome;
-            try {
-                outcome = mail.release(id, target);
-            } catch (NoSuchFileException e) {
-                throw ApiException.notFound("no message " + id);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest(e.getMessage());
-            }
-            request.json(200, json(outcome).toString());
+        MailboxDirectory mail;
+        try {
+            mail = server.monitor().mail();
+        } catch (IOException e) {
+            throw new ApiException(503, e.getMessage());
+        }
+        if (mail.message(id).isEmpty()) {
+            throw ApiException.notFound("no message " + id);
+        }
+        // The conversation may take a minute: it runs on a release thread, never holding one of
+        // the few request threads; at most RELEASES at once, past that 503.
+        request.detach();
+        try {
+            server.releases().execute(() -> answer(request, mail, id, target));
+        } catch (RejectedExecutionException e) {
+            ApiServer.fail(request.exchange(), 503, ApiServer.RELEASES + " releases are running; try again when one ends");
+        }
+    }
+
+    private static void answer(Request request, MailboxDirectory mail, long id, ReleaseTarget target) {
+        try {
+            request.json(200, json(mail.release(id, target)).toString());
+        } catch (NoSuchFileException e) {
+            ApiServer.fail(request.exchange(), 404, "no message " + id);
+        } catch (IllegalArgumentException e) {
+            ApiServer.fail(request.exchange(), 400, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            ApiServer.fail(request.exchange(), 500, String.valueOf(e.getMessage()));
         }
     }
 
@@ -126,6 +142,9 @@ final class ReleaseRoute {
                 throw ApiException.badRequest("insecure must be true or false");
             }
             insecure = insecureNode.booleanValue();
+        }
+        if (insecure && security == ReleaseTarget.Security.PLAIN) {
+            throw ApiException.badRequest("insecure trusts any certificate: it needs security starttls or tls");
         }
         List<String> to = new ArrayList<>();
         JsonNode toNode = root.get("to");

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +19,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,6 +175,7 @@ class ReleaseApiTest {
         bad.put("{\"host\":\"127.0.0.1\",\"user\":\"u\"}", "password is missing");
         bad.put("{\"host\":\"127.0.0.1\",\"password\":\"" + PASSWORD + "\"}", "user is missing");
         bad.put("{\"host\":\"127.0.0.1\",\"insecure\":\"yes\"}", "insecure must be true or false");
+        bad.put("{\"host\":\"127.0.0.1\",\"insecure\":true}", "it needs security starttls or tls");
         bad.put("{\"host\":\"127.0.0.1\",\"to\":\"bob@example.com\"}", "to must be an array");
         bad.put("{\"host\":\"127.0.0.1\",\"hots\":1}", "unknown field 'hots'");
         bad.put("{\"host\":\"127.0.0.1\",\"port\":" + port + ",\"to\":[\"not an address\"]}", "is not an address");
@@ -193,5 +201,69 @@ class ReleaseApiTest {
         assertTrue(JSON.readTree(curlUnknown.getValue()).has("error"));
 
         assertEquals(0, StoredMessages.count(target, ALICE), "no bad request sent anything");
+    }
+
+    @Test
+    void slowReleasesRunApartAtMostFourAtOnceAndTheApiGoesOnAnswering() throws Exception {
+        // A server that takes the connection and never greets: each release waits for its reply.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new ArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        Socket socket = silent.accept();
+                        synchronized (held) {
+                            held.add(socket);
+                            held.notifyAll();
+                        }
+                    }
+                } catch (IOException e) {
+                    // Closed: the test is over.
+                }
+            });
+            acceptor.start();
+            String body = "{\"host\":\"127.0.0.1\",\"port\":" + silent.getLocalPort() + "}";
+            List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                running.add(api.http().sendAsync(api.request(path()).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            synchronized (held) {
+                while (held.size() < 4 && System.nanoTime() < deadline) {
+                    held.wait(100);
+                }
+                assertEquals(4, held.size(), "four releases connected");
+            }
+
+            HttpResponse<String> fifth = api.post(path(), body);
+            assertEquals(503, fifth.statusCode(), fifth.body());
+            assertTrue(JSON.readTree(fifth.body()).get("error").textValue().contains("4 releases are running"));
+            assertEquals(200, api.get("/api/mailboxes").statusCode(), "the API answers while releases wait");
+            assertFalse(running.stream().anyMatch(CompletableFuture::isDone), "the four still wait for a greeting");
+
+            synchronized (held) {
+                for (Socket socket : held) {
+                    socket.close();
+                }
+            }
+            for (CompletableFuture<HttpResponse<String>> release : running) {
+                HttpResponse<String> response = release.get(30, TimeUnit.SECONDS);
+                assertEquals(200, response.statusCode(), response.body());
+                assertFalse(JSON.readTree(response.body()).get("delivered").booleanValue(), response.body());
+            }
+            silent.close();
+            acceptor.join(5000);
+        }
+    }
+
+    @Test
+    void aReleaseWithoutTheIndexIs503() throws Exception {
+        Path other = Files.createDirectories(directory.resolve("no-index"));
+        try (TestApi noIndex = TestApi.start(other, TestMonitor.settings(other).withIndex(false), null)) {
+            HttpResponse<String> response = noIndex.post("/api/messages/1/release", "{\"host\":\"127.0.0.1\"}");
+            assertEquals(503, response.statusCode(), response.body());
+            assertTrue(JSON.readTree(response.body()).has("error"), response.body());
+        }
     }
 }
