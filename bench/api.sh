@@ -58,7 +58,7 @@ if [ -z "${REUSE:-}" ] || [ "$(cat "$WORK/filled" 2>/dev/null)" != "$N" ]; then
     rm -rf "$MAIL" "$WORK/filled"
 fi
 mkdir -p "$MAIL"
-java -jar "$JAR" "$WORK/users.txt" --headless --port "$PORT" --http-port "$HTTP" --mailbox-dir "$MAIL" \
+java ${SERVER_JAVA_OPTS:-} -jar "$JAR" "$WORK/users.txt" --headless --port "$PORT" --http-port "$HTTP" --mailbox-dir "$MAIL" \
     > /dev/null 2> "$WORK/server.err" &
 PIDS+=("$!")
 wait_port "$PORT"
