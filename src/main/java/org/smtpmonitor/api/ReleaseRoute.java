@@ -47,7 +47,14 @@ final class ReleaseRoute {
     private void release(Request request) throws IOException, ApiException {
         long id = request.id("id");
         ReleaseTarget target = target(request.body());
-        try (MailboxDirectory mail = server.monitor().mail()) {
+        MailboxDirectory opened;
+        try {
+            opened = server.monitor().mail();
+        } catch (IOException e) {
+            // No index: as the other mail routes say it (503), not a failure of the server.
+            throw new ApiException(503, e.getMessage());
+        }
+        try (MailboxDirectory mail = opened) {
             if (mail.message(id).isEmpty()) {
                 throw ApiException.notFound("no message " + id);
             }
