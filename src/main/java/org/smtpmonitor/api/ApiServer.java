@@ -164,9 +164,12 @@ public final class ApiServer implements AutoCloseable {
 
     private void status(Request request) throws IOException {
         Monitor m = monitor;
-        InetSocketAddress smtp = m.smtpAddress();
-        InetSocketAddress tls = m.tlsAddress();
-        request.json(200, Json.object().field("version", VERSION).field("running", m.isRunning())
+        // A stopped server still names its configured address (port 0 when any was asked for):
+        // what is not listening has no port, as docs/openapi.yaml's Status says (-1).
+        boolean running = m.isRunning();
+        InetSocketAddress smtp = running ? m.smtpAddress() : null;
+        InetSocketAddress tls = running ? m.tlsAddress() : null;
+        request.json(200, Json.object().field("version", VERSION).field("running", running)
                 .field("smtpPort", smtp == null ? -1 : smtp.getPort())
                 .field("tlsPort", tls == null ? -1 : tls.getPort())
                 .field("mailboxDirectory", m.mailboxDirectory().toString()).field("format", m.format())

@@ -85,9 +85,12 @@ final class ApiStatus {
                 + " " + shellQuoted(url + path);
     }
 
-    /** An address as it goes in a query: as it is when that is safe, else percent-encoded. */
+    /**
+     * An address as it goes in a query: as it is when that is safe, else percent-encoded. A
+     * {@code +} is not safe: the API reads it as a space, as in a form.
+     */
     private static String query(String value) {
-        return value.matches("[A-Za-z0-9._+@-]+") ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return value.matches("[A-Za-z0-9._@-]+") ? value : URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static String shellQuoted(String text) {

@@ -94,6 +94,9 @@ final class MonitorStart {
             api.start(monitor, settings.bindAddress());
             return null;
         } catch (BindException e) {
+            // Closed as for any other failure: made before the monitor, it follows the event bus
+            // (holding sessions' transcripts) and runs a thread of its own until closed.
+            api.close();
             // ApiServer's message names the port and the address.
             return e.getMessage();
         } catch (IOException | RuntimeException e) {

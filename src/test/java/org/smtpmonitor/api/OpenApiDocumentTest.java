@@ -86,6 +86,57 @@ class OpenApiDocumentTest {
         }
     }
 
+    /**
+     * The query parameters the document gives each operation, as {@code "GET /api/events?mailbox"},
+     * read by a scan of its {@code - name:} lines followed by {@code in: query}.
+     */
+    static Set<String> documentedQueryParameters() throws Exception {
+        Set<String> parameters = new TreeSet<>();
+        Pattern name = Pattern.compile("^\\s+- name: (\\S+)\\s*$");
+        Pattern inQuery = Pattern.compile("^\\s+in: query\\s*$");
+        boolean inPaths = false;
+        String path = null;
+        String operation = null;
+        String pending = null;
+        for (String line : Files.readAllLines(DOCUMENT, StandardCharsets.UTF_8)) {
+            if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("#")) {
+                inPaths = line.equals("paths:");
+                continue;
+            }
+            if (!inPaths) {
+                continue;
+            }
+            Matcher p = PATH.matcher(line);
+            Matcher m = METHOD.matcher(line);
+            Matcher n = name.matcher(line);
+            if (p.matches()) {
+                path = p.group(1);
+                operation = null;
+            } else if (m.matches() && path != null) {
+                operation = m.group(1).toUpperCase(Locale.ROOT) + " " + path;
+            } else if (n.matches()) {
+                pending = n.group(1);
+            } else if (inQuery.matcher(line).matches() && pending != null && operation != null) {
+                parameters.add(operation + "?" + pending);
+                pending = null;
+            }
+        }
+        return parameters;
+    }
+
+    @Test
+    void everyQueryParameterARouteTakesIsDocumented() throws Exception {
+        // The server refuses (400) a query parameter a route does not take, so the document must name every one it does.
+        Set<String> documented = documentedQueryParameters();
+        assertTrue(documented.contains("GET /api/messages?mailbox"), documented.toString());
+        try (TestApi api = TestApi.start(directory)) {
+            Set<String> taken = new TreeSet<>();
+            api.api().routes().forEach(route -> route.query().forEach(q ->
+                    taken.add(route.method() + " " + route.pattern() + "?" + q)));
+            assertEquals(taken, documented, "the query parameters of the server's routes and of " + DOCUMENT);
+        }
+    }
+
     @Test
     void everyDocumentedOperationIsAnswered() throws Exception {
         try (TestApi api = TestApi.start(directory)) {
