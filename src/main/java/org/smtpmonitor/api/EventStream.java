@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -135,15 +136,27 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
     }
 
     private void send(String type, Json.Fields data, Set<String> mailboxes) {
-        StreamEvent event = StreamEvent.of(ids.incrementAndGet(), type, data.toString(), mailboxes);
-        for (SseClient client : clients) {
-            if (client.offer(event)) {
-                // Fell behind: its writer says so and ends; if the writer is stuck in a write, end it.
+        List<SseClient> behind = new ArrayList<>();
+        // Numbered and queued under one lock: events come from the server's threads and the
+        // deliveries thread at once, and each stream must see its ids in order.
+        synchronized (ids) {
+            StreamEvent event = StreamEvent.of(ids.incrementAndGet(), type, data.toString(), mailboxes);
+            for (SseClient client : clients) {
+                if (client.offer(event)) {
+                    behind.add(client);
+                }
+            }
+        }
+        for (SseClient client : behind) {
+            // Fell behind: its writer says so and ends; if the writer is stuck in a write, end it.
+            try {
                 watchdog.schedule(() -> {
                     if (client.stuck()) {
                         client.interrupt();
                     }
                 }, SseClient.STUCK_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // Closing: every stream is being ended anyway.
             }
         }
     }
