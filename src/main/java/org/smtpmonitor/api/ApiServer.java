@@ -37,8 +37,15 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class ApiServer implements AutoCloseable {
 
-    /** The threads that answer requests; more requests wait in a queue of {@link #QUEUE}. */
-    static final int THREADS = 8;
+    /**
+     * The threads that answer requests; more requests wait in a queue of {@link #QUEUE}. Half
+     * the cores, at least two: a test suite polling flat out must leave the SMTP server its
+     * share. On 2 cores, bench/api.sh measured SMTP delivery under 20 flat-out API clients at
+     * 59 % of its rate without them with 8 threads, 60 % with 4, 67 % with 2 and 65 % with 1,
+     * and the API's own rate highest with 2 (docs/BENCHMARKS.md). Event streams and releases
+     * run on threads of their own.
+     */
+    static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
     static final int QUEUE = 1024;
     /** Releases at once, each on a thread of its own for its whole SMTP conversation (up to a minute). */
     static final int RELEASES = 4;
