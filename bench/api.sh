@@ -36,15 +36,7 @@ fi
 . bench/lib.sh
 mkdir -p "$WORK"
 
-if [ ! -f "$JAR" ] || [ ! -f target/test-classes/org/smtpmonitor/api/ApiLoad.class ] \
-        || [ -n "$(find src pom.xml fxml -newer "$JAR" -print -quit)" ]; then
-    log "building target/smtp-monitor.jar and the test classes"
-    mvn -B -ntp -q package -DskipTests
-fi
-if [ ! -f "$WORK/classpath.txt" ] || [ pom.xml -nt "$WORK/classpath.txt" ]; then
-    mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
-fi
-CLASSPATH_TEST="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/classpath.txt")"
+build_with_test_classes "$WORK" target/test-classes/org/smtpmonitor/api/ApiLoad.class
 
 USERS=()
 for i in $(seq -w 1 $MAILBOXES); do USERS+=("user$i@bench.test"); done

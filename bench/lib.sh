@@ -41,3 +41,21 @@ settle() {
     sync
     sleep 1
 }
+
+# build_with_test_classes WORK CLASS: builds target/smtp-monitor.jar and the test classes when
+# a source is newer than the jar or CLASS (a test class file, such as
+# target/test-classes/org/smtpmonitor/api/ApiLoad.class) is missing, and sets CLASSPATH_TEST
+# to the test classes, the main classes and every dependency (kept in WORK/classpath.txt).
+build_with_test_classes() {
+    local work=$1 class=$2 root
+    root=$(pwd)
+    if [ ! -f target/smtp-monitor.jar ] || [ ! -f "$class" ] \
+            || [ -n "$(find src pom.xml fxml -newer target/smtp-monitor.jar -print -quit)" ]; then
+        log "building target/smtp-monitor.jar and the test classes"
+        mvn -B -ntp -q package -DskipTests
+    fi
+    if [ ! -f "$work/classpath.txt" ] || [ pom.xml -nt "$work/classpath.txt" ]; then
+        mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt" >/dev/null
+    fi
+    CLASSPATH_TEST="$root/target/test-classes:$root/target/classes:$(cat "$work/classpath.txt")"
+}

@@ -42,15 +42,7 @@ now_ms() { date +%s%3N; }
 phase() { printf '%s %s\n' "$1" $(( $(now_ms) - $2 )) >> "$WORK/phases.txt"; }
 
 build() {
-    if [ ! -f "$JAR" ] || [ ! -f target/test-classes/org/smtpmonitor/app/StoreBenchmark.class ] \
-            || [ -n "$(find src pom.xml fxml -newer "$JAR" -print -quit)" ]; then
-        log "building target/smtp-monitor.jar and the test classes"
-        mvn -B -ntp -q package -DskipTests
-    fi
-    if [ ! -f "$WORK/classpath.txt" ] || [ pom.xml -nt "$WORK/classpath.txt" ]; then
-        mvn -B -ntp -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/classpath.txt" >/dev/null
-    fi
-    CLASSPATH_TEST="$ROOT/target/test-classes:$ROOT/target/classes:$(cat "$WORK/classpath.txt")"
+    build_with_test_classes "$WORK" target/test-classes/org/smtpmonitor/app/StoreBenchmark.class
 }
 
 USERS=()

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.smtpmonitor.client.LatencyStatistics;
 import org.smtpmonitor.client.LoadGenerator;
 import org.smtpmonitor.client.MailboxVerifier;
+import org.smtpmonitor.text.Json;
 import org.smtpmonitor.text.Printable;
 
 /**
@@ -129,27 +130,11 @@ record BenchReport(LoadGenerator.Options options, LoadGenerator.Result result, M
         return String.format(Locale.ROOT, "%." + decimals + "f", Double.isFinite(value) ? value : 0.0);
     }
 
-    /** A JSON string literal (RFC 8259 section 7). */
+    /** A JSON string literal (RFC 8259 section 7), escaped as all our JSON is ({@link Json#quote}). */
     static String string(String value) {
-        StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> quoted.append("\\\"");
-                case '\\' -> quoted.append("\\\\");
-                case '\n' -> quoted.append("\\n");
-                case '\r' -> quoted.append("\\r");
-                case '\t' -> quoted.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        quoted.append(c);
-                    }
-                }
-            }
-        }
-        return quoted.append('"').toString();
+        StringBuilder quoted = new StringBuilder(value.length() + 2);
+        Json.quote(quoted, value);
+        return quoted.toString();
     }
 
     /** The problems of the run, for stderr. */
