@@ -71,7 +71,8 @@ if [ "$(cat "$WORK/filled" 2>/dev/null)" != "$N" ]; then
     done
     echo "$N" > "$WORK/filled"
 fi
-log "stored: $(stored) messages"
+STORED=$(stored)
+log "stored: $STORED messages"
 TARGET="$API/api/messages?mailbox=${USERS[0]}&size=1"
 
 # api_load SECONDS: CLIENTS clients on TARGET for SECONDS; prints one JSON line (requests,
@@ -105,7 +106,7 @@ api_round() {
 smtp_round() {
     local kind=$1 load_pid=
     if [ "$kind" = with ]; then
-        api_load 3600 > "$WORK/load.json" &
+        api_load 3600 > "$WORK/load.out" &
         load_pid=$!
         sleep 3   # the load running at full speed before the clock starts
     fi
@@ -113,11 +114,16 @@ smtp_round() {
     java -jar "$JAR" bench --port "$PORT" --conns $CONNS --messages "$DELIVERY_N" --size $SIZE --warmup 2000 \
         --spread $(rcpts) --json > "$WORK/smtp.json"
     if [ -n "$load_pid" ]; then
-        # The generator's own report when it is ApiLoad (its shutdown hook); wrk's is lost.
+        # Stopped, and its report (ApiLoad's shutdown hook) written before it is read.
         pkill -P "$load_pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do
+            pgrep -P "$load_pid" > /dev/null || break
+            sleep 0.1
+        done
         kill "$load_pid" 2>/dev/null || true
         wait "$load_pid" 2>/dev/null || true
-        [ -s "$WORK/load.json" ] || echo '{"rate": 0, "errors": 0}' > "$WORK/load.json"
+        # One JSON line from ApiLoad's report, or none (wrk's is lost when it is stopped).
+        grep -m1 '^{' "$WORK/load.out" > "$WORK/load.json" || echo '{"rate": 0, "errors": 0}' > "$WORK/load.json"
     fi
     /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(round(d["messagesPerSecond"]), d["errors"])' "$WORK/smtp.json"
 }
@@ -145,7 +151,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-/usr/bin/python3 - "$WORK/rounds.txt" "$N" "$CLIENTS" "$GEN" <<'PY'
+/usr/bin/python3 - "$WORK/rounds.txt" "$STORED" "$CLIENTS" "$GEN" <<'PY'
 import json, statistics, sys
 rows = [l.split(" ", 1) for l in open(sys.argv[1]).read().splitlines()]
 api = [json.loads(v) for k, v in rows if k == "api"]
@@ -156,7 +162,7 @@ errors = sum(int(v.split()[1]) for k, v in rows if k.startswith("smtp-")) + sum(
 med = statistics.median
 ratios = [w / o for w, o in zip(with_, without)]
 print()
-print(f"HTTP API, {sys.argv[2]} messages stored, {sys.argv[3]} concurrent clients ({sys.argv[4]}), latest message of a mailbox:")
+print(f"HTTP API, {int(sys.argv[2]):,} messages stored at the start, {sys.argv[3]} concurrent clients ({sys.argv[4]}), latest message of a mailbox:")
 api_rounds = ", ".join(format(a["rate"], ",.0f") for a in api)
 print(f"  rate {med([a['rate'] for a in api]):,.0f} requests/s (rounds {api_rounds}),"
       f" p50 {med([a['p50_ms'] for a in api]):.2f} ms, p99 {med([a['p99_ms'] for a in api]):.2f} ms")

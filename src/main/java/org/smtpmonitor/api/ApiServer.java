@@ -1,6 +1,8 @@
 package org.smtpmonitor.api;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -16,6 +18,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.smtpmonitor.app.HttpSettings;
 import org.smtpmonitor.app.Monitor;
@@ -39,11 +42,10 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * The threads that answer requests; more requests wait in a queue of {@link #QUEUE}. Half
-     * the cores, at least two: a test suite polling flat out must leave the SMTP server its
-     * share. On 2 cores, bench/api.sh measured SMTP delivery under 20 flat-out API clients at
-     * 59 % of its rate without them with 8 threads, 60 % with 4, 67 % with 2 and 65 % with 1,
-     * and the API's own rate highest with 2 (docs/BENCHMARKS.md). Event streams and releases
-     * run on threads of their own.
+     * the cores, at least two. On 2 cores, before {@link Pacing}, bench/api.sh measured SMTP
+     * delivery under 20 flat-out API clients at 59 % of its rate without them with 8 threads,
+     * 60 % with 4, 67 % with 2 and 65 % with 1, and the API's own rate highest with 2
+     * (docs/BENCHMARKS.md). Event streams and releases run on threads of their own.
      */
     static final int THREADS = Math.max(2, Runtime.getRuntime().availableProcessors() / 2);
     static final int QUEUE = 1024;
@@ -59,6 +61,8 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer server;
     private ThreadPoolExecutor executor;
     private ThreadPoolExecutor releases;
+    private final Pacing pacing = new Pacing();
+    private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private Monitor monitor;
     private final Live live;
 
@@ -70,6 +74,7 @@ public final class ApiServer implements AutoCloseable {
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.live = new Live(events);
+        events.subscribe(pacing);
     }
 
     /**
@@ -105,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
         });
         executor.allowCoreThreadTimeOut(true);
         bound.setExecutor(executor);
-        bound.createContext("/", this::dispatch);
+        bound.createContext("/", this::paced);
         bound.start();
         server = bound;
     }
@@ -181,6 +186,19 @@ public final class ApiServer implements AutoCloseable {
                 .field("tlsPort", tls == null ? -1 : tls.getPort())
                 .field("mailboxDirectory", m.mailboxDirectory().toString()).field("format", m.format())
                 .toString());
+    }
+
+    /** {@link #dispatch}, then the rest {@link Pacing} asks for while mail is coming in; the answer is sent by then. */
+    private void paced(HttpExchange exchange) throws IOException {
+        long before = cpu.getCurrentThreadCpuTime();
+        try {
+            dispatch(exchange);
+        } finally {
+            long pause = pacing.pauseNanos(cpu.getCurrentThreadCpuTime() - before, System.nanoTime());
+            if (pause > 0) {
+                LockSupport.parkNanos(pause);
+            }
+        }
     }
 
     private void dispatch(HttpExchange exchange) throws IOException {

@@ -69,15 +69,17 @@ public final class ApiLoad {
         Thread report = new Thread(() -> {
             running.set(false);
             double elapsed = (System.nanoTime() - start) / 1e9;
-            long total = Arrays.stream(counts).asLongStream().sum();
+            // The clients may still finish a request: count what each had done at this moment.
+            int[] done = counts.clone();
+            long total = Arrays.stream(done).asLongStream().sum();
             int kept = 0;
             for (int c = 0; c < clients; c++) {
-                kept += Math.min(counts[c], latencies.get(c).length);
+                kept += Math.min(done[c], latencies.get(c).length);
             }
             long[] all = new long[kept];
             int at = 0;
             for (int c = 0; c < clients; c++) {
-                int n = Math.min(counts[c], latencies.get(c).length);
+                int n = Math.min(done[c], latencies.get(c).length);
                 System.arraycopy(latencies.get(c), 0, all, at, n);
                 at += n;
             }
