@@ -54,7 +54,6 @@ public final class ApiServer implements AutoCloseable {
     private static final String NODELAY = "sun.net.httpserver.nodelay";
     private static final String VERSION = version();
 
-    private final EventBus events;
     private final HttpSettings settings;
     private final byte[] token;
     private final List<Route> routes = new ArrayList<>();
@@ -62,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
     private ThreadPoolExecutor executor;
     private ThreadPoolExecutor releases;
     private final Pacing pacing = new Pacing();
+    private final AutoCloseable pacingSubscription;
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private Monitor monitor;
     private final Live live;
@@ -70,11 +70,10 @@ public final class ApiServer implements AutoCloseable {
         if (!settings.enabled()) {
             throw new IllegalArgumentException("the HTTP API is off");
         }
-        this.events = events;
         this.settings = settings;
         this.token = settings.token() == null ? null : settings.token().getBytes(StandardCharsets.UTF_8);
         this.live = new Live(events);
-        events.subscribe(pacing);
+        pacingSubscription = events.subscribe(pacing);
     }
 
     /**
@@ -138,6 +137,11 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         live.close();
+        try {
+            pacingSubscription.close();
+        } catch (Exception e) {
+            // The bus's handles do not fail.
+        }
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
@@ -151,10 +155,6 @@ public final class ApiServer implements AutoCloseable {
 
     Monitor monitor() {
         return monitor;
-    }
-
-    EventBus events() {
-        return events;
     }
 
     /** Adds a route; routes are tried in the order added. */

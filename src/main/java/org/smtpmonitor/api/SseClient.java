@@ -73,10 +73,6 @@ final class SseClient {
         queue.offer(PROBE);
     }
 
-    boolean ended() {
-        return ended;
-    }
-
     /** Whether it has fallen behind and not yet been closed: its writer is to be interrupted if still stuck. */
     boolean stuck() {
         return overflowed && writer.isAlive();

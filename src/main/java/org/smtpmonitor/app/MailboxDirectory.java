@@ -1,6 +1,5 @@
 package org.smtpmonitor.app;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -334,10 +333,10 @@ public final class MailboxDirectory implements AutoCloseable {
      * @throws IllegalArgumentException when a recipient of {@code target} is not an address
      */
     public ReleaseOutcome release(long id, ReleaseTarget target) throws IOException {
-        IndexedMessage message = find(id);
-        ByteArrayOutputStream stored = new ByteArrayOutputStream((int) Math.min(message.length(), MAX_PARSED));
-        export(id, stored);
-        return Release.send(message, stored.toByteArray(), target);
+        // One settled read, as export does: the bytes and the row that says where they were.
+        Settled copy = readSettled(id, Integer.MAX_VALUE);
+        ByteBuffer stored = copy.bytes();
+        return Release.send(copy.message(), format.unframe(stored.array(), stored.position()), target);
     }
 
     /** Deletes these messages from their mailbox files and the index; returns how many it deleted. */

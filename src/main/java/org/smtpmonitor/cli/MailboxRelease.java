@@ -1,7 +1,6 @@
 package org.smtpmonitor.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -88,9 +87,6 @@ final class MailboxRelease implements Callable<Integer> {
         }
         boolean[] delivered = {false};
         int status = MailboxCommand.run(spec, where, (mailboxes, out) -> {
-            if (mailboxes.message(id).isEmpty()) {
-                throw new NoSuchFileException("message " + id, null, "no such message");
-            }
             ReleaseOutcome outcome = mailboxes.release(id, target);
             outcome.transcript().forEach(out::println);
             out.println((outcome.delivered() ? "released: " : "not released: ") + outcome.summary());

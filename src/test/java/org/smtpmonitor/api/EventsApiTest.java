@@ -3,7 +3,6 @@ package org.smtpmonitor.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -46,7 +45,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class EventsApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CURL = Path.of("/usr/bin/curl");
     /** The bound, from the 250 of the end of data to the event in the subscriber's hands. */
     private static final long WITHIN_MILLIS = 1_000;
 
@@ -172,9 +170,9 @@ class EventsApiTest {
 
     @Test
     void curlWithNoBufferingGetsTheEvents() throws Exception {
-        assumeTrue(Files.isExecutable(CURL), "curl is not installed");
+        Curl.assumeInstalled();
         api = TestApi.start(directory);
-        Process curl = new ProcessBuilder(CURL.toString(), "-sS", "-N", "--max-time", "30",
+        Process curl = new ProcessBuilder(Curl.CURL.toString(), "-sS", "-N", "--max-time", "30",
                 api.api().url() + "/api/events").redirectErrorStream(true).start();
         open.add(curl::destroyForcibly);
         BufferedReader out = new BufferedReader(new InputStreamReader(curl.getInputStream(), StandardCharsets.UTF_8));

@@ -21,9 +21,14 @@ class IndexOffApiTest {
     @Test
     void everyMailRouteAnswers503WithoutAnIndexReleaseIncluded() throws Exception {
         try (TestApi api = TestApi.start(directory, TestMonitor.settings(directory).withIndex(false), null)) {
-            for (String path : List.of("/api/mailboxes", "/api/messages", "/api/messages/1", "/api/messages/1/raw")) {
+            for (String path : List.of("/api/mailboxes", "/api/messages", "/api/messages/1", "/api/messages/1/raw",
+                    "/api/messages/1/parts/1")) {
                 HttpResponse<String> response = api.get(path);
                 assertEquals(503, response.statusCode(), path + ": " + response.body());
+            }
+            for (String path : List.of("/api/messages/1", "/api/mailboxes/alice@example.com/messages")) {
+                HttpResponse<String> response = api.delete(path);
+                assertEquals(503, response.statusCode(), "DELETE " + path + ": " + response.body());
             }
             HttpResponse<String> release = api.post("/api/messages/1/release", "{\"host\":\"127.0.0.1\",\"port\":25}");
             assertEquals(503, release.statusCode(), release.body());

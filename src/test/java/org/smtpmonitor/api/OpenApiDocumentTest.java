@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,11 +39,19 @@ class OpenApiDocumentTest {
     @TempDir
     Path directory;
 
-    /** The document's operations, as {@code "GET /api/messages/{id}"}, read by a scan of its {@code paths:} lines. */
-    static Set<String> documentedOperations() throws Exception {
-        Set<String> operations = new TreeSet<>();
+    /**
+     * The document's operations, as {@code "GET /api/messages/{id}"}, each with the query
+     * parameters it names ({@code - name:} lines followed by {@code in: query}), read by one
+     * scan of its {@code paths:} lines.
+     */
+    static Map<String, Set<String>> documented() throws Exception {
+        Pattern name = Pattern.compile("^\\s+- name: (\\S+)\\s*$");
+        Pattern inQuery = Pattern.compile("^\\s+in: query\\s*$");
+        Map<String, Set<String>> operations = new TreeMap<>();
         boolean inPaths = false;
         String path = null;
+        String operation = null;
+        String pending = null;
         for (String line : Files.readAllLines(DOCUMENT, StandardCharsets.UTF_8)) {
             if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("#")) {
                 inPaths = line.equals("paths:");
@@ -52,13 +62,32 @@ class OpenApiDocumentTest {
             }
             Matcher p = PATH.matcher(line);
             Matcher m = METHOD.matcher(line);
+            Matcher n = name.matcher(line);
             if (p.matches()) {
                 path = p.group(1);
+                operation = null;
             } else if (m.matches() && path != null) {
-                operations.add(m.group(1).toUpperCase(Locale.ROOT) + " " + path);
+                operation = m.group(1).toUpperCase(Locale.ROOT) + " " + path;
+                operations.put(operation, new TreeSet<>());
+            } else if (n.matches()) {
+                pending = n.group(1);
+            } else if (inQuery.matcher(line).matches() && pending != null && operation != null) {
+                operations.get(operation).add(pending);
+                pending = null;
             }
         }
         return operations;
+    }
+
+    static Set<String> documentedOperations() throws Exception {
+        return documented().keySet();
+    }
+
+    /** The query parameters of every operation, as {@code "GET /api/events?mailbox"}. */
+    static Set<String> documentedQueryParameters() throws Exception {
+        Set<String> parameters = new TreeSet<>();
+        documented().forEach((operation, names) -> names.forEach(q -> parameters.add(operation + "?" + q)));
+        return parameters;
     }
 
     @Test
@@ -84,44 +113,6 @@ class OpenApiDocumentTest {
             undocumented.removeAll(documented);
             assertEquals(Set.of(), undocumented, "routes missing from " + DOCUMENT);
         }
-    }
-
-    /**
-     * The query parameters the document gives each operation, as {@code "GET /api/events?mailbox"},
-     * read by a scan of its {@code - name:} lines followed by {@code in: query}.
-     */
-    static Set<String> documentedQueryParameters() throws Exception {
-        Set<String> parameters = new TreeSet<>();
-        Pattern name = Pattern.compile("^\\s+- name: (\\S+)\\s*$");
-        Pattern inQuery = Pattern.compile("^\\s+in: query\\s*$");
-        boolean inPaths = false;
-        String path = null;
-        String operation = null;
-        String pending = null;
-        for (String line : Files.readAllLines(DOCUMENT, StandardCharsets.UTF_8)) {
-            if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("#")) {
-                inPaths = line.equals("paths:");
-                continue;
-            }
-            if (!inPaths) {
-                continue;
-            }
-            Matcher p = PATH.matcher(line);
-            Matcher m = METHOD.matcher(line);
-            Matcher n = name.matcher(line);
-            if (p.matches()) {
-                path = p.group(1);
-                operation = null;
-            } else if (m.matches() && path != null) {
-                operation = m.group(1).toUpperCase(Locale.ROOT) + " " + path;
-            } else if (n.matches()) {
-                pending = n.group(1);
-            } else if (inQuery.matcher(line).matches() && pending != null && operation != null) {
-                parameters.add(operation + "?" + pending);
-                pending = null;
-            }
-        }
-        return parameters;
     }
 
     @Test

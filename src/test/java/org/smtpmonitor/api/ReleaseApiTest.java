@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.smtp.AuthMode;
 import org.smtpmonitor.smtp.AuthPolicy;
-import org.smtpmonitor.testing.ExternalProcess;
 import org.smtpmonitor.testing.StoredMessages;
 import org.smtpmonitor.testing.TestApi;
 import org.smtpmonitor.testing.TestMonitor;
@@ -81,14 +79,11 @@ class ReleaseApiTest {
 
     /** POSTs {@code body} with curl; returns the status and the answer's body. */
     private Map.Entry<Integer, String> curl(String path, String body) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
+        Curl.assumeInstalled();
         Path file = Files.writeString(Files.createTempFile(directory, "body", ".json"), body, StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>(List.of("/usr/bin/curl", "--silent", "--show-error", "--max-time", "60",
-                "-X", "POST", "-H", "Content-Type: application/json", "--data-binary", "@" + file,
-                "--write-out", "\n%{http_code}", api.uri(path).toString()));
-        String out = ExternalProcess.run(directory, command, 90);
-        int newline = out.lastIndexOf('\n');
-        return Map.entry(Integer.parseInt(out.substring(newline + 1).strip()), out.substring(0, newline));
+        Curl answer = Curl.run(directory, api, "POST", path, "-H", "Content-Type: application/json",
+                "--data-binary", "@" + file);
+        return Map.entry(answer.status(), answer.text());
     }
 
     private static List<String> texts(JsonNode array) {

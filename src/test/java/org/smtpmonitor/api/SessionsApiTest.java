@@ -3,10 +3,8 @@ package org.smtpmonitor.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.smtp.AuthMode;
 import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.Await;
-import org.smtpmonitor.testing.ExternalProcess;
 import org.smtpmonitor.testing.Python;
 import org.smtpmonitor.testing.RawSmtpClient;
 import org.smtpmonitor.testing.TestApi;
@@ -36,7 +33,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 class SessionsApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path CURL = Path.of("/usr/bin/curl");
     private static final String PASSWORD = "pa55-w0rd-9f3e";
 
     @TempDir
@@ -256,7 +252,7 @@ class SessionsApiTest {
 
     @Test
     void curlGetsTheListOneSessionAndTheErrors() throws Exception {
-        assumeTrue(Files.isExecutable(CURL), "curl is not installed");
+        Curl.assumeInstalled();
         start();
         try (RawSmtpClient client = api.monitor().ehloClient()) {
             client.mail("sender@example.org", "alice@example.com", "Subject: curl\n\nhi");
@@ -273,11 +269,12 @@ class SessionsApiTest {
     }
 
     private String curl(String path) throws Exception {
-        return ExternalProcess.run(directory, List.of(CURL.toString(), "-sS", "--fail", api.api().url() + path), 30);
+        Curl answer = Curl.run(directory, api, "GET", path);
+        assertEquals(200, answer.status(), answer.text());
+        return answer.text();
     }
 
     private String curlStatus(String path) throws Exception {
-        return ExternalProcess.run(directory, List.of(CURL.toString(), "-sS", "-o", "/dev/null", "-w", "%{http_code}",
-                api.api().url() + path), 30);
+        return String.valueOf(Curl.run(directory, api, "GET", path).status());
     }
 }

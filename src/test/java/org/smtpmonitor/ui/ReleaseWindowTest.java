@@ -132,6 +132,8 @@ class ReleaseWindowTest extends WindowTestBase {
         assertTrue(summary.startsWith("Not delivered: "), summary);
         assertTrue(fx(() -> dialog.summaryLabel.getPseudoClassStates().contains(PseudoClass.getPseudoClass("failed"))));
         assertFalse(fx(() -> dialog.transcriptList.getItems().isEmpty()), "the transcript says what happened");
+        // The relay's own first line: an outcome of the attempt, not an exception caught on the way.
+        assertEquals("-- connecting to 127.0.0.1:" + closedPort, fx(() -> dialog.transcriptList.getItems().get(0)));
         assertTrue(fx(() -> dialog.stage().isShowing()), "the dialog stays, with its form, for another try");
     }
 }
