@@ -4,9 +4,13 @@
 #   bench/tls.sh               # the full run (about 20 minutes on 2 busy cores)
 #   QUICK=1 bench/tls.sh       # a fifth of the messages, for a trial run
 #   ROUNDS=N ...               # runs of each load against each server (default 4; medians)
+#   GEN=c | GEN=java ...       # the load generator (default c when cc and OpenSSL's headers are there)
 #
-# The load generator is `smtp-monitor bench` for every server: 20 connections, messages of
-# 1 KB, lock-step, two loads:
+# The load generator is the same for every server. GEN=c: bench/tls_load.c, built here
+# into target/tls-bench/tls_load, a client in C on OpenSSL, a thread a connection: on 2
+# cores the JDK's TLS client used 2.5 to 3.3 times the server's CPU, so it, not the server,
+# set the rates. GEN=java: `smtp-monitor bench`, on the JDK's TLS. Both send the same
+# messages, the same way: 20 connections, messages of 1 KB, lock-step, two loads:
 #   - steady: each connection set up (greeting, EHLO, TLS) before the clock starts, then
 #     kept for its share; the rate leaves the handshakes out (bench prints them apart,
 #     as `tls time`);
@@ -28,7 +32,8 @@
 # message, it is the cost of TLS on each side whatever else runs.
 # Results: target/tls-bench/ (results.jsonl, one JSON line per run; table.md; the logs).
 # It installs nothing: it needs java, openssl, python3, /usr/bin/time and GreenMail's jar (taken from
-# ~/.m2, or fetched by Maven). It stops everything it started.
+# ~/.m2, or fetched by Maven), and for GEN=c a C compiler and OpenSSL's headers (Debian: gcc
+# libssl-dev). It stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -41,6 +46,7 @@ QUICK=${QUICK:-}
 ROUNDS=${ROUNDS:-4}
 CONNS=20
 SIZE=1024
+GEN=${GEN:-}
 
 . bench/lib.sh
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -51,6 +57,35 @@ describe_tls() {
     printf '%s; %s; %s\n' "$(grep -m1 -o 'Protocol *: *TLSv[0-9.]*\|New, TLSv[0-9.]*' <<< "$out" | grep -o 'TLSv[0-9.]*')" \
         "$(grep -m1 -o 'Cipher is [A-Z0-9_-]*' <<< "$out" | cut -d' ' -f3)" \
         "$(grep -m1 -o 'Server public key is [0-9]* bit' <<< "$out" | cut -d' ' -f5-6)$(grep -m1 -o 'Peer signature type: [A-Za-z0-9_-]*' <<< "$out" | sed 's/Peer signature type:/,/')"
+}
+
+# True when cc can build against OpenSSL's headers.
+can_build_c() {
+    command -v cc > /dev/null && printf '#include <openssl/ssl.h>\n' | cc -E -x c - > /dev/null 2>&1
+}
+
+# Sets GEN (c or java) and GENERATOR, the generator's name for the table; builds tls_load for c.
+choose_generator() {
+    if [ -z "$GEN" ]; then
+        if can_build_c; then GEN=c; else
+            GEN=java; log "GEN=java: no C compiler or no OpenSSL headers (Debian: apt-get install gcc libssl-dev)"
+        fi
+    fi
+    case "$GEN" in
+        c)
+            if ! can_build_c; then
+                log "GEN=c needs a C compiler and OpenSSL's headers; on Debian: apt-get install gcc libssl-dev"
+                exit 1
+            fi
+            cc -O2 -Wall -Wextra bench/tls_load.c -o "$WORK/tls_load" -lssl -lcrypto -lpthread
+            GENERATOR=$("$WORK/tls_load" --version) ;;
+        java)
+            GENERATOR="smtp-monitor bench (Java $(java -XshowSettings:properties -version 2>&1 \
+                | awk -F' = ' '/java.runtime.version/ { print $2 }'))" ;;
+        *)
+            log "GEN=$GEN: c or java"; exit 1 ;;
+    esac
+    log "load generator: $GENERATOR"
 }
 
 # CPU time a process has used so far (user + system), in clock ticks.
@@ -72,8 +107,10 @@ run() {
     local before server_before generator
     before=$(loadavg)
     server_before=$(cpu_ticks "$pid")
+    local generate=(java -jar "$JAR" bench)
+    if [ "$GEN" = c ]; then generate=("$WORK/tls_load"); fi
     # shellcheck disable=SC2086 # the flags are words
-    if ! json=$(/usr/bin/time -f '%U %S' -o "$WORK/time.txt" java -jar "$JAR" bench --host 127.0.0.1 --port "$port" \
+    if ! json=$(/usr/bin/time -f '%U %S' -o "$WORK/time.txt" "${generate[@]}" --host 127.0.0.1 --port "$port" \
             --conns $CONNS --messages "$messages" --size $SIZE --warmup "$warmup" --rcpt $RCPT --json $flags \
             2>> "$WORK/bench.err"); then
         log "bench $load against $name failed: $json"
@@ -83,7 +120,8 @@ run() {
         "$load" "$name" "$ROUND" "$before" $(( messages + warmup )) \
         "$(awk -v t=$(( $(cpu_ticks "$pid") - server_before )) -v hz="$(getconf CLK_TCK)" 'BEGIN { print t / hz }')" \
         >> "$WORK/results.jsonl"
-    printf '"generatorCpuSeconds":%s,"result":%s}\n' "$generator" "${json:-null}" >> "$WORK/results.jsonl"
+    printf '"generator":"%s","generatorCpuSeconds":%s,"result":%s}\n' "$GENERATOR" "$generator" "${json:-null}" \
+        >> "$WORK/results.jsonl"
 }
 
 main() {
@@ -92,6 +130,7 @@ main() {
         mvn -B -ntp -q package -DskipTests
     fi
     rm -rf "$WORK"; mkdir -p "$WORK"
+    choose_generator
     local greenmail=$WORK/greenmail-standalone-$GREENMAIL_VERSION.jar
     if [ -f "$GREENMAIL_M2" ]; then
         cp "$GREENMAIL_M2" "$greenmail"

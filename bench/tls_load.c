@@ -1026,7 +1026,7 @@ static void usage(FILE *to) {
     fprintf(to,
             "Usage: tls_load --port PORT --rcpt ADDRESS [--host HOST] [--conns C] [--messages N]\n"
             "                [--size BYTES] [--warmup N] [--from ADDRESS] [--tls | --starttls] [--insecure]\n"
-            "                [--messages-per-connection M] [--timeout SECONDS] [--json]\n"
+            "                [--messages-per-connection M] [--timeout SECONDS] [--json] [--version]\n"
             "Sends N messages of BYTES bytes over C connections, lock-step, as `smtp-monitor bench` does.\n"
             "--tls: implicit TLS; --starttls: EHLO, STARTTLS, EHLO; neither: plain. Certificates are never\n"
             "checked (--insecure is accepted for bench's command lines). Defaults: --host 127.0.0.1,\n"
@@ -1086,7 +1086,8 @@ static void parse(int argc, char **argv, struct options *o) {
             value = equals + 1;
         }
         int flag = strcmp(name, "--tls") == 0 || strcmp(name, "--starttls") == 0 || strcmp(name, "--insecure") == 0
-                || strcmp(name, "--json") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0;
+                || strcmp(name, "--json") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0
+                || strcmp(name, "--version") == 0;
         if (flag) {
             if (value != NULL) {
                 bad_usage("%s takes no value", name);
@@ -1099,6 +1100,9 @@ static void parse(int argc, char **argv, struct options *o) {
         }
         if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
             usage(stdout);
+            exit(0);
+        } else if (strcmp(name, "--version") == 0) {
+            printf("%s\n", generator_name());
             exit(0);
         } else if (strcmp(name, "--tls") == 0) {
             tls = 1;

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Turns the results of bench/tls.sh (target/tls-bench) into one table: each figure the
-median of its rounds, the rounds listed beside it, then smtp-monitor's rates over
-GreenMail's (the target: 1.5x or better). Prints Markdown; writes nothing.
+"""Turns the results of bench/tls.sh (target/tls-bench) into one table: the load generator
+that made it, each figure the median of its rounds, the rounds listed beside it, then
+smtp-monitor's rates over GreenMail's (the target: 1.5x or better). Prints Markdown; writes
+nothing.
 Usage: tls_report.py WORKDIR"""
 import json
 import os
@@ -75,9 +76,14 @@ def handshake(runs, server):
     return "{:.2f}".format(median(values)) if values else "-"
 
 
+def generators(runs):
+    """The load generators named in the runs (results written before tls.sh named them: bench's)."""
+    return sorted({r.get("generator", "smtp-monitor bench") for rows in runs.values() for r in rows})
+
+
 def main(work):
     runs, loads = load(work)
-    out = []
+    out = ["Load generator: {}, the same for every server.".format(" and ".join(generators(runs))), ""]
     out.append("| server | steady: messages/s (handshakes before the clock) | sessions/s: a connection a message,"
                " handshake included | TLS handshake p50, ms | server CPU µs a message, steady / a session |"
                " generator CPU µs, steady / a session |")
