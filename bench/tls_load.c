@@ -551,15 +551,15 @@ static void send_messages(struct worker *w, struct conn *c, long first_id, long 
     int ended = 0;
     while (done < count) {
         enum outcome outcome = transaction(w, c, first_id + done, refusal, sizeof refusal);
+        if (outcome == ENDED) {
+            ended = 1;  /* the message under way is one of those not sent */
+            break;
+        }
         done++;
         if (outcome == ACCEPTED) {
             w->ok++;
         } else {
             w->errors++;
-        }
-        if (outcome == ENDED) {
-            ended = 1;
-            break;
         }
     }
     long long finished = now_nanos();
@@ -755,6 +755,18 @@ static int run_init(struct run *run, const struct options *o, long messages, int
     return build_message(run, minimum);
 }
 
+static void run_free(struct run *run) {
+    free(run->message);
+    free(run->mail);
+    free(run->data);
+    free(run->rset);
+    free(run->quit);
+    free(run->ehlo);
+    for (int i = 0; i < run->o->rcpt_count; i++) {
+        free(run->rcpt[i]);
+    }
+}
+
 /* What a run gave. */
 struct result {
     long ok, errors;
@@ -918,8 +930,12 @@ static int run_load(struct run *run, struct result *result, const char *what) {
         }
     }
     result->elapsed = finished - run->started > 0 ? finished - run->started : 1;
-    qsort(result->latencies.values, result->latencies.count, sizeof(long long), compare_nanos);
-    qsort(result->handshakes.values, result->handshakes.count, sizeof(long long), compare_nanos);
+    if (result->latencies.count > 0) {
+        qsort(result->latencies.values, result->latencies.count, sizeof(long long), compare_nanos);
+    }
+    if (result->handshakes.count > 0) {
+        qsort(result->handshakes.values, result->handshakes.count, sizeof(long long), compare_nanos);
+    }
     for (int i = 0; i < c; i++) {
         free(workers[i].conn);
         free(workers[i].message);
@@ -1092,6 +1108,11 @@ static void parse(int argc, char **argv, struct options *o) {
             if (value != NULL) {
                 bad_usage("%s takes no value", name);
             }
+        } else if (strcmp(name, "--host") != 0 && strcmp(name, "--port") != 0 && strcmp(name, "--conns") != 0
+                && strcmp(name, "--messages") != 0 && strcmp(name, "--size") != 0 && strcmp(name, "--warmup") != 0
+                && strcmp(name, "--messages-per-connection") != 0 && strcmp(name, "--timeout") != 0
+                && strcmp(name, "--from") != 0 && strcmp(name, "--rcpt") != 0) {
+            bad_usage("unknown option '%s'", argv[i]);
         } else if (value == NULL) {
             if (i + 1 >= argc) {
                 bad_usage("%s: a value is missing", name);
@@ -1136,8 +1157,6 @@ static void parse(int argc, char **argv, struct options *o) {
                 bad_usage("--rcpt: at most %d recipients", MAX_RCPTS);
             }
             o->rcpts[o->rcpt_count++] = address("--rcpt", value);
-        } else {
-            bad_usage("unknown option '%s'", argv[i]);
         }
     }
     if (o->port == NULL) {
@@ -1192,6 +1211,9 @@ int main(int argc, char **argv) {
         if (run_load(&warmup, &result, "warm-up: ") < 0) {
             return 1;
         }
+        free(result.latencies.values);
+        free(result.handshakes.values);
+        run_free(&warmup);
         if (result.errors != 0 || result.ok != o.warmup) {
             fprintf(stderr, "tls_load: the warm-up failed: %ld of %ld messages accepted\n", result.ok, o.warmup);
             return 1;
@@ -1206,9 +1228,15 @@ int main(int argc, char **argv) {
     } else {
         print_text(&o, &measured, &result);
     }
+    int success = result.errors == 0 && result.ok == o.messages;
+    free(result.latencies.values);
+    free(result.handshakes.values);
+    run_free(&measured);
+    freeaddrinfo(server_addresses);
+    SSL_CTX_free(tls_context);
     if (fflush(stdout) != 0) {
         fprintf(stderr, "tls_load: cannot write the report: %s\n", strerror(errno));
         return 1;
     }
-    return result.errors == 0 && result.ok == o.messages ? 0 : 1;
+    return success ? 0 : 1;
 }
