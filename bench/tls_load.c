@@ -12,8 +12,10 @@
  * bench does, and the handshakes are reported apart. With --messages-per-connection M, each
  * thread opens a new session for every M messages while the clock runs, so every session's
  * setup, TLS handshake included, is in the rate. No certificate is checked (as bench
- * --insecure); SNI is "localhost"; TLS 1.2 or later, OpenSSL's defaults otherwise (no
- * session resumption: each handshake is a full one).
+ * --insecure); SNI is "localhost"; TLS 1.2 or later, OpenSSL's defaults otherwise: no
+ * session resumption, each handshake a full one, unless --resume, with which each thread
+ * offers its last session again (the JDK's client resumes by itself: its context keeps a
+ * session cache, and TLS 1.3 servers hand out tickets).
  *
  * Build: cc -O2 -Wall -Wextra bench/tls_load.c -o tls_load -lssl -lcrypto -lpthread
  * Exit status: 0 every message accepted, 1 a failure (a refusal, a lost connection, no
@@ -64,6 +66,7 @@ struct options {
     enum mode mode;
     long per_connection;  /* 0: each connection for its whole share, set up before the clock */
     int json;
+    int resume;           /* offer each thread's last session again (TLS resumption) */
     int timeout_seconds;
 };
 
@@ -91,6 +94,8 @@ struct conn {
     char problem[PROBLEM_CAP];
     char greeting[120];
     long long handshake_nanos;
+    int resumed;              /* the last handshake resumed a session */
+    SSL_SESSION *session;     /* --resume: the session to offer next, kept across the thread's sessions */
 };
 
 /* Growable array of nanosecond values. */
@@ -108,6 +113,7 @@ struct worker {
     long first_id, count;     /* steady: its share */
     long ok, errors;
     struct nanos latencies, handshakes;
+    long resumed;
     long long finished;
     char problem[PROBLEM_CAP * 3];
     int troubled;
@@ -352,7 +358,8 @@ static void conn_close(struct conn *c) {
 
 static int handshake(struct conn *c) {
     c->ssl = SSL_new(tls_context);
-    if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 || SSL_set_tlsext_host_name(c->ssl, SNI_NAME) != 1) {
+    if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1 || SSL_set_tlsext_host_name(c->ssl, SNI_NAME) != 1
+            || (c->session != NULL && SSL_set_session(c->ssl, c->session) != 1)) {
         fail(c, "cannot set up TLS: %s", tls_error());
         return -1;
     }
@@ -366,6 +373,7 @@ static int handshake(struct conn *c) {
         return -1;
     }
     c->handshake_nanos = now_nanos() - started;
+    c->resumed = SSL_session_reused(c->ssl);
     return 0;
 }
 
@@ -575,7 +583,17 @@ static void send_messages(struct worker *w, struct conn *c, long first_id, long 
         if (refusal[0] != '\0') {
             worker_trouble(w, "%s: %s", what, refusal);
         }
-        command(c, w->run->quit, NULL, 0);  /* its reply or not: the messages are done */
+        /* its reply or not: the messages are done */
+        if (command(c, w->run->quit, NULL, 0) >= 0 && w->run->o->resume && c->ssl != NULL) {
+            /* By now a TLS 1.3 server's tickets have come in. */
+            SSL_SESSION *session = SSL_get1_session(c->ssl);
+            if (session != NULL && SSL_SESSION_is_resumable(session)) {
+                SSL_SESSION_free(c->session);
+                c->session = session;
+            } else {
+                SSL_SESSION_free(session);
+            }
+        }
     }
     conn_close(c);
 }
@@ -626,6 +644,7 @@ static void *sessions_thread(void *arg) {
         }
         if (w->conn->ssl != NULL) {
             nanos_add(&w->handshakes, w->conn->handshake_nanos);
+            w->resumed += w->conn->resumed;
         }
         send_messages(w, w->conn, first, count, what);
     }
@@ -713,7 +732,8 @@ static int build_message(struct run *run, long *minimum) {
         int line = 0;
         while (position < size) {
             size_t left = size - position;
-            size_t length = left == LINE_LENGTH + 2 + 1 ? LINE_LENGTH + 1 : (left - 2 < LINE_LENGTH ? left - 2 : LINE_LENGTH);
+            size_t length = left == LINE_LENGTH + 2 + 1 ? LINE_LENGTH + 1
+                    : left - 2 < LINE_LENGTH ? left - 2 : LINE_LENGTH;
             for (size_t i = 0; i < length; i++) {
                 run->message[position + i] = filler[(line + i) % (sizeof filler - 1)];
             }
@@ -775,6 +795,7 @@ struct result {
     char greeting[120];
     char protocol[32], cipher[96];
     int tls;
+    long resumed;                        /* handshakes that resumed a session */
 };
 
 static int compare_nanos(const void *a, const void *b) {
@@ -826,6 +847,7 @@ static int run_load(struct run *run, struct result *result, const char *what) {
         w->conn = checked_malloc(sizeof *w->conn);
         w->conn->fd = -1;
         w->conn->ssl = NULL;
+        w->conn->session = NULL;
         w->message = checked_malloc(run->message_length);
         memcpy(w->message, run->message, run->message_length);
         w->count = run->messages / c + (i < run->messages % c ? 1 : 0);
@@ -891,6 +913,7 @@ static int run_load(struct run *run, struct result *result, const char *what) {
         for (int i = 0; i < c; i++) {
             struct worker *w = &workers[i];
             result->ok += w->ok;
+            result->resumed += w->resumed;
             result->errors += w->errors;
             if (w->finished > finished) {
                 finished = w->finished;
@@ -937,6 +960,7 @@ static int run_load(struct run *run, struct result *result, const char *what) {
         qsort(result->handshakes.values, result->handshakes.count, sizeof(long long), compare_nanos);
     }
     for (int i = 0; i < c; i++) {
+        SSL_SESSION_free(workers[i].conn->session);
         free(workers[i].conn);
         free(workers[i].message);
         free(workers[i].latencies.values);
@@ -1005,8 +1029,8 @@ static void print_json(const struct options *o, const struct run *run, const str
         json_string(r->protocol);
         printf(",\"cipher\":");
         json_string(r->cipher);
-        printf(",\"handshakeMs\":{\"p50\":%.3f,\"max\":%.3f}}", millis(percentile(&r->handshakes, 50)),
-               millis(percentile(&r->handshakes, 100)));
+        printf(",\"handshakeMs\":{\"p50\":%.3f,\"max\":%.3f},\"resumed\":%ld}", millis(percentile(&r->handshakes, 50)),
+               millis(percentile(&r->handshakes, 100)), r->resumed);
     }
     printf(",\"generator\":");
     json_string(generator_name());
@@ -1032,9 +1056,9 @@ static void print_text(const struct options *o, const struct run *run, const str
            millis(percentile(&r->latencies, 99)), millis(percentile(&r->latencies, 100)), r->latencies.count);
     if (r->tls) {
         printf("tls:      %s %s\n", r->protocol, r->cipher);
-        printf("tls time: p50 %.3f  max %.3f ms (%zu handshakes, %s)\n", millis(percentile(&r->handshakes, 50)),
-               millis(percentile(&r->handshakes, 100)), r->handshakes.count,
-               o->per_connection != 0 ? "in the rate" : "before the clock started: not in the rate");
+        printf("tls time: p50 %.3f  max %.3f ms (%zu handshakes, %ld of them resumed, %s)\n",
+               millis(percentile(&r->handshakes, 50)), millis(percentile(&r->handshakes, 100)), r->handshakes.count,
+               r->resumed, o->per_connection != 0 ? "in the rate" : "before the clock started: not in the rate");
     }
 }
 
@@ -1042,11 +1066,13 @@ static void usage(FILE *to) {
     fprintf(to,
             "Usage: tls_load --port PORT --rcpt ADDRESS [--host HOST] [--conns C] [--messages N]\n"
             "                [--size BYTES] [--warmup N] [--from ADDRESS] [--tls | --starttls] [--insecure]\n"
-            "                [--messages-per-connection M] [--timeout SECONDS] [--json] [--version]\n"
+            "                [--messages-per-connection M] [--resume] [--timeout SECONDS] [--json] [--version]\n"
             "Sends N messages of BYTES bytes over C connections, lock-step, as `smtp-monitor bench` does.\n"
             "--tls: implicit TLS; --starttls: EHLO, STARTTLS, EHLO; neither: plain. Certificates are never\n"
-            "checked (--insecure is accepted for bench's command lines). Defaults: --host 127.0.0.1,\n"
-            "--conns 1, --messages 1000, --size 1024, --warmup 0, --from bench@localhost, --timeout 30.\n"
+            "checked (--insecure is accepted for bench's command lines). Every handshake is a full one;\n"
+            "--resume offers each thread's last session again, as the JDK's client does by itself.\n"
+            "Defaults: --host 127.0.0.1, --conns 1, --messages 1000, --size 1024, --warmup 0,\n"
+            "--from bench@localhost, --timeout 30 (seconds without a reply).\n"
             "Exit status: 0 every message accepted, 1 a failure, 2 bad command line.\n");
 }
 
@@ -1103,7 +1129,7 @@ static void parse(int argc, char **argv, struct options *o) {
         }
         int flag = strcmp(name, "--tls") == 0 || strcmp(name, "--starttls") == 0 || strcmp(name, "--insecure") == 0
                 || strcmp(name, "--json") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0
-                || strcmp(name, "--version") == 0;
+                || strcmp(name, "--version") == 0 || strcmp(name, "--resume") == 0;
         if (flag) {
             if (value != NULL) {
                 bad_usage("%s takes no value", name);
@@ -1133,6 +1159,8 @@ static void parse(int argc, char **argv, struct options *o) {
             /* certificates are never checked */
         } else if (strcmp(name, "--json") == 0) {
             o->json = 1;
+        } else if (strcmp(name, "--resume") == 0) {
+            o->resume = 1;
         } else if (strcmp(name, "--host") == 0) {
             o->host = value;
         } else if (strcmp(name, "--port") == 0) {
