@@ -5,12 +5,16 @@
 #   QUICK=1 bench/tls.sh       # a fifth of the messages, for a trial run
 #   ROUNDS=N ...               # runs of each load against each server (default 4; medians)
 #   GEN=c | GEN=java ...       # the load generator (default c when cc and OpenSSL's headers are there)
+#   RESUME=1 GEN=c ...         # tls_load resumes TLS sessions, as the JDK's client does by itself
 #
 # The load generator is the same for every server. GEN=c: bench/tls_load.c, built here
 # into target/tls-bench/tls_load, a client in C on OpenSSL, a thread a connection: on 2
 # cores the JDK's TLS client used 2.5 to 3.3 times the server's CPU, so it, not the server,
 # set the rates. GEN=java: `smtp-monitor bench`, on the JDK's TLS. Both send the same
-# messages, the same way: 20 connections, messages of 1 KB, lock-step, two loads:
+# messages, the same way: 20 connections, messages of 1 KB, lock-step, two loads. One
+# difference: the JDK's client resumes TLS 1.3 sessions (its session cache, the servers'
+# tickets), so most of its sessions' handshakes are resumed ones; tls_load's are all full
+# unless RESUME=1.
 #   - steady: each connection set up (greeting, EHLO, TLS) before the clock starts, then
 #     kept for its share; the rate leaves the handshakes out (bench prints them apart,
 #     as `tls time`);
@@ -47,6 +51,7 @@ ROUNDS=${ROUNDS:-4}
 CONNS=20
 SIZE=1024
 GEN=${GEN:-}
+RESUME=${RESUME:-}
 
 . bench/lib.sh
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
@@ -78,7 +83,8 @@ choose_generator() {
                 exit 1
             fi
             cc -O2 -Wall -Wextra bench/tls_load.c -o "$WORK/tls_load" -lssl -lcrypto -lpthread
-            GENERATOR=$("$WORK/tls_load" --version) ;;
+            GENERATOR=$("$WORK/tls_load" --version)
+            if [ -n "$RESUME" ]; then GENERATOR="$GENERATOR, resuming TLS sessions"; fi ;;
         java)
             GENERATOR="smtp-monitor bench (Java $(java -XshowSettings:properties -version 2>&1 \
                 | awk -F' = ' '/java.runtime.version/ { print $2 }'))" ;;
@@ -108,7 +114,7 @@ run() {
     before=$(loadavg)
     server_before=$(cpu_ticks "$pid")
     local generate=(java -jar "$JAR" bench)
-    if [ "$GEN" = c ]; then generate=("$WORK/tls_load"); fi
+    if [ "$GEN" = c ]; then generate=("$WORK/tls_load" ${RESUME:+--resume}); fi
     # shellcheck disable=SC2086 # the flags are words
     if ! json=$(/usr/bin/time -f '%U %S' -o "$WORK/time.txt" "${generate[@]}" --host 127.0.0.1 --port "$port" \
             --conns $CONNS --messages "$messages" --size $SIZE --warmup "$warmup" --rcpt $RCPT --json $flags \
