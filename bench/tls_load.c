@@ -56,6 +56,7 @@ enum mode { PLAIN, STARTTLS, IMPLICIT };
 struct options {
     const char *host;
     const char *port;
+    long port_number;     /* the port as a number, for the report */
     int conns;
     long messages;
     long size;
@@ -729,7 +730,7 @@ static int build_message(struct run *run, long *minimum) {
         run->message = checked_malloc(run->message_length);
         memcpy(run->message, head, head_length);
         size_t position = head_length;
-        int line = 0;
+        size_t line = 0;
         while (position < size) {
             size_t left = size - position;
             size_t length = left == LINE_LENGTH + 2 + 1 ? LINE_LENGTH + 1
@@ -1008,7 +1009,7 @@ static void print_json(const struct options *o, const struct run *run, const str
     double seconds = (double) r->elapsed / 1e9;
     printf("{\"host\":");
     json_string(o->host);
-    printf(",\"port\":%s,\"conns\":%d,\"messages\":%ld,\"size\":%ld,\"pipelining\":false", o->port, o->conns,
+    printf(",\"port\":%ld,\"conns\":%d,\"messages\":%ld,\"size\":%ld,\"pipelining\":false", o->port_number, o->conns,
            o->messages, o->size);
     printf(",\"ok\":%ld,\"errors\":%ld,\"seconds\":%.6f,\"messagesPerSecond\":%.1f,\"mbPerSecond\":%.3f", r->ok,
            r->errors, seconds, (double) r->ok / seconds, (double) r->ok * (double) o->size / seconds / 1e6);
@@ -1164,7 +1165,7 @@ static void parse(int argc, char **argv, struct options *o) {
         } else if (strcmp(name, "--host") == 0) {
             o->host = value;
         } else if (strcmp(name, "--port") == 0) {
-            number("--port", value, 1, 65535);
+            o->port_number = number("--port", value, 1, 65535);
             o->port = value;
         } else if (strcmp(name, "--conns") == 0) {
             o->conns = (int) number("--conns", value, 1, 10000);
