@@ -79,6 +79,7 @@ public final class MessageIndex implements AutoCloseable {
         if (Files.isSymbolicLink(file) || Files.exists(file, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(file)) {
             throw new IOException("the message index " + file + " is not a regular file");
         }
+        SqliteNative.prepare();
         try {
             Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
             try (Statement statement = connection.createStatement()) {
