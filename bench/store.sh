@@ -13,12 +13,16 @@
 #   REUSE=1 ...                 # keep the mailboxes an earlier run filled with the same N: skip the fill
 #   DROP_CACHES=1 ...           # (root) empty the page cache before each cold start: the disk is cold too
 #   WINDOW_TIMEOUT=30 ...       # seconds the window has to show every count
+#   WINDOW_ROUNDS=4 ...         # cold starts of the window, each in turn with a bare JavaFX window (medians)
+#   PHASES="window queries" ... # only these phases (of deliveries fill window queries), on an earlier fill
 #
 # Phases: the delivery rounds (a fresh server on fresh mailboxes each: with the index, then
 # with --no-index, alternating); the fill (one server, `smtp-monitor bench --spread` with 20
 # connections, then waiting until the index has every message and the words of each); a cold
 # start of the window (JavaFX under Monocle, from the test classes) timed from its JVM's launch
-# to the pulse at which its mailboxes table holds every count, then its heap; a cold start of
+# to the pulse at which its mailboxes table holds every count, then its heap, in rounds taking
+# turns with a bare JavaFX window (the theme and one table, started and timed the same way:
+# the floor under any window here); a cold start of
 # the facade (Monitor.start, then monitor.mail().mailboxes()) and the queries through it:
 # the newest 100 of a mailbox, searches, and last a delete, which changes the mailboxes.
 set -euo pipefail
@@ -34,9 +38,12 @@ ROUNDS=${ROUNDS:-4}
 DELIVERY_N=${DELIVERY_N:-$(( N / 2 < 30000 ? N / 2 : 30000 ))}
 WARM_N=$(( DELIVERY_N * 2 / 3 ))
 WINDOW_TIMEOUT=${WINDOW_TIMEOUT:-30}
+WINDOW_ROUNDS=${WINDOW_ROUNDS:-4}
+PHASES=${PHASES:-deliveries fill window queries}
 
 . bench/lib.sh
 now_ms() { date +%s%3N; }
+wants() { [[ " $PHASES " == *" $1 "* ]]; }
 
 # phase NAME START_MS: notes how long a phase took, for the table.
 phase() { printf '%s %s\n' "$1" $(( $(now_ms) - $2 )) >> "$WORK/phases.txt"; }
@@ -148,14 +155,24 @@ cold_caches() {
 }
 
 window() {
-    local start
-    cold_caches
-    log "cold start of the window (Monocle)"
+    local start round kind order
+    log "cold starts of the window (Monocle), in turn with a bare JavaFX window, $WINDOW_ROUNDS rounds"
     start=$(now_ms)
-    # shellcheck disable=SC2046
-    java -Dbench.launched="$(now_ms)" -Dbench.timeout="$WINDOW_TIMEOUT" -cp "$CLASSPATH_TEST" \
-        org.smtpmonitor.ui.StoreBenchmarkWindow "$WORK/users.txt" "$WORK/mail" $(expected_counts) \
-        >> "$WORK/figures.jsonl" 2> "$WORK/window.err" || log "the window's phase failed: see $WORK/window.err"
+    for round in $(seq 1 "$WINDOW_ROUNDS"); do
+        if [ $(( round % 2 )) = 1 ]; then order="window bare"; else order="bare window"; fi
+        for kind in $order; do
+            cold_caches
+            if [ "$kind" = window ]; then
+                # shellcheck disable=SC2046
+                java -Dbench.launched="$(now_ms)" -Dbench.timeout="$WINDOW_TIMEOUT" -cp "$CLASSPATH_TEST" \
+                    org.smtpmonitor.ui.StoreBenchmarkWindow "$WORK/users.txt" "$WORK/mail" $(expected_counts) \
+                    >> "$WORK/figures.jsonl" 2>> "$WORK/window.err" || log "the window's phase failed: see $WORK/window.err"
+            else
+                java -Dbench.launched="$(now_ms)" -cp "$CLASSPATH_TEST" org.smtpmonitor.ui.BareWindowBenchmark \
+                    >> "$WORK/figures.jsonl" 2>> "$WORK/window.err" || log "the bare window failed: see $WORK/window.err"
+            fi
+        done
+    done
     phase window "$start"
 }
 
@@ -181,10 +198,14 @@ main() {
     build
     phase build "$start"
     users_file
-    deliveries
-    fill
-    window
-    queries
+    if wants deliveries; then deliveries; fi
+    if wants fill; then
+        fill
+    elif [ "$(cat "$WORK/filled" 2>/dev/null)" != "$N" ]; then
+        log "no fill of $N messages in $WORK/mail to reuse: run with the fill phase"; exit 1
+    fi
+    if wants window; then window; fi
+    if wants queries; then queries; fi
     /usr/bin/python3 bench/store_report.py "$WORK" "$N" "$MAILBOXES" | tee "$WORK/table.md"
 }
 
