@@ -3,9 +3,12 @@ package org.smtpmonitor.mailbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.ByteBuffer;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,6 +19,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.zip.CRC32;
 
 import com.sun.security.auth.module.UnixSystem;
 
@@ -24,25 +29,34 @@ import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * Where SQLite's native library is loaded from. Left alone, sqlite-jdbc copies the library
- * out of its jar into the temporary directory at every start, reads the copy back to
- * compare it with the jar's, and lists the directory to remove old copies: a fifth of a
- * second of every start (the window's, the server's, each {@code mailbox} command's), run
- * before the JIT has compiled any of it, and a megabyte written to {@code /tmp} each time.
+ * out of its jar into the temporary directory at every start and reads the copy back to
+ * compare it with the jar's: a fifth of a second of every start (the window's, the
+ * server's, each {@code mailbox} command's), run before the JIT has compiled any of it, and
+ * a megabyte in {@code /tmp} each time, left there by a JVM that is killed.
  *
  * <p>Here the library is copied once for each sqlite-jdbc version into the user's cache
  * directory ({@code $XDG_CACHE_HOME} or {@code ~/.cache}, then
  * {@code smtp-monitor/sqlite-jdbc-VERSION/OS/ARCH/}), and each start points sqlite-jdbc at
- * that copy ({@code org.sqlite.lib.path}, its documented setting). A library is code, so the
- * copy is used only from a folder that the user alone can write, through no symbolic link,
- * and only when it is a regular file of the jar's size; a copy is written beside and renamed,
- * so a crash never leaves a short one under the real name. When anything is not so (another
- * operating system, a read-only home, a cache folder someone else may write), nothing is set
- * and sqlite-jdbc loads its library its own way; when the copy cannot be loaded after all,
- * sqlite-jdbc falls back to its own way too.
+ * that copy ({@code org.sqlite.lib.path}, its documented setting) and at that folder for
+ * its temporary files ({@code org.sqlite.tmpdir}, which it lists at each start). A library
+ * is code, so the copy is used only where no other user can change it: every folder above
+ * the cache belongs to this user or to root and is writable by nobody else (or sticky, as
+ * {@code /tmp}), the folders from {@code smtp-monitor} down are this user's alone and no
+ * links, and the copy is a regular file of this user's, writable by nobody else, with the
+ * jar entry's size and CRC. A copy is written beside (owner-only) and renamed, so a crash
+ * never leaves a short one under the real name. When anything is not so (another operating
+ * system, a read-only home, a cache folder someone else may write, a JVM without
+ * {@code jdk.security.auth}), nothing is set and sqlite-jdbc loads its library its own way;
+ * when the copy cannot be loaded after all, sqlite-jdbc falls back to its own way too.
  */
 final class SqliteNative {
 
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    /** Write permission for the group and for others, as in {@code unix:mode}. */
+    private static final int GROUP_OR_OTHERS_WRITE = 0022;
+    private static final int STICKY = 01000;
+    /** A part file this old was left by a process that died while copying. */
+    private static final long STALE_PART_MILLIS = 10 * 60 * 1000;
     private static boolean prepared;
 
     private SqliteNative() {
@@ -57,14 +71,21 @@ final class SqliteNative {
         if (System.getProperty("org.sqlite.lib.path") != null) {
             return;
         }
-        Optional<Path> root = cacheRoot();
-        if (root.isEmpty()) {
-            return;
+        try {
+            Optional<Path> root = cacheRoot();
+            if (root.isEmpty()) {
+                return;
+            }
+            cached(root.get()).ifPresent(library -> {
+                System.setProperty("org.sqlite.lib.path", library.getParent().toString());
+                System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
+                if (System.getProperty("org.sqlite.tmpdir") == null) {
+                    System.setProperty("org.sqlite.tmpdir", library.getParent().toString());
+                }
+            });
+        } catch (RuntimeException | LinkageError e) {
+            // A JVM without jdk.security.auth, say: sqlite-jdbc loads its library its own way.
         }
-        cached(root.get()).ifPresent(library -> {
-            System.setProperty("org.sqlite.lib.path", library.getParent().toString());
-            System.setProperty("org.sqlite.lib.name", library.getFileName().toString());
-        });
     }
 
     /** The user's cache directory, as the XDG base directory specification names it. */
@@ -83,7 +104,7 @@ final class SqliteNative {
      * now if there is none that can be trusted; empty when it cannot be had safely.
      */
     static Optional<Path> cached(Path cacheRoot) {
-        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+        if (!FileSystems.getDefault().supportedFileAttributeViews().contains("unix")) {
             return Optional.empty();
         }
         String folder = LibraryLoaderUtil.getNativeLibResourcePath();
@@ -99,45 +120,74 @@ final class SqliteNative {
             return Optional.empty();
         }
         try {
-            Path cache = ownFolder(cacheRoot.resolve("smtp-monitor"));
-            Path directory = cache;
-            for (String step : ("sqlite-jdbc-" + version + "/" + platform).split("/")) {
-                directory = ownFolder(directory.resolve(step));
+            int self = Math.toIntExact(new UnixSystem().getUid());
+            // Checked before anything is made in it, and again once the cache folder exists.
+            Path existing = cacheRoot;
+            while (existing != null && !Files.exists(existing)) {
+                existing = existing.getParent();
             }
-            Path library = directory.resolve(name);
-            long size = size(resource);
-            if (size <= 0) {
+            if (existing == null || !safeFrom(existing.toRealPath(), self)) {
                 return Optional.empty();
             }
-            if (Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS) && Files.size(library) == size) {
+            Files.createDirectories(cacheRoot);
+            Path root = cacheRoot.toRealPath();
+            if (!safeFrom(root, self)) {
+                return Optional.empty();
+            }
+            Path directory = ownFolder(root.resolve("smtp-monitor"), self);
+            for (String step : ("sqlite-jdbc-" + version + "/" + platform).split("/")) {
+                directory = ownFolder(directory.resolve(step), self);
+            }
+            Path library = directory.resolve(name);
+            Entry entry = entry(resource);
+            if (entry.size() <= 0) {
+                return Optional.empty();
+            }
+            if (trusted(library, self, entry)) {
                 return Optional.of(library);
             }
+            removeStaleParts(directory, name);
             Path part = Files.createTempFile(directory, name, ".part");
             try {
-                try (InputStream in = resource.openStream()) {
-                    Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                // Into the part file as made (owner-only): a copy that replaced it would take the umask's permissions.
+                try (InputStream in = resource.openStream(); OutputStream out = Files.newOutputStream(part)) {
+                    in.transferTo(out);
                 }
-                if (Files.size(part) != size) {
+                if (!matches(part, entry)) {
                     return Optional.empty();
                 }
                 move(part, library);
             } finally {
                 Files.deleteIfExists(part);
             }
-            return Optional.of(library);
+            return trusted(library, self, entry) ? Optional.of(library) : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * {@code folder}, made if missing with only its owner allowed in; an existing one must be
-     * a real folder of this user that nobody else may write.
+     * Whether {@code folder} (a real path) and each folder above it are root's or this
+     * user's, and no one else may write in them but where they are sticky (as /tmp is).
      */
-    private static Path ownFolder(Path folder) throws IOException {
+    private static boolean safeFrom(Path folder, int self) throws IOException {
+        for (Path above = folder; above != null; above = above.getParent()) {
+            int owner = (Integer) Files.getAttribute(above, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(above, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            if (owner != 0 && owner != self || (mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@code folder}, made if missing with only its owner allowed in; an existing one must be
+     * a real folder of this user's that nobody else may write.
+     */
+    private static Path ownFolder(Path folder, int self) throws IOException {
         if (!Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
             try {
-                Files.createDirectories(folder.getParent());
                 Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException raced) {
                 // Made by another process meanwhile: checked below like any other.
@@ -146,28 +196,61 @@ final class SqliteNative {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(folder + " is not a folder");
         }
-        Object owner = Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder, LinkOption.NOFOLLOW_LINKS);
-        if (!(owner instanceof Integer id) || id != new UnixSystem().getUid()
-                || permissions.contains(PosixFilePermission.GROUP_WRITE)
-                || permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+        int owner = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if (owner != self || (mode & GROUP_OR_OTHERS_WRITE) != 0) {
             throw new IOException(folder + " is not this user's alone");
         }
         return folder;
     }
 
-    private static long size(URL resource) throws IOException {
+    /** The library's size and CRC-32 in the jar (CRC -1 when the class path is no jar). */
+    private record Entry(long size, long crc) {
+    }
+
+    private static Entry entry(URL resource) throws IOException {
         URLConnection connection = resource.openConnection();
         connection.setUseCaches(false);
-        long size = connection.getContentLengthLong();
-        if (size < 0) {
-            try (InputStream in = connection.getInputStream()) {
-                size = in.transferTo(OutputStream.nullOutputStream());
-            }
-        } else {
-            connection.getInputStream().close();
+        if (connection instanceof JarURLConnection jar) {
+            JarEntry entry = jar.getJarEntry();
+            return new Entry(entry.getSize(), entry.getCrc());
         }
-        return size;
+        try (InputStream in = connection.getInputStream()) {
+            return new Entry(in.transferTo(OutputStream.nullOutputStream()), -1);
+        }
+    }
+
+    /** A copy this user made, that nobody else may write, with the jar entry's bytes. */
+    private static boolean trusted(Path library, int self, Entry entry) throws IOException {
+        if (!Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        int owner = (Integer) Files.getAttribute(library, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) Files.getAttribute(library, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        return owner == self && (mode & GROUP_OR_OTHERS_WRITE) == 0 && matches(library, entry);
+    }
+
+    private static boolean matches(Path file, Entry entry) throws IOException {
+        if (Files.size(file) != entry.size()) {
+            return false;
+        }
+        if (entry.crc() < 0) {
+            return true;
+        }
+        CRC32 crc = new CRC32();
+        crc.update(ByteBuffer.wrap(Files.readAllBytes(file)));
+        return crc.getValue() == entry.crc();
+    }
+
+    private static void removeStaleParts(Path directory, String name) throws IOException {
+        long before = System.currentTimeMillis() - STALE_PART_MILLIS;
+        try (DirectoryStream<Path> parts = Files.newDirectoryStream(directory, name + "*.part")) {
+            for (Path part : parts) {
+                if (Files.getLastModifiedTime(part, LinkOption.NOFOLLOW_LINKS).toMillis() < before) {
+                    Files.deleteIfExists(part);
+                }
+            }
+        }
     }
 
     private static void move(Path part, Path library) throws IOException {

@@ -21,14 +21,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.cli.Main;
+import org.smtpmonitor.testing.HeadlessServerProcess;
 import org.smtpmonitor.testing.TestMonitor;
 import org.sqlite.SQLiteJDBCLoader;
 import org.sqlite.util.LibraryLoaderUtil;
 
 /**
  * SQLite's native library is copied once into the user's cache and loaded from there,
- * never from a folder someone else may write; the index works with it in a JVM of its own,
- * and sqlite-jdbc then writes no copy of its own into the temporary directory.
+ * never from a folder someone else may write or through a link; a copy that is not the
+ * jar's, or that others may write, is replaced. A server in a JVM of its own maps that
+ * copy and makes none in its temporary directory, and the command line works with it.
  */
 class SqliteNativeTest {
 
@@ -70,6 +72,42 @@ class SqliteNativeTest {
     }
 
     @Test
+    void aCopyOfTheSameSizeWithOtherBytesIsReplaced() throws Exception {
+        Path library = SqliteNative.cached(root).orElseThrow();
+        byte[] whole = Files.readAllBytes(library);
+        byte[] changed = whole.clone();
+        changed[changed.length / 2] ^= 0x5a;
+        Files.write(library, changed);
+        assertEquals(Optional.of(library), SqliteNative.cached(root));
+        assertArrayEquals(whole, Files.readAllBytes(library));
+    }
+
+    @Test
+    void aCopyOthersMayWriteIsReplacedByOneOnlyTheUserMayWrite() throws Exception {
+        Path library = SqliteNative.cached(root).orElseThrow();
+        Files.setPosixFilePermissions(library, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals(Optional.of(library), SqliteNative.cached(root));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(library)));
+    }
+
+    @Test
+    void aCacheUnderAFolderOthersMayWriteIsNotUsedNorMade() throws Exception {
+        Path shared = Files.createDirectory(root.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals(Optional.empty(), SqliteNative.cached(shared.resolve("cache")));
+        try (Stream<Path> files = Files.list(shared)) {
+            assertEquals(0, files.count(), "nothing is made in it");
+        }
+    }
+
+    @Test
+    void aCacheUnderAStickyFolderAsTmpIsUsed() throws Exception {
+        Path sticky = Files.createDirectory(root.resolve("sticky"));
+        Files.setAttribute(sticky, "unix:mode", 01777);
+        assertTrue(SqliteNative.cached(sticky.resolve("cache")).isPresent());
+    }
+
+    @Test
     void aCacheFolderOthersMayWriteIsNotUsed() throws Exception {
         Path cache = Files.createDirectory(root.resolve("smtp-monitor"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -88,6 +126,30 @@ class SqliteNativeTest {
         assertEquals(Optional.empty(), SqliteNative.cached(cacheRoot));
         try (Stream<Path> files = Files.list(elsewhere)) {
             assertEquals(0, files.count(), "nothing is written through the link");
+        }
+    }
+
+    @Test
+    void aServerLoadsTheCachedLibraryAndCopiesNothingIntoTheTemporaryDirectory() throws Exception {
+        Path mail = Files.createDirectory(root.resolve("server-mail"));
+        Files.writeString(mail.resolve("users.txt"), "alice@example.com\n", StandardCharsets.UTF_8);
+        Path cache = Files.createDirectory(root.resolve("server-cache"));
+        Path tmp = Files.createDirectory(root.resolve("server-tmp"));
+        try (HeadlessServerProcess server = HeadlessServerProcess.start("export XDG_CACHE_HOME='" + cache + "'",
+                List.of("-Djava.io.tmpdir=" + tmp), mail.resolve("users.txt"), "--mailbox-dir", mail.toString())) {
+            Path library = cache.resolve("smtp-monitor").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion())
+                    .resolve(LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/?org/sqlite/native/?", ""))
+                    .resolve(LibraryLoaderUtil.getNativeLibName());
+            // The library the running JVM has mapped, while it runs (a copy of sqlite-jdbc's own would
+            // be deleted at its exit).
+            List<String> mapped = Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "maps")).stream()
+                    .filter(line -> line.contains("sqlitejdbc")).map(line -> line.replaceFirst("^.*? (/.*)$", "$1"))
+                    .distinct().toList();
+            assertEquals(List.of(library.toString()), mapped);
+            try (Stream<Path> files = Files.list(tmp); Stream<Path> beside = Files.list(library.getParent())) {
+                assertEquals(List.of(), files.toList());
+                assertEquals(List.of(library), beside.toList());
+            }
         }
     }
 

@@ -100,6 +100,11 @@ public final class HeadlessServerProcess implements AutoCloseable {
         return address;
     }
 
+    /** The server's process id (its JVM's, as the shell setup ends in exec). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
