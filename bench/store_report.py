@@ -61,7 +61,10 @@ def judged(what, name, unit_text, limit, target_text, scale=1.0, digits=0):
         shown = f"{shown} (median{listed(name, scale)})"
     elif note(name):
         shown += f" ({note(name)})"
-    verdict = "" if limit is None else ("met" if v * scale < limit and "wrong" not in note(name) else "missed")
+    # A round that gave no figure (the window never showed its counts) fails the target whatever the median.
+    failed_round = any(r is None for r in rounds.get(name, []))
+    verdict = "" if limit is None else (
+        "met" if v * scale < limit and "wrong" not in note(name) and not failed_round else "missed")
     row(what, shown, target_text, verdict)
 
 
