@@ -44,6 +44,19 @@ class SqliteNativeTest {
         }
     }
 
+    /** Where the copy for this sqlite-jdbc and system is kept under {@code cacheRoot}. */
+    private static Path library(Path cacheRoot) {
+        return cacheRoot.resolve("smtp-monitor").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion())
+                .resolve(LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/?org/sqlite/native/?", ""))
+                .resolve(LibraryLoaderUtil.getNativeLibName());
+    }
+
+    private static void assertEmpty(Path folder, String why) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            assertEquals(List.of(), files.toList(), why);
+        }
+    }
+
     @Test
     void theLibraryIsCopiedOnceIntoAFolderOnlyTheUserMayEnter() throws Exception {
         Path library = SqliteNative.cached(root).orElseThrow();
@@ -95,9 +108,7 @@ class SqliteNativeTest {
         Path shared = Files.createDirectory(root.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertEquals(Optional.empty(), SqliteNative.cached(shared.resolve("cache")));
-        try (Stream<Path> files = Files.list(shared)) {
-            assertEquals(0, files.count(), "nothing is made in it");
-        }
+        assertEmpty(shared, "nothing is made in it");
     }
 
     @Test
@@ -112,9 +123,7 @@ class SqliteNativeTest {
         Path cache = Files.createDirectory(root.resolve("smtp-monitor"));
         Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwxrwxrwx"));
         assertEquals(Optional.empty(), SqliteNative.cached(root));
-        try (Stream<Path> files = Files.list(cache)) {
-            assertEquals(0, files.count(), "nothing is written into it");
-        }
+        assertEmpty(cache, "nothing is written into it");
     }
 
     @Test
@@ -124,9 +133,7 @@ class SqliteNativeTest {
         Path cacheRoot = Files.createDirectory(root.resolve("cache"));
         Files.createSymbolicLink(cacheRoot.resolve("smtp-monitor"), elsewhere);
         assertEquals(Optional.empty(), SqliteNative.cached(cacheRoot));
-        try (Stream<Path> files = Files.list(elsewhere)) {
-            assertEquals(0, files.count(), "nothing is written through the link");
-        }
+        assertEmpty(elsewhere, "nothing is written through the link");
     }
 
     @Test
@@ -137,9 +144,7 @@ class SqliteNativeTest {
         Path tmp = Files.createDirectory(root.resolve("server-tmp"));
         try (HeadlessServerProcess server = HeadlessServerProcess.start("export XDG_CACHE_HOME='" + cache + "'",
                 List.of("-Djava.io.tmpdir=" + tmp), mail.resolve("users.txt"), "--mailbox-dir", mail.toString())) {
-            Path library = cache.resolve("smtp-monitor").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion())
-                    .resolve(LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/?org/sqlite/native/?", ""))
-                    .resolve(LibraryLoaderUtil.getNativeLibName());
+            Path library = library(cache);
             // The library the running JVM has mapped, while it runs (a copy of sqlite-jdbc's own would
             // be deleted at its exit).
             List<String> mapped = Files.readAllLines(Path.of("/proc", Long.toString(server.pid()), "maps")).stream()
@@ -175,10 +180,7 @@ class SqliteNativeTest {
                 List<String> names = files.map(p -> p.getFileName().toString()).toList();
                 assertFalse(names.stream().anyMatch(name -> name.startsWith("sqlite-")), "run " + run + ": " + names);
             }
-            Path library = cache.resolve("smtp-monitor").resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion())
-                    .resolve(LibraryLoaderUtil.getNativeLibResourcePath().replaceFirst("^/?org/sqlite/native/?", ""))
-                    .resolve(LibraryLoaderUtil.getNativeLibName());
-            assertArrayEquals(jarLibrary(), Files.readAllBytes(library));
+            assertArrayEquals(jarLibrary(), Files.readAllBytes(library(cache)));
         }
     }
 }
