@@ -119,13 +119,20 @@ public final class ApiServer implements AutoCloseable {
         return server == null ? null : server.getAddress();
     }
 
-    /** The API's base address, such as {@code http://127.0.0.1:8025}; null before {@link #start}. */
+    /**
+     * The API's base address as a client on this machine reaches it, such as
+     * {@code http://127.0.0.1:8025}: its own address, or loopback when it listens on every
+     * address ({@code --bind 0.0.0.0}, which the JDK may report as the IPv6 wildcard), since
+     * a wildcard is nothing to send a request to. Null before {@link #start}.
+     */
     public String url() {
         InetSocketAddress address = address();
         if (address == null) {
             return null;
         }
-        String host = address.getAddress().getHostAddress();
+        InetAddress reached = address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress()
+                : address.getAddress();
+        String host = reached.getHostAddress();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 

@@ -332,17 +332,9 @@ final class MainWindow {
         return model.mailboxes().isEmpty() ? null : model.mailboxes().get(0).address();
     }
 
-    /**
-     * Where a client on this machine reaches the API: its address, but for one bound to every
-     * address ({@code --bind 0.0.0.0}), which is reached on loopback; null when it is off.
-     */
+    /** Where a client on this machine reaches the API (loopback for one on every address); null when it is off. */
     private String apiUrl() {
-        if (api == null) {
-            return null;
-        }
-        java.net.InetSocketAddress bound = api.address();
-        return bound != null && bound.getAddress().isAnyLocalAddress()
-                ? "http://127.0.0.1:" + bound.getPort() : api.url();
+        return api == null ? null : api.url();
     }
 
     /** The HTTP API beside the window, or null when it is off or could not start. */
