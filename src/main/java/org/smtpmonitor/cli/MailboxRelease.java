@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 
 import org.smtpmonitor.app.ReleaseOutcome;
 import org.smtpmonitor.app.ReleaseTarget;
+import org.smtpmonitor.client.Credentials;
 import org.smtpmonitor.text.Printable;
 
 import picocli.CommandLine;
@@ -63,9 +64,10 @@ final class MailboxRelease implements Callable<Integer> {
         boolean implicit;
     }
 
-    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Authenticate as USER with password PASS"
-            + " (split at the first ':'; the mechanism is the best the server offers). The password is never"
-            + " printed, but other users of this machine may see a command line: use test accounts.")
+    @Option(names = "--auth", paramLabel = "USER[:PASS]", description = "Authenticate as USER with password PASS"
+            + " (split at the first ':'), or, with USER alone, the password in the environment variable"
+            + " SMTP_MONITOR_PASSWORD; the mechanism is the best the server offers. The password is never printed;"
+            + " a command line is seen by other users of this machine, the environment is not.")
     String auth;
 
     @Option(names = "--insecure", description = "Trust any server certificate (a test server's self-signed one);"
@@ -106,12 +108,13 @@ final class MailboxRelease implements Callable<Integer> {
         String user = null;
         String password = null;
         if (auth != null) {
-            int colon = auth.indexOf(':');
-            if (colon <= 0) {
-                throw new CommandLine.ParameterException(commandLine, "--auth: expected USER:PASS");
+            try {
+                Credentials credentials = AuthArgument.credentials(auth, System::getenv);
+                user = credentials.user();
+                password = credentials.password();
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(commandLine, "--auth: " + e.getMessage());
             }
-            user = auth.substring(0, colon);
-            password = auth.substring(colon + 1);
         }
         try {
             return new ReleaseTarget(host, port, security, user, password, insecure, to);

@@ -28,9 +28,10 @@ final class SecurityOptions {
     @Option(names = "--tls", description = "TLS from the first byte (implicit TLS, as on port 465).")
     boolean implicitTls;
 
-    @Option(names = "--auth", paramLabel = "USER:PASS", description = "Authenticate (SMTP AUTH) as USER with password"
-            + " PASS (split at the first ':'). The password is never printed, but other users of this machine may see"
-            + " a command line: use test accounts.")
+    @Option(names = "--auth", paramLabel = "USER[:PASS]", description = "Authenticate (SMTP AUTH) as USER with password"
+            + " PASS (split at the first ':'), or, with USER alone, the password in the environment variable"
+            + " SMTP_MONITOR_PASSWORD. The password is never printed; a command line is seen by other users of this"
+            + " machine, the environment is not.")
     String auth;
 
     @Option(names = "--auth-mechanism", paramLabel = "MECHANISM", description = "PLAIN, LOGIN or CRAM-MD5"
@@ -73,12 +74,12 @@ final class SecurityOptions {
                     + " applies only with --starttls or --tls");
         }
         if (mechanism != null && auth == null) {
-            throw bad(commandLine, "--auth-mechanism needs --auth USER:PASS");
+            throw bad(commandLine, "--auth-mechanism needs --auth USER[:PASS]");
         }
         Credentials credentials;
         AuthMechanism chosen;
         try {
-            credentials = auth == null ? null : Credentials.parse(auth);
+            credentials = auth == null ? null : AuthArgument.credentials(auth, System::getenv);
         } catch (IllegalArgumentException e) {
             throw bad(commandLine, "--auth: " + e.getMessage());
         }
