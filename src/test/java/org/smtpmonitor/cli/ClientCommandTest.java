@@ -233,7 +233,7 @@ class ClientCommandTest {
         assertEquals(0, run.exit());
         assertTrue(run.out().contains("Usage: smtp-monitor client [-hV] [--echo] [--insecure] [--starttls] [--tls]"),
                 run.out());
-        assertTrue(run.out().contains("--auth=USER:PASS"), run.out());
+        assertTrue(run.out().contains("--auth=USER[:PASS]"), run.out());
         assertTrue(run.out().contains("smtp> RCPT TO:<alice@example.com>"), run.out());
         assertTrue(run.out().contains("data> ."), run.out());
     }
