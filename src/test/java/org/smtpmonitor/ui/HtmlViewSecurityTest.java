@@ -47,7 +47,6 @@ import org.smtpmonitor.message.RemoteContent;
 import org.smtpmonitor.message.SafeHtml;
 import org.smtpmonitor.testing.Await;
 import org.smtpmonitor.testing.TestMonitor;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -68,7 +67,7 @@ import jakarta.mail.util.ByteArrayDataSource;
  * request. Until "Load remote content" the server hears nothing and no script runs; after it,
  * only images and style sheets are fetched, and still no script runs.
  */
-class HtmlViewSecurityTest extends FxRobot {
+class HtmlViewSecurityTest extends FxThreadRobot {
 
     /** What a script in the mail would do: a marker in the page and a request. */
     private static final String SCRIPT = "var p=document.createElement('p');p.id='ran';document.body.appendChild(p);"

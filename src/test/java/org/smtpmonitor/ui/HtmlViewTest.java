@@ -22,11 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.message.MessageParser;
 import org.smtpmonitor.message.ParsedMessage;
 import org.smtpmonitor.ui.MessageListViewModelTest.HeldTasks;
-import org.testfx.api.FxRobot;
 import org.testfx.api.FxToolkit;
 
 /** What the HTML view shows around the page: the bar, the placeholder, and only the newest message asked for. */
-class HtmlViewTest extends FxRobot {
+class HtmlViewTest extends FxThreadRobot {
 
     @TempDir
     Path directory;

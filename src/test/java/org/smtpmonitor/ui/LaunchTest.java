@@ -24,10 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.app.Settings;
 import org.smtpmonitor.mailbox.MailboxFormat;
-import org.testfx.api.FxRobot;
 
 /** How the window starts: the file chooser when no users file is given, and the error dialog. */
-class LaunchTest extends FxRobot {
+class LaunchTest extends FxThreadRobot {
 
     @TempDir
     Path directory;

@@ -17,10 +17,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.mailbox.MailboxFormat;
 import org.smtpmonitor.testing.RawSmtpClient;
-import org.testfx.api.FxRobot;
 
 /** Starts the main window on a real server for each test and reads what the user sees. */
-abstract class WindowTestBase extends FxRobot {
+abstract class WindowTestBase extends FxThreadRobot {
 
     @TempDir
     Path directory;
