@@ -1,6 +1,7 @@
 package org.smtpmonitor.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.smtpmonitor.ui.WindowTestSupport.fx;
 
@@ -8,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,6 +17,7 @@ import javafx.animation.AnimationTimer;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Scene;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.testfx.api.FxRobot;
+import org.testfx.api.FxRobotException;
 import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
@@ -47,6 +51,7 @@ class RobotThreadTest {
         AtomicInteger pulses = new AtomicInteger();
         fx(() -> {
             row = new HBox();
+            row.setId("churning");
             for (int i = 0; i < 5; i++) {
                 row.getChildren().add(new Label("cell " + i));
             }
@@ -83,6 +88,42 @@ class RobotThreadTest {
     @Test
     void whereANodeIsIsWorkedOutOnTheFxThreadSoTheWindowIsNeverCorrupted() throws Throwable {
         FxRobot robot = new FxThreadRobot();
+        hammer(() -> robot.point(row).query());
+    }
+
+    /** A query ({@code clickOn("#id")}) is resolved on the FX thread as TestFX would: its visible match, or a clear error. */
+    @Test
+    void aQueryClicksItsVisibleMatchAndOneWithNoneSaysWhy() throws Exception {
+        FxRobot robot = new FxThreadRobot();
+        AtomicInteger hiddenClicks = new AtomicInteger();
+        AtomicInteger shownClicks = new AtomicInteger();
+        fx(() -> {
+            Button hidden = new Button("Hidden");
+            hidden.setId("same");
+            hidden.setVisible(false);
+            hidden.setOnAction(e -> hiddenClicks.incrementAndGet());
+            Button shown = new Button("Shown");
+            shown.setId("same");
+            shown.setOnAction(e -> shownClicks.incrementAndGet());
+            Button onlyHidden = new Button("Hidden only");
+            onlyHidden.setId("onlyHidden");
+            onlyHidden.setVisible(false);
+            ((VBox) stage.getScene().getRoot()).getChildren().addAll(hidden, shown, onlyHidden);
+            return null;
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#same");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(1, shownClicks.get());
+        assertEquals(0, hiddenClicks.get());
+        FxRobotException none = assertThrows(FxRobotException.class, () -> robot.clickOn("#nowhere"));
+        assertEquals("the query \"#nowhere\" returned no nodes.", none.getMessage());
+        FxRobotException invisible = assertThrows(FxRobotException.class, () -> robot.moveTo("#onlyHidden"));
+        assertTrue(invisible.getMessage().contains("no nodes were visible"), invisible.getMessage());
+    }
+
+    /** Asks {@code where} for 3 s while the row changes every pulse; nothing may go wrong on any thread. */
+    private void hammer(Callable<Point2D> where) throws Throwable {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         PrintStream err = System.err;
         System.setErr(new PrintStream(new Tee(err, printed), true, StandardCharsets.UTF_8));
@@ -90,7 +131,7 @@ class RobotThreadTest {
         try {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
             while (System.nanoTime() < end) {
-                point = robot.point(row).query();
+                point = where.call();
             }
             // The pulses after the last query, which would meet a corrupted cache.
             WaitForAsyncUtils.sleep(200, TimeUnit.MILLISECONDS);
@@ -99,9 +140,14 @@ class RobotThreadTest {
         }
         WaitForAsyncUtils.checkException();
         assertEquals("", printed.toString(StandardCharsets.UTF_8), "nothing printed by the FX or render thread");
-        Point2D last = point;
+        if (point != null) {
+            assertOnRow(point);
+        }
+    }
+
+    private void assertOnRow(Point2D point) throws Exception {
         Bounds onScreen = fx(() -> row.localToScreen(row.getBoundsInLocal()));
-        assertTrue(onScreen.contains(last), last + " in " + onScreen);
+        assertTrue(onScreen.contains(point), point + " in " + onScreen);
     }
 
     /** Writes to both streams. */
