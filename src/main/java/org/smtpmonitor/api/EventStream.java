@@ -1,6 +1,7 @@
 package org.smtpmonitor.api;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +35,7 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code GET /api/events}: the server's events as Server-Sent Events ({@code text/event-stream}),
  * so that a test can wait for "the next message to alice" without polling. Each event is
  * <pre>
- * id: N              (1, 2, 3... in the order the API saw them; no replay on reconnect)
+ * id: N              (1, 2, 3... in the order the API saw them)
  * event: TYPE
  * data: {JSON on one line}
  * (blank line)
@@ -61,7 +62,15 @@ import com.sun.net.httpserver.HttpExchange;
  * <li>{@code mailbox-added}: {@code {"address":"new@example.com","at":"..."}}</li>
  * <li>{@code overflow}: {@code {"error":"..."}}, the last event of a client that fell more
  *     than 1,024 events behind; the stream then ends (connect again).</li>
+ * <li>{@code missed}: {@code {"lastEventId":N,"error":"..."}}, without an id, first on a
+ *     stream asked to resume after an event whose successors are no longer all held.</li>
  * </ul>
+ * A client that connects again with the header {@code Last-Event-ID: N} (as a browser's
+ * EventSource does by itself) is first sent the events after N that it would have had, then
+ * the live ones, none twice and none missed between. The API holds the last {@link #HELD}
+ * events ({@link #HELD_BYTES} at most) from when the first stream opened; when some after N
+ * are gone, or N is not from this run of the server (ids begin at 1 again at each start),
+ * an event {@code missed} says so before the rest.
  * {@code ?mailbox=ADDR} (any case) limits the stream to the message-delivered events with a
  * copy in that mailbox: a test waiting for alice's next message gets nothing else. At most
  * {@link #MAX_CLIENTS} streams are open at once; one more gets 503.
@@ -69,11 +78,15 @@ import com.sun.net.httpserver.HttpExchange;
  * <p>Threads: the listener runs on the server's threads and only offers each event to each
  * client's bounded queue (see {@link SseClient}); each client has a writer thread of its own,
  * so a stream holds none of the API's request threads; deliveries wait for the index on
- * {@link DeliveryResolver}'s thread. When no client is connected, events cost nothing more.
+ * {@link DeliveryResolver}'s thread. Until the first stream opens, events cost nothing more.
  */
 final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
 
     static final int MAX_CLIENTS = 64;
+    /** The events kept for clients that connect again. */
+    static final int HELD = 1_024;
+    /** And at most this much of them (the latest is always held). */
+    static final long HELD_BYTES = 4L << 20;
     /** How long a request waits for probed streams to be let go when all are taken. */
     static final long PROBE_MILLIS = 300;
 
@@ -81,6 +94,11 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
     private final AtomicInteger clientCount = new AtomicInteger();
     private final AtomicInteger clientNames = new AtomicInteger();
     private final AtomicLong ids = new AtomicLong();
+    /** The latest events, oldest first; under the lock of {@link #ids}. */
+    private final ArrayDeque<StreamEvent> history = new ArrayDeque<>();
+    private long historyBytes;
+    /** From the first stream on, every event is numbered and held, listened to or not. */
+    private volatile boolean recording;
     private final DeliveryResolver deliveries = new DeliveryResolver(this::delivered);
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "api-events-watchdog");
@@ -97,7 +115,7 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
 
     @Override
     public void accept(SessionEvent event) {
-        if (clients.isEmpty()) {
+        if (!recording) {
             return;
         }
         if (event instanceof MessageDelivered e) {
@@ -141,6 +159,11 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
         // deliveries thread at once, and each stream must see its ids in order.
         synchronized (ids) {
             StreamEvent event = StreamEvent.of(ids.incrementAndGet(), type, data.toString(), mailboxes);
+            history.addLast(event);
+            historyBytes += event.bytes();
+            while (history.size() > HELD || historyBytes > HELD_BYTES && history.size() > 1) {
+                historyBytes -= history.removeFirst().bytes();
+            }
             for (SseClient client : clients) {
                 if (client.offer(event)) {
                     behind.add(client);
@@ -166,6 +189,7 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
         if (mailbox != null && mailbox.isBlank()) {
             throw ApiException.badRequest("mailbox must be an address, such as ?mailbox=alice@example.com");
         }
+        Long after = lastEventId(request);
         HttpExchange exchange = request.exchange();
         if (request.method().equals("HEAD")) {
             exchange.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
@@ -192,8 +216,13 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
             // When the stream ends, so does the connection: a client that reads on sees its end.
             exchange.getResponseHeaders().set("Connection", "close");
             exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            // Subscribed before the headers go out, so that a client that has them misses nothing after.
-            clients.add(self[0]);
+            // Subscribed before the headers go out, so that a client that has them misses nothing
+            // after; what it missed before is taken under the same lock, so nothing comes twice.
+            synchronized (ids) {
+                recording = true;
+                self[0].replay(missedSince(after, self[0]));
+                clients.add(self[0]);
+            }
             exchange.sendResponseHeaders(200, 0);
         } catch (IOException | RuntimeException e) {
             if (clients.remove(self[0])) {
@@ -203,6 +232,53 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
         }
         request.detach();
         self[0].start();
+    }
+
+    /** The id of the last event a client had, from its {@code Last-Event-ID} header; null when it sends none. */
+    private static Long lastEventId(Request request) throws ApiException {
+        String value = request.exchange().getRequestHeaders().getFirst("Last-Event-ID");
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        String id = value.strip();
+        if (!id.matches("[0-9]{1,18}")) {
+            throw ApiException.badRequest("Last-Event-ID must be the id of an event this API sent, such as 12");
+        }
+        return Long.parseLong(id);
+    }
+
+    /**
+     * The frames a client that had every event up to {@code after} (and {@code client}'s filter
+     * takes) has not had, preceded by a {@code missed} event when some are no longer held or
+     * {@code after} is not from this run; nothing when {@code after} is null. Under the lock of {@link #ids}.
+     */
+    private List<String> missedSince(Long after, SseClient client) {
+        if (after == null) {
+            return List.of();
+        }
+        long last = ids.get();
+        long oldest = history.isEmpty() ? last + 1 : history.peekFirst().id();
+        List<String> frames = new ArrayList<>();
+        long from = after;
+        if (after > last) {
+            frames.add(missed(after, "event " + after + " is not from this run of the server, "
+                    + (last == 0 ? "which has sent none yet" : "whose last is " + last + "; its held events follow")
+                    + (oldest > 1 && last > 0 ? " (those before " + oldest + " are no longer held)" : "")));
+            from = 0;
+        } else if (after < oldest - 1) {
+            frames.add(missed(after, "events " + (after + 1) + " to " + (oldest - 1) + " are no longer held (the API"
+                    + " holds the last " + HELD + ")"));
+        }
+        for (StreamEvent event : history) {
+            if (event.id() > from && client.wants(event)) {
+                frames.add(event.frame());
+            }
+        }
+        return frames;
+    }
+
+    private static String missed(long after, String why) {
+        return "event: missed\ndata: " + Json.object().field("lastEventId", after).field("error", why) + "\n\n";
     }
 
     /**

@@ -3,6 +3,7 @@ package org.smtpmonitor.api;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,8 @@ final class SseClient {
     private final Runnable onEnd;
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>(QUEUE);
     private final Thread writer;
+    /** Frames sent before the queue's: what a reconnecting client missed (set before {@link #start}). */
+    private List<String> replay = List.of();
     private volatile boolean overflowed;
     private volatile boolean ended;
 
@@ -44,6 +47,16 @@ final class SseClient {
         writer.setDaemon(true);
     }
 
+    /** Whether its {@code ?mailbox=} filter takes {@code event}. */
+    boolean wants(StreamEvent event) {
+        return mailbox == null || event.touches(mailbox);
+    }
+
+    /** Frames to send first, after {@code : subscribed} and before any queued one. */
+    void replay(List<String> frames) {
+        replay = List.copyOf(frames);
+    }
+
     void start() {
         writer.start();
     }
@@ -53,7 +66,7 @@ final class SseClient {
      * when the client has fallen too far behind (it is then ended, and {@code event} not queued).
      */
     boolean offer(StreamEvent event) {
-        if (ended || overflowed || mailbox != null && !event.touches(mailbox)) {
+        if (ended || overflowed || !wants(event)) {
             return false;
         }
         if (!queue.offer(event.frame())) {
@@ -97,6 +110,15 @@ final class SseClient {
         try (OutputStream out = exchange.getResponseBody()) {
             send(out, "retry: 2000\n: subscribed\n\n");
             StringBuilder batch = new StringBuilder();
+            for (String frame : replay) {
+                batch.append(frame);
+                if (batch.length() >= 64 * 1024) {
+                    send(out, batch.toString());
+                    batch.setLength(0);
+                }
+            }
+            send(out, batch.toString());
+            replay = List.of();
             while (!ended) {
                 String frame = queue.poll(PING_MILLIS, TimeUnit.MILLISECONDS);
                 if (overflowed) {
