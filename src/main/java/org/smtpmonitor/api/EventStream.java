@@ -35,7 +35,7 @@ import com.sun.net.httpserver.HttpExchange;
  * {@code GET /api/events}: the server's events as Server-Sent Events ({@code text/event-stream}),
  * so that a test can wait for "the next message to alice" without polling. Each event is
  * <pre>
- * id: N              (1, 2, 3... in the order the API saw them)
+ * id: N              (rising by one, in the order the API saw them)
  * event: TYPE
  * data: {JSON on one line}
  * (blank line)
@@ -68,9 +68,11 @@ import com.sun.net.httpserver.HttpExchange;
  * A client that connects again with the header {@code Last-Event-ID: N} (as a browser's
  * EventSource does by itself) is first sent the events after N that it would have had, then
  * the live ones, none twice and none missed between. The API holds the last {@link #HELD}
- * events ({@link #HELD_BYTES} at most) from when the first stream opened; when some after N
- * are gone, or N is not from this run of the server (ids begin at 1 again at each start),
- * an event {@code missed} says so before the rest.
+ * events ({@link #HELD_BYTES} at most) from when the first stream opened, four times what a
+ * client may fall behind before it is cut off; when some after N are gone, or N is not from
+ * this run of the server, an event {@code missed} says so before the rest. The ids begin
+ * after a number made of the time this run started (its milliseconds times 1,000), so an id
+ * of an earlier run is below every id of this one, and is known for one.
  * {@code ?mailbox=ADDR} (any case) limits the stream to the message-delivered events with a
  * copy in that mailbox: a test waiting for alice's next message gets nothing else. At most
  * {@link #MAX_CLIENTS} streams are open at once; one more gets 503.
@@ -83,17 +85,19 @@ import com.sun.net.httpserver.HttpExchange;
 final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
 
     static final int MAX_CLIENTS = 64;
-    /** The events kept for clients that connect again. */
-    static final int HELD = 1_024;
+    /** The events kept for clients that connect again: a client cut off for falling behind finds its own there. */
+    static final int HELD = 4 * SseClient.QUEUE;
     /** And at most this much of them (the latest is always held). */
-    static final long HELD_BYTES = 4L << 20;
+    static final long HELD_BYTES = 8L << 20;
     /** How long a request waits for probed streams to be let go when all are taken. */
     static final long PROBE_MILLIS = 300;
 
     private final List<SseClient> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger clientCount = new AtomicInteger();
     private final AtomicInteger clientNames = new AtomicInteger();
-    private final AtomicLong ids = new AtomicLong();
+    /** This run's ids are above it: the time it started, in milliseconds, times 1,000 (below 2^53, as JavaScript needs). */
+    private final long firstId = System.currentTimeMillis() * 1_000;
+    private final AtomicLong ids = new AtomicLong(firstId);
     /** The latest events, oldest first; under the lock of {@link #ids}. */
     private final ArrayDeque<StreamEvent> history = new ArrayDeque<>();
     private long historyBytes;
@@ -260,14 +264,14 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
         long oldest = history.isEmpty() ? last + 1 : history.peekFirst().id();
         List<String> frames = new ArrayList<>();
         long from = after;
-        if (after > last) {
-            frames.add(missed(after, "event " + after + " is not from this run of the server, "
-                    + (last == 0 ? "which has sent none yet" : "whose last is " + last + "; its held events follow")
-                    + (oldest > 1 && last > 0 ? " (those before " + oldest + " are no longer held)" : "")));
-            from = 0;
+        if (after > last || after < firstId) {
+            frames.add(missed(after, "event " + after + " is not from this run of the server; "
+                    + (last == firstId ? "it has sent none yet" : "the events of this run it holds follow")
+                    + (oldest > firstId + 1 && last > firstId ? " (those before " + oldest + " are no longer held)" : "")));
+            from = firstId;
         } else if (after < oldest - 1) {
             frames.add(missed(after, "events " + (after + 1) + " to " + (oldest - 1) + " are no longer held (the API"
-                    + " holds the last " + HELD + ")"));
+                    + " holds the last " + HELD + " events, " + (HELD_BYTES >> 20) + " MB at most)"));
         }
         for (StreamEvent event : history) {
             if (event.id() > from && client.wants(event)) {

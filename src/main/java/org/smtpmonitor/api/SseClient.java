@@ -3,6 +3,7 @@ package org.smtpmonitor.api;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,8 +35,8 @@ final class SseClient {
     private final Runnable onEnd;
     private final LinkedBlockingQueue<String> queue = new LinkedBlockingQueue<>(QUEUE);
     private final Thread writer;
-    /** Frames sent before the queue's: what a reconnecting client missed (set before {@link #start}). */
-    private List<String> replay = List.of();
+    /** Frames sent before the queue's: what a reconnecting client missed (set before {@link #start}, let go as sent). */
+    private ArrayDeque<String> replay = new ArrayDeque<>();
     private volatile boolean overflowed;
     private volatile boolean ended;
 
@@ -54,7 +55,7 @@ final class SseClient {
 
     /** Frames to send first, after {@code : subscribed} and before any queued one. */
     void replay(List<String> frames) {
-        replay = List.copyOf(frames);
+        replay = new ArrayDeque<>(frames);
     }
 
     void start() {
@@ -110,15 +111,15 @@ final class SseClient {
         try (OutputStream out = exchange.getResponseBody()) {
             send(out, "retry: 2000\n: subscribed\n\n");
             StringBuilder batch = new StringBuilder();
-            for (String frame : replay) {
-                batch.append(frame);
-                if (batch.length() >= 64 * 1024) {
-                    send(out, batch.toString());
-                    batch.setLength(0);
+            // Stopped by an overflow or an end as the live frames are, below.
+            while (!replay.isEmpty() && !ended && !overflowed) {
+                batch.setLength(0);
+                while (!replay.isEmpty() && batch.length() < 64 * 1024) {
+                    batch.append(replay.poll());
                 }
+                send(out, batch.toString());
             }
-            send(out, batch.toString());
-            replay = List.of();
+            replay.clear();
             while (!ended) {
                 String frame = queue.poll(PING_MILLIS, TimeUnit.MILLISECONDS);
                 if (overflowed) {

@@ -95,7 +95,7 @@ class EventReplayApiTest {
         SseEvents first = subscribe("/api/events", null);
         mail("before@example.org", "alice@example.com");
         List<SseEvents.Event> had = until(first, "before@example.org");
-        assertIdsFollowOn(0, had);
+        assertIdsFollowOn(had.get(0).id() - 1, had);
         long lastHad = had.get(had.size() - 1).id();
         first.close();
 
@@ -137,31 +137,37 @@ class EventReplayApiTest {
     void eventsNoLongerHeldAreSaidMissedAndTheHeldOnesFollow() throws Exception {
         api = TestApi.start(directory);
         SseEvents first = subscribe("/api/events", null);
-        // 600 sessions, opened and closed: 1,200 events, more than the 1,024 held.
-        for (int i = 0; i < 600; i++) {
+        // Sessions opened and closed: two events each, more than are held.
+        int sessions = EventStream.HELD / 2 + 50;
+        for (int i = 0; i < sessions; i++) {
             try (RawSmtpClient client = RawSmtpClient.connectGreeted(api.monitor().address())) {
                 assertEquals(221, client.readCodeOf("QUIT"));
             }
         }
+        long firstId = 0;
         long last = 0;
         int closed = 0;
-        while (closed < 600) {
+        while (closed < sessions) {
             SseEvents.Event event = first.next(WAIT);
-            assertNotNull(event, "the 600 sessions' events, " + closed + " closed so far");
-            assertEquals(last + 1, event.id());
+            assertNotNull(event, "the sessions' events, " + closed + " closed so far");
+            if (firstId == 0) {
+                firstId = event.id();
+            } else {
+                assertEquals(last + 1, event.id());
+            }
             last = event.id();
             closed += event.type().equals("session-closed") ? 1 : 0;
         }
         first.close();
 
-        SseEvents again = subscribe("/api/events", 1L);
+        SseEvents again = subscribe("/api/events", firstId);
         SseEvents.Event missed = again.next(WAIT);
         assertNotNull(missed);
         assertEquals("missed", missed.type());
         long oldest = last - EventStream.HELD + 1;
-        assertEquals(1, missed.data().get("lastEventId").asLong());
-        assertTrue(missed.data().get("error").asText().startsWith("events 2 to " + (oldest - 1) + " are no longer held"),
-                missed.data().toString());
+        assertEquals(firstId, missed.data().get("lastEventId").asLong());
+        assertTrue(missed.data().get("error").asText().startsWith("events " + (firstId + 1) + " to " + (oldest - 1)
+                + " are no longer held"), missed.data().toString());
         for (long id = oldest; id <= last; id++) {
             SseEvents.Event event = again.next(WAIT);
             assertNotNull(event, "held event " + id);
@@ -170,17 +176,29 @@ class EventReplayApiTest {
         assertNull(again.next(Duration.ofMillis(300)), "no more than was held");
     }
 
+    /** Ids begin above the run's start time (times 1,000): one of an earlier run is lower, one of none higher. */
     @Test
-    void anIdFromAnotherRunOfTheServerIsSaidMissedAndThisRunsEventsFollow() throws Exception {
+    void anIdFromAnotherRunOfTheServerIsSaidMissedAndThisRunsHeldEventsFollow() throws Exception {
         api = TestApi.start(directory);
-        SseEvents sse = subscribe("/api/events", 5_000L);
-        SseEvents.Event missed = sse.next(WAIT);
-        assertNotNull(missed);
-        assertEquals("missed", missed.type());
-        assertEquals(5_000, missed.data().get("lastEventId").asLong());
-        assertTrue(missed.data().get("error").asText().contains("not from this run"), missed.data().toString());
-        mail("new-run@example.org", "alice@example.com");
-        assertIdsFollowOn(0, until(sse, "new-run@example.org"));
+        SseEvents first = subscribe("/api/events", null);
+        mail("this-run@example.org", "alice@example.com");
+        List<SseEvents.Event> had = until(first, "this-run@example.org");
+        assertTrue(had.get(0).id() > 1_700_000_000_000_000L, "an id above the start's milliseconds times 1,000: "
+                + had.get(0).id());
+        first.close();
+
+        for (long other : List.of(12L, had.get(0).id() - 2_000_000, 999_999_999_999_999_999L)) {
+            SseEvents sse = subscribe("/api/events", other);
+            SseEvents.Event missed = sse.next(WAIT);
+            assertNotNull(missed);
+            assertEquals("missed", missed.type());
+            assertEquals(other, missed.data().get("lastEventId").asLong());
+            assertTrue(missed.data().get("error").asText().contains("not from this run"), missed.data().toString());
+            List<SseEvents.Event> held = until(sse, "this-run@example.org");
+            assertEquals(had.stream().map(SseEvents.Event::id).toList(), held.stream().map(SseEvents.Event::id).toList(),
+                    "every event of this run, held, follows");
+            sse.close();
+        }
     }
 
     @Test

@@ -1,6 +1,9 @@
 package org.smtpmonitor.ui;
 
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javafx.application.Platform;
@@ -10,6 +13,7 @@ import javafx.scene.Node;
 import javafx.scene.input.MouseButton;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testfx.api.FxRobot;
@@ -52,6 +56,8 @@ class FxThreadRobot extends FxRobot {
         return () -> {
             try {
                 return onFxThread(() -> robotContext().getBoundsLocator().boundsOnScreenFor(node));
+            } catch (RuntimeException e) {
+                throw e;
             } catch (Exception e) {
                 throw new IllegalStateException("cannot measure " + node, e);
             }
@@ -61,11 +67,6 @@ class FxThreadRobot extends FxRobot {
     @Override
     public FxRobot clickOn(String query, Motion motion, MouseButton... buttons) {
         return clickOn(visibleNode(query), motion, buttons);
-    }
-
-    @Override
-    public FxRobot rightClickOn(String query, Motion motion) {
-        return rightClickOn(visibleNode(query), motion);
     }
 
     @Override
@@ -90,52 +91,86 @@ class FxThreadRobot extends FxRobot {
 
     /** The first visible node {@code query} finds (as TestFX picks it), found on the FX thread. */
     private Node visibleNode(String query) {
-        // Nothing is thrown on the FX thread: TestFX would keep it, to throw at a later call.
-        Set<Node> found;
-        Node visible;
+        Node[] visible = new Node[1];
+        int found;
         try {
-            found = onFxThread(() -> lookup(query).queryAll());
-            visible = onFxThread(() -> lookup(query).match(NodeQueryUtils.isVisible()).tryQuery().orElse(null));
+            found = onFxThread(() -> {
+                Set<Node> all = lookup(query).queryAll();
+                visible[0] = from(all).match(NodeQueryUtils.isVisible()).tryQuery().orElse(null);
+                return all.size();
+            });
         } catch (Exception e) {
             throw new IllegalStateException("cannot look up " + query, e);
         }
-        if (found.isEmpty()) {
+        if (found == 0) {
             throw new FxRobotException("the query \"" + query + "\" returned no nodes.");
         }
-        if (visible == null) {
-            throw new FxRobotException("the query \"" + query + "\" returned " + found.size() + " nodes, but no nodes"
+        if (visible[0] == null) {
+            throw new FxRobotException("the query \"" + query + "\" returned " + found + " nodes, but no nodes"
                     + " were visible.");
         }
-        return visible;
+        return visible[0];
     }
 
-    private static <T> T onFxThread(java.util.concurrent.Callable<T> call) throws Exception {
+    /**
+     * Runs {@code call} on the FX thread. Not through TestFX's asyncFx, which keeps what the call
+     * throws to throw it again at a later call: here it is thrown to this caller only, as TestFX's
+     * own robot throws it (a node outside its scene, say).
+     */
+    private static <T> T onFxThread(Callable<T> call) throws Exception {
         if (Platform.isFxApplicationThread()) {
             return call.call();
         }
-        return WaitForAsyncUtils.asyncFx(call).get(20, TimeUnit.SECONDS);
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(call.call());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 
-    /** Fails a test with the exceptions the FX thread threw during it (the first, the rest suppressed). */
-    static final class FxExceptions implements AfterEachCallback {
+    /**
+     * Fails a test with the uncaught exceptions TestFX caught during it (the FX thread's, or any
+     * thread's: it handles them all), the first with up to 9 more suppressed; clears them
+     * before each test, so that a test is failed for its own only.
+     */
+    static final class FxExceptions implements BeforeEachCallback, AfterEachCallback {
+        private static final int REPORTED = 10;
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            WaitForAsyncUtils.clearExceptions();
+        }
+
         @Override
         public void afterEach(ExtensionContext context) throws Exception {
             Throwable first = null;
-            for (int i = 0; i < 1_000; i++) {
+            // Each check waits for the FX thread's events first: a few, not a queue's worth.
+            for (int i = 0; i < REPORTED; i++) {
                 try {
                     WaitForAsyncUtils.checkException();
                     break;
                 } catch (Throwable thrown) {
                     if (first == null) {
                         first = thrown;
-                    } else if (first.getSuppressed().length < 10) {
+                    } else {
                         first.addSuppressed(thrown);
                     }
                 }
             }
             WaitForAsyncUtils.clearExceptions();
             if (first != null) {
-                throw new AssertionError("the FX thread threw during this test", first);
+                throw new AssertionError("an uncaught exception during this test (on the FX thread or another)", first);
             }
         }
     }

@@ -71,15 +71,20 @@ class MonitorWindowTest extends WindowTestBase {
         });
         await("the 550 line is rendered", () -> Views.cells(transcript()).stream()
                 .anyMatch(cell -> cell.getText().contains("S: 550 Address unknown")));
-        List<Labeled> cells = fx(() -> Views.cells(transcript()));
+        // Read in one go on the FX thread: the list's cells are reused as it scrolls.
+        record Shown(String text, java.util.Set<javafx.css.PseudoClass> states, javafx.scene.paint.Paint fill) {
+        }
+        List<Shown> cells = fx(() -> Views.cells(transcript()).stream()
+                .map(cell -> new Shown(cell.getText(), java.util.Set.copyOf(cell.getPseudoClassStates()),
+                        cell.getTextFill())).toList());
         java.util.Map<String, java.util.Set<javafx.scene.paint.Paint>> colours = new java.util.HashMap<>();
-        for (Labeled cell : cells) {
-            String text = cell.getText();
+        for (Shown cell : cells) {
+            String text = cell.text();
             String expected = text.contains(" C: ") ? "client" : text.contains(" S: 5") ? "server-error"
                     : text.contains(" S: ") ? "server" : text.contains(" -- warning: ") ? "warning" : "note";
-            assertTrue(cell.getPseudoClassStates().contains(javafx.css.PseudoClass.getPseudoClass(expected)),
-                    text + " has " + cell.getPseudoClassStates());
-            colours.computeIfAbsent(expected, k -> new java.util.HashSet<>()).add(fx(cell::getTextFill));
+            assertTrue(cell.states().contains(javafx.css.PseudoClass.getPseudoClass(expected)),
+                    text + " has " + cell.states());
+            colours.computeIfAbsent(expected, k -> new java.util.HashSet<>()).add(cell.fill());
         }
         assertEquals(5, colours.size(), "client, server, error, note and warning (no Date, From or Message-ID) lines"
                 + " are all on screen");
@@ -101,8 +106,8 @@ class MonitorWindowTest extends WindowTestBase {
         clickRow("#sessionsTable", "1");
         await("the escaped HELO line is rendered", () -> Views.cells(transcript()).stream()
                 .anyMatch(cell -> cell.getText() != null && cell.getText().endsWith(" C: HELO \\x1b]0;pwned\\x07\\x1b[2J")));
-        for (Labeled cell : fx(() -> Views.cells(transcript()))) {
-            String text = cell.getText() == null ? "" : cell.getText();
+        for (String text : fx(() -> Views.cells(transcript()).stream()
+                .map(cell -> cell.getText() == null ? "" : cell.getText()).toList())) {
             assertTrue(text.chars().noneMatch(Character::isISOControl), "a raw control character in: " + text);
         }
     }

@@ -1,6 +1,7 @@
 package org.smtpmonitor.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.smtpmonitor.ui.WindowTestSupport.fx;
@@ -139,7 +140,9 @@ class RobotThreadTest {
             System.setErr(err);
         }
         WaitForAsyncUtils.checkException();
-        assertEquals("", printed.toString(StandardCharsets.UTF_8), "nothing printed by the FX or render thread");
+        // Other threads of the JVM may print; a stack trace of JavaFX's is what the race leaves.
+        String text = printed.toString(StandardCharsets.UTF_8);
+        assertFalse(text.contains("at com.sun.javafx.") || text.contains("at javafx."), text);
         if (point != null) {
             assertOnRow(point);
         }

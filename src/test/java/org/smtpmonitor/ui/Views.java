@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import javafx.application.Platform;
 import javafx.scene.Node;
 import javafx.scene.control.IndexedCell;
 import javafx.scene.control.Labeled;
@@ -58,6 +59,7 @@ final class Views {
     }
 
     private static List<TableRow<?>> renderedRows(TableView<?> table) {
+        requireFxThread();
         table.layout();
         List<TableRow<?>> rows = new ArrayList<>();
         for (Node node : table.lookupAll(".table-row-cell")) {
@@ -71,6 +73,7 @@ final class Views {
 
     /** The rendered cells of a list, top to bottom. */
     static List<Labeled> cells(ListView<?> list) {
+        requireFxThread();
         list.layout();
         List<IndexedCell<?>> cells = new ArrayList<>();
         for (Node node : list.lookupAll(".list-cell")) {
@@ -80,5 +83,12 @@ final class Views {
         }
         cells.sort(Comparator.comparingInt(IndexedCell::getIndex));
         return new ArrayList<>(cells);
+    }
+
+    /** Laying a control out anywhere else would race the FX thread's own layout of it, and corrupt it. */
+    static void requireFxThread() {
+        if (!Platform.isFxApplicationThread()) {
+            throw new IllegalStateException("lays the scene out: call it on the FX thread, " + Thread.currentThread());
+        }
     }
 }

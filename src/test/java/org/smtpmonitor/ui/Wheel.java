@@ -22,6 +22,7 @@ final class Wheel {
 
     /** Turns the wheel {@code notches} notches toward the end of the list (negative: toward its start). */
     static void down(TableView<?> table, int notches) {
+        Views.requireFxThread();
         Node flow = table.lookup(".virtual-flow");
         Bounds screen = flow.localToScreen(flow.getLayoutBounds());
         double delta = notches < 0 ? NOTCH_PIXELS : -NOTCH_PIXELS;
