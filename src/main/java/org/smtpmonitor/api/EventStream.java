@@ -246,7 +246,7 @@ final class EventStream implements Consumer<SessionEvent>, AutoCloseable {
         }
         String id = value.strip();
         if (!id.matches("[0-9]{1,18}")) {
-            throw ApiException.badRequest("Last-Event-ID must be the id of an event this API sent, such as 12");
+            throw ApiException.badRequest("Last-Event-ID must be the id of an event this API sent, a whole number");
         }
         return Long.parseLong(id);
     }

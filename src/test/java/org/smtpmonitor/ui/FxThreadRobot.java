@@ -36,8 +36,9 @@ import org.testfx.util.WaitForAsyncUtils;
  * goes through {@link #point(Node)}; one on a query ({@code clickOn("#id")}) first picks the
  * visible node, measuring each match, so those are overridden here to pick it on the FX thread.
  *
- * <p>An exception the FX thread threw during a test fails that test, after its window closed,
- * and no later one: TestFX keeps such exceptions and throws one at each later robot call.
+ * <p>An uncaught exception during a test (TestFX catches those of every thread) fails that
+ * test, after its window closed, and no later one: TestFX keeps them and throws one at each
+ * later robot call.
  */
 @ExtendWith(FxThreadRobot.FxExceptions.class)
 class FxThreadRobot extends FxRobot {
