@@ -90,7 +90,12 @@ class ClientWarningsWindowTest extends WindowTestBase {
     }
 
     /** The transcript as shown, without the times, on the FX thread already. */
+    /** The transcript's lines as shown, without the times; read on the FX thread, which adds to them. */
     private List<String> shownNow() {
-        return transcript().getItems().stream().map(line -> line.formatted().substring(13)).toList();
+        try {
+            return fx(() -> transcript().getItems().stream().map(line -> line.formatted().substring(13)).toList());
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the transcript", e);
+        }
     }
 }
