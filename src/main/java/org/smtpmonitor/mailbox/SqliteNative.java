@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.jar.JarEntry;
@@ -172,9 +173,8 @@ final class SqliteNative {
      */
     private static boolean safeFrom(Path folder, int self) throws IOException {
         for (Path above = folder; above != null; above = above.getParent()) {
-            int owner = (Integer) Files.getAttribute(above, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-            int mode = (Integer) Files.getAttribute(above, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if (owner != 0 && owner != self || (mode & GROUP_OR_OTHERS_WRITE) != 0 && (mode & STICKY) == 0) {
+            Stat stat = Stat.of(above);
+            if (stat.owner() != 0 && stat.owner() != self || stat.othersMayWrite() && (stat.mode() & STICKY) == 0) {
                 return false;
             }
         }
@@ -196,9 +196,8 @@ final class SqliteNative {
         if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException(folder + " is not a folder");
         }
-        int owner = (Integer) Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) Files.getAttribute(folder, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        if (owner != self || (mode & GROUP_OR_OTHERS_WRITE) != 0) {
+        Stat stat = Stat.of(folder);
+        if (stat.owner() != self || stat.othersMayWrite()) {
             throw new IOException(folder + " is not this user's alone");
         }
         return folder;
@@ -225,9 +224,20 @@ final class SqliteNative {
         if (!Files.isRegularFile(library, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        int owner = (Integer) Files.getAttribute(library, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) Files.getAttribute(library, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        return owner == self && (mode & GROUP_OR_OTHERS_WRITE) == 0 && matches(library, entry);
+        Stat stat = Stat.of(library);
+        return stat.owner() == self && !stat.othersMayWrite() && matches(library, entry);
+    }
+
+    /** A file's owner (uid) and mode bits, read without following a link. */
+    private record Stat(int owner, int mode) {
+        static Stat of(Path path) throws IOException {
+            Map<String, Object> attributes = Files.readAttributes(path, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+            return new Stat((Integer) attributes.get("uid"), (Integer) attributes.get("mode"));
+        }
+
+        boolean othersMayWrite() {
+            return (mode & GROUP_OR_OTHERS_WRITE) != 0;
+        }
     }
 
     private static boolean matches(Path file, Entry entry) throws IOException {

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smtpmonitor.client.Credentials;
 import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionAuthenticated;
-import org.smtpmonitor.smtp.AuthMode;
-import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.TestMonitor;
 
 /**
@@ -41,9 +38,7 @@ class AuthPasswordFromEnvironmentTest {
 
     @BeforeEach
     void start() throws Exception {
-        Files.writeString(directory.resolve("users.txt"), "alice@example.com " + PASSWORD + "\nbob@example.com\n");
-        monitor = TestMonitor.start(directory, TestMonitor.settings(directory)
-                .withAuth(new AuthPolicy(AuthMode.USERS, true, true, Duration.ofMillis(100), 3)));
+        monitor = TestMonitor.startCheckingPasswords(directory, PASSWORD);
     }
 
     @AfterEach

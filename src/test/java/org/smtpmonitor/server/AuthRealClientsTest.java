@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
@@ -19,8 +18,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.smtpmonitor.event.EventText;
 import org.smtpmonitor.event.SessionAuthenticated;
-import org.smtpmonitor.smtp.AuthMode;
-import org.smtpmonitor.smtp.AuthPolicy;
 import org.smtpmonitor.testing.ExternalProcess;
 import org.smtpmonitor.testing.Python;
 import org.smtpmonitor.testing.TestMonitor;
@@ -50,9 +47,7 @@ class AuthRealClientsTest {
 
     @BeforeEach
     void start() throws Exception {
-        Files.writeString(directory.resolve("users.txt"), "alice@example.com " + PASSWORD + "\nbob@example.com\n");
-        monitor = TestMonitor.start(directory, TestMonitor.settings(directory)
-                .withAuth(new AuthPolicy(AuthMode.USERS, true, true, Duration.ofMillis(100), 3)));
+        monitor = TestMonitor.startCheckingPasswords(directory, PASSWORD);
     }
 
     @AfterEach

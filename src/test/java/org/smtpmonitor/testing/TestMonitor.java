@@ -23,6 +23,8 @@ import org.smtpmonitor.app.TlsCertificate;
 import org.smtpmonitor.event.EventBus;
 import org.smtpmonitor.event.SessionEvent;
 import org.smtpmonitor.mailbox.MailboxFormat;
+import org.smtpmonitor.smtp.AuthMode;
+import org.smtpmonitor.smtp.AuthPolicy;
 
 /**
  * A real monitor (users file, mailboxes, server on 127.0.0.1 and an ephemeral port)
@@ -64,6 +66,18 @@ public final class TestMonitor implements AutoCloseable {
 
     public static TestMonitor start(Path directory) throws IOException, StartupException {
         return start(directory, settings(directory));
+    }
+
+    /**
+     * Starts a monitor that checks AUTH against the users file, which gives alice
+     * {@code password} and bob none: AUTH required, without TLS too, a failure answered
+     * after 100 ms, 3 failures a session.
+     */
+    public static TestMonitor startCheckingPasswords(Path directory, String password)
+            throws IOException, StartupException {
+        Files.writeString(directory.resolve("users.txt"), "alice@example.com " + password + "\nbob@example.com\n");
+        return start(directory, settings(directory)
+                .withAuth(new AuthPolicy(AuthMode.USERS, true, true, Duration.ofMillis(100), 3)));
     }
 
     /** Starts a monitor whose event bus has {@code listeners} besides the recorder. */

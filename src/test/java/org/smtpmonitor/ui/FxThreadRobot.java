@@ -2,11 +2,7 @@ package org.smtpmonitor.ui;
 
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import javafx.application.Platform;
 import javafx.geometry.Bounds;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
@@ -114,30 +110,12 @@ class FxThreadRobot extends FxRobot {
     }
 
     /**
-     * Runs {@code call} on the FX thread. Not through TestFX's asyncFx, which keeps what the call
-     * throws to throw it again at a later call: here it is thrown to this caller only, as TestFX's
-     * own robot throws it (a node outside its scene, say).
+     * Runs {@code call} on the FX thread, through {@link HeadlessFx#fx}, not TestFX's asyncFx,
+     * which keeps what the call throws to throw it again at a later call: here it is thrown to
+     * this caller only, as TestFX's own robot throws it (a node outside its scene, say).
      */
     private static <T> T onFxThread(Callable<T> call) throws Exception {
-        if (Platform.isFxApplicationThread()) {
-            return call.call();
-        }
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                result.complete(call.call());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
-        try {
-            return result.get(20, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw e;
-        }
+        return HeadlessFx.fx(call);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.smtpmonitor.ui;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javafx.application.Platform;
@@ -34,7 +35,14 @@ final class HeadlessFx {
         }
     }
 
+    /**
+     * Runs {@code callable} on the FX thread (at once when called there) and answers its result;
+     * what it throws is thrown here, a runtime exception as itself.
+     */
     static <T> T fx(Callable<T> callable) throws Exception {
+        if (Platform.isFxApplicationThread()) {
+            return callable.call();
+        }
         CompletableFuture<T> result = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {
@@ -43,6 +51,13 @@ final class HeadlessFx {
                 result.completeExceptionally(e);
             }
         });
-        return result.get(60, TimeUnit.SECONDS);
+        try {
+            return result.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
     }
 }
